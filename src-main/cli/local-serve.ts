@@ -1,0 +1,123 @@
+// `peridio-desk local serve`: runs the embedded Peridio-compatible server in the foreground.
+// stdout carries exactly one JSON line, the ready event, so scripts and tests can read the
+// URL (and a generated key); every log line goes to stderr.
+import { parseArgs } from 'node:util';
+import {
+  jsonLinesLogger,
+  parseFaultSpec,
+  startLocalPeridio,
+  type LocalPeridioOptions,
+} from '../local-peridio/index.js';
+import { localWorkspaceDir } from '../settings/index.js';
+import { UsageError, type CliCommand } from './command.js';
+
+const USAGE = `Usage: peridio-desk local serve [options]
+
+Runs the local Peridio-compatible server until SIGTERM or SIGINT. When it is ready it prints
+one JSON line on stdout:
+  {"event":"ready","url":"http://127.0.0.1:PORT","organization_prn":"prn:1:...","api_key":"..."}
+(api_key only when one was generated because --api-key was not given).
+
+Options:
+  --data-dir DIR               where the database and content live
+                               (default: the app's local workspace folder)
+  --host HOST                  address to listen on (default 127.0.0.1)
+  --port PORT                  port to listen on, 0 for any free one (default 0)
+  --api-key KEY                accept this API key (added if new)
+  --access-log FILE            append one JSON line per request to FILE
+  --faults SPEC                inject faults, for tests: comma-separated key=value from
+                               part500, partDrop, rate429, api503 (fractions 0..1), latencyMs,
+                               hashDelayMs (milliseconds), seed
+  --presigned-url-ttl SECONDS  lifetime of presigned URLs (default 3600)
+
+Example:
+  peridio-desk local serve --data-dir ./workspace --port 4000 --api-key dev-key`;
+
+function wholeNumber(option: string, text: string, min: number, max: number): number {
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+export function parseLocalServeArgs(args: string[]): LocalPeridioOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'data-dir': { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'api-key': { type: 'string' },
+        'access-log': { type: 'string' },
+        faults: { type: 'string' },
+        'presigned-url-ttl': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.faults !== undefined) {
+    try {
+      parseFaultSpec(values.faults);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  if (values['api-key'] !== undefined && !/^[\x21-\x7e]{1,512}$/.test(values['api-key'])) {
+    throw new UsageError('--api-key must be 1 to 512 printable ASCII characters without spaces');
+  }
+  return {
+    dataDir: values['data-dir'] ?? localWorkspaceDir(),
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values.port !== undefined ? { port: wholeNumber('--port', values.port, 0, 65535) } : {}),
+    ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
+    ...(values['access-log'] !== undefined ? { accessLogPath: values['access-log'] } : {}),
+    ...(values.faults !== undefined ? { faults: values.faults } : {}),
+    ...(values['presigned-url-ttl'] !== undefined
+      ? {
+          presignedUrlTtlSeconds: wholeNumber(
+            '--presigned-url-ttl',
+            values['presigned-url-ttl'],
+            1,
+            7 * 24 * 3600,
+          ),
+        }
+      : {}),
+  };
+}
+
+export const localServeCommand: CliCommand = {
+  name: 'local serve',
+  summary: 'run the local Peridio-compatible server (the offline workspace)',
+  usage: USAGE,
+  async run(args) {
+    const options = parseLocalServeArgs(args);
+    const logger = jsonLinesLogger(process.stderr);
+    const server = await startLocalPeridio({ ...options, logger });
+    process.stdout.write(
+      `${JSON.stringify({
+        event: 'ready',
+        url: server.url,
+        organization_prn: server.organizationPrn,
+        ...(server.generatedApiKey ? { api_key: server.apiKey } : {}),
+      })}\n`,
+    );
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      const stop = (received: NodeJS.Signals) => {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        resolve(received);
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+    logger.info('stopping', { signal });
+    await server.close();
+    return 0;
+  },
+};

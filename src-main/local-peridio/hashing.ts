@@ -1,0 +1,146 @@
+// The background hasher: when a binary enters `hashing`, the server reads its stored
+// content in part order and computes the SHA-256 off the request path, then moves it to
+// `signable` (match) or back to `hashable` (mismatch) through the lifecycle table. A binary
+// left in `hashing` by a crash or a stop is picked up again at start.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Database } from 'better-sqlite3';
+import { checkStateChange, isBinaryState } from '../lifecycle/index.js';
+import { nowMicros } from './clock.js';
+import type { LocalPeridioLogger } from './logger.js';
+import type { PartStorage } from './part-storage.js';
+
+interface HashingBinary {
+  prn: string;
+  storage_id: string;
+  hash: string;
+  revision: number;
+  state: string;
+}
+
+interface Job {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class BackgroundHasher {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly storage: PartStorage,
+    private readonly logger: LocalPeridioLogger,
+    private readonly delayPerPartMs: number,
+  ) {}
+
+  /** Starts hashing a binary that is in `hashing` (replacing any earlier run for it). */
+  start(binaryPrn: string): void {
+    this.cancel(binaryPrn);
+    const controller = new AbortController();
+    const job: Job = {
+      controller,
+      done: this.run(binaryPrn, controller.signal)
+        .catch((error: unknown) => {
+          if (!controller.signal.aborted) {
+            this.logger.error('hashing failed', { binary_prn: binaryPrn, error: String(error) });
+          }
+        })
+        .finally(() => {
+          if (this.jobs.get(binaryPrn) === job) this.jobs.delete(binaryPrn);
+        }),
+    };
+    this.jobs.set(binaryPrn, job);
+  }
+
+  /** Stops hashing a binary (it was reset); its result would be stale anyway. */
+  cancel(binaryPrn: string): void {
+    const job = this.jobs.get(binaryPrn);
+    if (!job) return;
+    job.controller.abort();
+    this.jobs.delete(binaryPrn);
+  }
+
+  /** Resumes every binary a previous run left in `hashing`. */
+  resumeAll(): number {
+    const rows = this.db.prepare("SELECT prn FROM binaries WHERE state = 'hashing'").all() as {
+      prn: string;
+    }[];
+    for (const row of rows) this.start(row.prn);
+    return rows.length;
+  }
+
+  /** Stops all hashing; binaries stay in `hashing` and resume at the next start. */
+  async close(): Promise<void> {
+    const jobs = [...this.jobs.values()];
+    this.jobs.clear();
+    for (const job of jobs) job.controller.abort();
+    await Promise.all(jobs.map((job) => job.done));
+  }
+
+  private async run(binaryPrn: string, signal: AbortSignal): Promise<void> {
+    const binary = this.db
+      .prepare('SELECT prn, storage_id, hash, revision, state FROM binaries WHERE prn = ?')
+      .get(binaryPrn) as HashingBinary | undefined;
+    if (!binary || binary.state !== 'hashing') return;
+    const parts = this.db
+      .prepare(
+        "SELECT upload_id, size FROM binary_parts WHERE binary_prn = ? AND state = 'valid' ORDER BY part_index",
+      )
+      .all(binaryPrn) as { upload_id: string; size: number }[];
+    const digest = createHash('sha256');
+    let readable = true;
+    try {
+      for (const part of parts) {
+        if (this.delayPerPartMs > 0) await sleep(this.delayPerPartMs, undefined, { signal });
+        const file = this.storage.partFile(binary.storage_id, part.upload_id);
+        for await (const chunk of createReadStream(file, { signal }))
+          digest.update(chunk as Buffer);
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      // Content that cannot be read does not match any hash: the binary goes back to
+      // `hashable`, from where it can be reset and uploaded again.
+      this.logger.error('the stored content of a binary could not be read', {
+        binary_prn: binaryPrn,
+        error: String(error),
+      });
+      readable = false;
+    }
+    if (signal.aborted) return;
+    const actual = readable ? digest.digest('hex') : undefined;
+    this.finish(binary, actual);
+  }
+
+  private finish(started: HashingBinary, actual: string | undefined): void {
+    this.db
+      .transaction(() => {
+        const current = this.db
+          .prepare('SELECT state, revision FROM binaries WHERE prn = ?')
+          .get(started.prn) as { state: string; revision: number } | undefined;
+        // A reset (or anything else) since the start makes this result stale.
+        if (!current || current.state !== 'hashing' || current.revision !== started.revision)
+          return;
+        const to = actual === started.hash ? 'signable' : 'hashable';
+        const from = current.state;
+        if (!isBinaryState(from)) return;
+        const check = checkStateChange(from, to, 'server');
+        if (!check.ok) {
+          this.logger.error('the hasher could not change the state', {
+            binary_prn: started.prn,
+            message: check.message,
+          });
+          return;
+        }
+        this.db
+          .prepare('UPDATE binaries SET state = ?, updated_at = ? WHERE prn = ?')
+          .run(to, nowMicros(), started.prn);
+        this.logger.info('hashing finished', {
+          binary_prn: started.prn,
+          state: to,
+          ...(to === 'hashable' ? { expected: started.hash, actual: actual ?? null } : {}),
+        });
+      })
+      .immediate();
+  }
+}

@@ -1,0 +1,1 @@
+export { defaultDataDir, localWorkspaceDir } from './app-paths.js';

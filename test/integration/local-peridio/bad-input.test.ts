@@ -1,0 +1,603 @@
+// The bad input table: every refusal answers exactly as the contract says, and leaves the
+// stored data as it was.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  PART_MIN,
+  content,
+  createArtifactVersion,
+  createBinary,
+  createPart,
+  hashToSignable,
+  listAll,
+  putBytes,
+  sha256Hex,
+  signHash,
+  startTestServer,
+  TEST_VECTOR,
+  unique,
+  type Api,
+  type Json,
+  type TestServer,
+} from './helpers.js';
+
+let t: TestServer;
+let api: Api;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  api = t.api;
+});
+afterAll(async () => t.stop());
+
+/** The binary and its parts as stored, for before/after comparisons. */
+async function snapshot(prn: string): Promise<Json> {
+  const binary = await api('GET', `/binaries/${prn}`);
+  const parts = await listAll(api, `/binaries/${prn}/parts`, 'binary_parts');
+  return { binary: binary.body, parts };
+}
+
+async function binaryCount(): Promise<number> {
+  return (await listAll(api, '/binaries?limit=100', 'binaries')).length;
+}
+
+describe('authentication', () => {
+  test('a missing API key is 403 {"status":"forbidden"} and changes nothing', async () => {
+    const binary = await createBinary(api, Buffer.from('hello world'));
+    const before = await snapshot(binary.prn);
+    const response = await fetch(`${t.server.url}/binaries/${binary.prn}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ description: 'changed' }),
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ status: 'forbidden' });
+    expect(response.headers.get('peridio-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
+  test('an invalid API key is 403, with Token or Bearer, and changes nothing', async () => {
+    const binary = await createBinary(api, Buffer.from('hello world'));
+    const before = await snapshot(binary.prn);
+    for (const authorization of [
+      'Token wrong-key',
+      'Bearer wrong-key',
+      'Basic dGVzdC1rZXk=',
+      'test-key',
+    ]) {
+      const response = await api(
+        'PATCH',
+        `/binaries/${binary.prn}`,
+        { description: 'x' },
+        { authorization },
+      );
+      expect(response.status).toBe(403);
+      expect(response.body).toEqual({ status: 'forbidden' });
+    }
+    expect(await snapshot(binary.prn)).toEqual(before);
+    const bearer = await api('GET', '/users/me', undefined, { authorization: 'Bearer test-key' });
+    expect(bearer.status).toBe(200);
+  });
+
+  test('an x-api-version other than 1 or 2 is refused; missing means 1', async () => {
+    const three = await api('GET', '/users/me', undefined, { 'x-api-version': '3' });
+    expect(three.status).toBe(400);
+    expect(three.body.errors['x-api-version'][0]).toContain('must be 1 or 2');
+    const response = await fetch(`${t.server.url}/users/me`, {
+      headers: { authorization: 'Token test-key' },
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Json).data.organization_prn).toBe(t.server.organizationPrn);
+  });
+});
+
+describe('PRNs', () => {
+  test('a malformed PRN in the path is 422 naming the field', async () => {
+    const count = await binaryCount();
+    for (const bad of [
+      'prn:1:nope',
+      'not-a-prn',
+      `${t.server.organizationPrn}:artifact:${crypto.randomUUID()}`,
+    ]) {
+      const response = await api('PATCH', `/binaries/${bad}`, { state: 'hashable' });
+      expect(response.status).toBe(422);
+      expect(Object.keys(response.body.errors)).toEqual(['binary_prn']);
+    }
+    expect(await binaryCount()).toBe(count);
+  });
+
+  test('a malformed PRN in the body is 422 naming the field', async () => {
+    const count = await binaryCount();
+    const response = await api('POST', '/binaries', {
+      artifact_version_prn: 'prn:1:zzz:artifact_version:123',
+      target: 'x86_64-unknown-linux-gnu',
+      hash: sha256Hex('x'),
+      size: 1,
+    });
+    expect(response.status).toBe(422);
+    expect(Object.keys(response.body.errors)).toEqual(['artifact_version_prn']);
+    expect(await binaryCount()).toBe(count);
+  });
+
+  test('a well-formed unknown PRN is 404 {"errors":{"detail":"Not Found"}}, raw or %3A-escaped', async () => {
+    const count = await binaryCount();
+    const unknown = `${t.server.organizationPrn}:binary:${crypto.randomUUID()}`;
+    for (const written of [unknown, unknown.replaceAll(':', '%3A')]) {
+      const get = await api('GET', `/binaries/${written}`);
+      expect(get.status).toBe(404);
+      expect(get.body).toEqual({ errors: { detail: 'Not Found' } });
+      const patch = await api('PATCH', `/binaries/${written}`, { description: 'x' });
+      expect(patch.status).toBe(404);
+    }
+    const inBody = await api('POST', '/binaries', {
+      artifact_version_prn: `${t.server.organizationPrn}:artifact_version:${crypto.randomUUID()}`,
+      target: 't',
+      hash: sha256Hex('x'),
+      size: 1,
+    });
+    expect(inBody.status).toBe(404);
+    expect(await binaryCount()).toBe(count);
+  });
+});
+
+describe('binary fields', () => {
+  test('a second live binary for the same target is 422 target "has already been taken"', async () => {
+    const versionPrn = await createArtifactVersion(api);
+    const first = await createBinary(api, Buffer.from('one'), {
+      artifact_version_prn: versionPrn,
+      target: 'arm',
+    });
+    const before = await snapshot(first.prn);
+    const second = await api('POST', '/binaries', {
+      artifact_version_prn: versionPrn,
+      target: 'arm',
+      hash: sha256Hex('two'),
+      size: 3,
+    });
+    expect(second.status).toBe(422);
+    expect(second.body).toEqual({ errors: { target: ['has already been taken'] } });
+    const inVersion = await listAll(
+      api,
+      `/binaries?search=${encodeURIComponent(`artifact_version_prn:'${versionPrn}'`)}`,
+      'binaries',
+    );
+    expect(inVersion.map((b: Json) => b.prn)).toEqual([first.prn]);
+    expect(await snapshot(first.prn)).toEqual(before);
+  });
+
+  test('a target of 129 characters is 422 on target (128 is fine)', async () => {
+    const versionPrn = await createArtifactVersion(api);
+    const count = await binaryCount();
+    const long = await api('POST', '/binaries', {
+      artifact_version_prn: versionPrn,
+      target: 'a'.repeat(129),
+      hash: sha256Hex('x'),
+      size: 1,
+    });
+    expect(long.status).toBe(422);
+    expect(Object.keys(long.body.errors)).toEqual(['target']);
+    expect(await binaryCount()).toBe(count);
+    const ok = await api('POST', '/binaries', {
+      artifact_version_prn: versionPrn,
+      target: 'a'.repeat(128),
+      hash: sha256Hex('x'),
+      size: 1,
+    });
+    expect(ok.status).toBe(201);
+  });
+
+  test('hash, size, custom_metadata and id are validated field by field', async () => {
+    const versionPrn = await createArtifactVersion(api);
+    const count = await binaryCount();
+    const response = await api('POST', '/binaries', {
+      artifact_version_prn: versionPrn,
+      target: 't',
+      hash: sha256Hex('x').toUpperCase(),
+      size: -1,
+      custom_metadata: { big: 'x'.repeat(1_000_000) },
+      id: 'not-a-uuid',
+      unknown_field: 'ignored',
+    });
+    expect(response.status).toBe(422);
+    expect(Object.keys(response.body.errors).sort()).toEqual([
+      'custom_metadata',
+      'hash',
+      'id',
+      'size',
+    ]);
+    const missing = await api('POST', '/binaries', { artifact_version_prn: versionPrn });
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors).toMatchObject({
+      target: ["can't be blank"],
+      hash: ["can't be blank"],
+      size: ["can't be blank"],
+    });
+    expect(await binaryCount()).toBe(count);
+  });
+
+  test('a taken id is 422 {"errors":{"id":["has already been taken"]}}', async () => {
+    const id = crypto.randomUUID();
+    const first = await createBinary(api, Buffer.from('a'), { id });
+    expect(first.prn).toBe(`${t.server.organizationPrn}:binary:${id}`);
+    const before = await snapshot(first.prn);
+    const again = await api('POST', '/binaries', {
+      artifact_version_prn: first.artifact_version_prn,
+      target: 'other',
+      hash: sha256Hex('b'),
+      size: 1,
+      id,
+    });
+    expect(again.status).toBe(422);
+    expect(again.body).toEqual({ errors: { id: ['has already been taken'] } });
+    expect(await snapshot(first.prn)).toEqual(before);
+  });
+});
+
+describe('parts', () => {
+  test('part index 0 and 10,001 are 422 on index (10,000 is allowed)', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const before = await snapshot(binary.prn);
+    for (const index of ['0', '10001', 'x', '-1']) {
+      const response = await api('PUT', `/binaries/${binary.prn}/parts/${index}`, {
+        expected_binary_size: data.length,
+        hash: sha256Hex(data),
+        size: data.length,
+      });
+      expect(response.status).toBe(422);
+      expect(Object.keys(response.body.errors)).toEqual(['index']);
+    }
+    expect(await snapshot(binary.prn)).toEqual(before);
+    const top = await api('PUT', `/binaries/${binary.prn}/parts/10000`, {
+      expected_binary_size: data.length,
+      hash: sha256Hex(data),
+      size: data.length,
+    });
+    expect(top.status).toBe(201);
+  });
+
+  test('expected_binary_size must equal the binary size; all part fields are required', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const before = await snapshot(binary.prn);
+    const wrong = await api('PUT', `/binaries/${binary.prn}/parts/1`, {
+      expected_binary_size: data.length + 1,
+      hash: sha256Hex(data),
+      size: data.length,
+    });
+    expect(wrong.status).toBe(422);
+    expect(Object.keys(wrong.body.errors)).toEqual(['expected_binary_size']);
+    const missing = await api('PUT', `/binaries/${binary.prn}/parts/1`, {});
+    expect(missing.status).toBe(422);
+    expect(Object.keys(missing.body.errors).sort()).toEqual([
+      'expected_binary_size',
+      'hash',
+      'size',
+    ]);
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
+  test('a non-last part under 5 MiB fails the hashable check with 422 and the state stays', async () => {
+    const data = content(PART_MIN + 100, 2);
+    const binary = await createBinary(api, data);
+    // Two parts, the first one byte short of 5 MiB: all valid, sizes add up, still refused.
+    const first = data.subarray(0, PART_MIN - 1);
+    const second = data.subarray(PART_MIN - 1);
+    for (const [index, bytes] of [
+      [1, first],
+      [2, second],
+    ] as const) {
+      const part = await createPart(api, binary, index, bytes);
+      expect((await putBytes(part.presigned_upload_url, bytes)).status).toBe(200);
+    }
+    const before = await snapshot(binary.prn);
+    expect(before.parts.map((p: Json) => p.state)).toEqual(['valid', 'valid']);
+    const response = await api('PATCH', `/binaries/${binary.prn}`, { state: 'hashable' });
+    expect(response.status).toBe(422);
+    expect(response.body.errors.parts.join(' ')).toContain('part 1 is 5242879 bytes');
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
+  test('gaps, invalid parts and a wrong total also fail the hashable check', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    await createPart(api, binary, 2, data);
+    const gap = await api('PATCH', `/binaries/${binary.prn}`, { state: 'hashable' });
+    expect(gap.status).toBe(422);
+    expect(gap.body.errors.parts[0]).toContain('part 1 is missing');
+    const part = await createPart(api, binary, 1, data);
+    const before = await snapshot(binary.prn);
+    const notValid = await api('PATCH', `/binaries/${binary.prn}`, { state: 'hashable' });
+    expect(notValid.status).toBe(422);
+    expect(notValid.body.errors.parts.join(' ')).toContain('part 1 is uploadable, not valid');
+    expect(notValid.body.errors.parts.join(' ')).toContain('add up to 22 bytes');
+    expect(await snapshot(binary.prn)).toEqual(before);
+    expect(part.state).toBe('uploadable');
+  });
+
+  test('a bad x-amz-checksum-sha256 is 400 BadDigest and marks the part invalid_hash', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const part = await createPart(api, binary, 1, data);
+    const before = await snapshot(binary.prn);
+    const put = await putBytes(part.presigned_upload_url, data, {
+      'x-amz-checksum-sha256': Buffer.alloc(32).toString('base64'),
+    });
+    expect(put.status).toBe(400);
+    expect(put.text).toContain('<Code>BadDigest</Code>');
+    const after = await snapshot(binary.prn);
+    expect(after.parts[0].state).toBe('invalid_hash');
+    expect(after.binary).toEqual(before.binary);
+    expect(after.binary.binary.bytes_uploaded).toBe(0);
+  });
+
+  test('bytes that do not match the declared hash are 400 BadDigest and invalid_hash', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const part = await createPart(api, binary, 1, data);
+    const before = await snapshot(binary.prn);
+    // The header matches the declared hash; the bytes do not.
+    const put = await putBytes(part.presigned_upload_url, Buffer.from('hello WORLD'), {
+      'x-amz-checksum-sha256': Buffer.from(sha256Hex(data), 'hex').toString('base64'),
+    });
+    expect(put.status).toBe(400);
+    expect(put.text).toContain('BadDigest');
+    const after = await snapshot(binary.prn);
+    expect(after.parts[0].state).toBe('invalid_hash');
+    expect(after.binary).toEqual(before.binary);
+  });
+
+  test('a wrong content-length is 400 and marks the part invalid_size', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const part = await createPart(api, binary, 1, data);
+    const before = await snapshot(binary.prn);
+    const put = await putBytes(part.presigned_upload_url, Buffer.from('hello world!'));
+    expect(put.status).toBe(400);
+    const after = await snapshot(binary.prn);
+    expect(after.parts[0].state).toBe('invalid_size');
+    expect(after.binary).toEqual(before.binary);
+  });
+
+  test('an expired presigned URL is 403 AccessDenied and changes nothing', async () => {
+    const short = await startTestServer({ presignedUrlTtlSeconds: 1 });
+    try {
+      const data = Buffer.from('hello world');
+      const binary = await createBinary(short.api, data);
+      const part = await createPart(short.api, binary, 1, data);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const parts = await listAll(short.api, `/binaries/${binary.prn}/parts`, 'binary_parts');
+      const put = await putBytes(part.presigned_upload_url, data);
+      expect(put.status).toBe(403);
+      expect(put.text).toContain('<Code>AccessDenied</Code>');
+      expect(put.text).toContain('expired');
+      expect(await listAll(short.api, `/binaries/${binary.prn}/parts`, 'binary_parts')).toEqual(
+        parts,
+      );
+      // Asking for the part again gives a fresh URL that works.
+      const again = await createPart(short.api, binary, 1, data);
+      expect((await putBytes(again.presigned_upload_url, data)).status).toBe(200);
+    } finally {
+      await short.stop();
+    }
+  });
+
+  test('a forged presigned URL is 403 AccessDenied and changes nothing', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const part = await createPart(api, binary, 1, data);
+    const before = await snapshot(binary.prn);
+    const url = new URL(part.presigned_upload_url);
+    const forgeries: URL[] = [];
+    const badSignature = new URL(url);
+    badSignature.searchParams.set('signature', '0'.repeat(64));
+    forgeries.push(badSignature);
+    const longer = new URL(url);
+    longer.searchParams.set(
+      'expires',
+      String(Number(url.searchParams.get('expires')) + 10_000_000),
+    );
+    forgeries.push(longer);
+    const unsigned = new URL(url);
+    unsigned.search = '';
+    forgeries.push(unsigned);
+    for (const forged of forgeries) {
+      const put = await putBytes(forged.toString(), data);
+      expect(put.status).toBe(403);
+      expect(put.text).toContain('AccessDenied');
+    }
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
+  test('a replaced part’s old URL no longer works', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const old = await createPart(api, binary, 1, data);
+    const replacement = await createPart(api, binary, 1, data);
+    expect(replacement.prn).not.toBe(old.prn);
+    const before = await snapshot(binary.prn);
+    expect((await putBytes(old.presigned_upload_url, data)).status).toBe(403);
+    expect(await snapshot(binary.prn)).toEqual(before);
+    expect((await putBytes(replacement.presigned_upload_url, data)).status).toBe(200);
+  });
+
+  test('parts can only be created while the binary is uploadable', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const part = await createPart(api, binary, 1, data);
+    await putBytes(part.presigned_upload_url, data);
+    expect((await api('PATCH', `/binaries/${binary.prn}`, { state: 'hashable' })).status).toBe(200);
+    const before = await snapshot(binary.prn);
+    const create = await api('PUT', `/binaries/${binary.prn}/parts/2`, {
+      expected_binary_size: data.length,
+      hash: sha256Hex(data),
+      size: data.length,
+    });
+    expect(create.status).toBe(422);
+    expect(create.body.errors.state[0]).toContain('uploadable');
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+});
+
+describe('signatures', () => {
+  test('a signature by the wrong key is 422 {"errors":{"signature":["is invalid"]}}', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const part = await createPart(api, binary, 1, data);
+    await putBytes(part.presigned_upload_url, data);
+    expect((await hashToSignable(api, binary.prn)).state).toBe('signable');
+    const key = await api('POST', '/signing_keys', {
+      name: unique('key'),
+      value: TEST_VECTOR.value,
+    });
+    expect(key.status).toBe(201);
+    const other = generateKeyPairSync('ed25519');
+    const before = await snapshot(binary.prn);
+    const response = await api('POST', '/binary_signatures', {
+      binary_prn: binary.prn,
+      signing_key_prn: key.body.signing_key.prn,
+      signature: signHash(binary.hash, other.privateKey),
+    });
+    expect(response.status).toBe(422);
+    expect(response.body).toEqual({ errors: { signature: ['is invalid'] } });
+    expect(await snapshot(binary.prn)).toEqual(before);
+    expect(before.binary.binary.signatures).toBeNull();
+    const neither = await api('POST', '/binary_signatures', {
+      binary_prn: binary.prn,
+      signature: signHash(binary.hash),
+    });
+    expect(neither.status).toBe(422);
+    expect(Object.keys(neither.body.errors)).toEqual(['signing_key_prn']);
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
+  test('a signing key value that is not 32 bytes of base64 is 422 on value', async () => {
+    const keysBefore = await listAll(api, '/signing_keys?limit=100', 'signing_keys');
+    for (const value of [
+      'abc',
+      Buffer.alloc(31).toString('base64'),
+      Buffer.alloc(33).toString('base64'),
+      'A'.repeat(44),
+    ]) {
+      const response = await api('POST', '/signing_keys', { name: unique('key'), value });
+      expect(response.status).toBe(422);
+      expect(Object.keys(response.body.errors)).toEqual(['value']);
+    }
+    expect(await listAll(api, '/signing_keys?limit=100', 'signing_keys')).toEqual(keysBefore);
+  });
+
+  test('a binary that is not signable cannot be signed', async () => {
+    const binary = await createBinary(api, Buffer.from('hello world'));
+    const key = await api('POST', '/signing_keys', {
+      name: unique('key'),
+      value: Buffer.from(
+        generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }),
+      )
+        .subarray(12)
+        .toString('base64'),
+    });
+    const before = await snapshot(binary.prn);
+    const response = await api('POST', '/binary_signatures', {
+      binary_prn: binary.prn,
+      signing_key_prn: key.body.signing_key.prn,
+      signature: signHash(binary.hash),
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.errors.binary_prn[0]).toContain('signable or signed');
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+});
+
+describe('illegal transitions', () => {
+  async function binaryIn(
+    state: 'uploadable' | 'signable' | 'signed' | 'destroyed',
+  ): Promise<Json> {
+    const data = content(100, Math.floor(Math.random() * 1e9));
+    const binary = await createBinary(api, data);
+    if (state === 'uploadable') return binary;
+    const part = await createPart(api, binary, 1, data);
+    await putBytes(part.presigned_upload_url, data);
+    expect((await hashToSignable(api, binary.prn)).state).toBe('signable');
+    if (state === 'signable') return binary;
+    let key = (
+      await api('GET', `/signing_keys?search=${encodeURIComponent(`value:'${TEST_VECTOR.value}'`)}`)
+    ).body.signing_keys[0];
+    key ??= (await api('POST', '/signing_keys', { name: unique('key'), value: TEST_VECTOR.value }))
+      .body.signing_key;
+    const signed = await api('POST', '/binary_signatures', {
+      binary_prn: binary.prn,
+      signing_key_prn: key.prn,
+      signature: signHash(binary.hash),
+    });
+    expect(signed.status).toBe(201);
+    if (state === 'signed') return binary;
+    expect((await api('PATCH', `/binaries/${binary.prn}`, { state: 'destroyed' })).status).toBe(
+      200,
+    );
+    return binary;
+  }
+
+  test.each([
+    ['uploadable', 'signed'],
+    ['uploadable', 'hashing'],
+    ['uploadable', 'destroyed'],
+    ['signable', 'hashable'],
+    ['signable', 'destroyed'],
+    ['signed', 'uploadable'],
+    ['signed', 'signable'],
+    ['destroyed', 'signed'],
+    ['destroyed', 'uploadable'],
+  ] as const)('%s -> %s is 422 on state and changes nothing', async (from, to) => {
+    const binary = await binaryIn(from);
+    const before = await snapshot(binary.prn);
+    expect(before.binary.binary.state).toBe(from);
+    const response = await api('PATCH', `/binaries/${binary.prn}`, {
+      state: to,
+      description: 'not applied',
+    });
+    expect(response.status).toBe(422);
+    expect(response.body).toEqual({
+      errors: { state: [`cannot transition from ${from} to ${to}`] },
+    });
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
+  test('hash and size can only be changed while uploadable', async () => {
+    const binary = await binaryIn('signable');
+    const before = await snapshot(binary.prn);
+    const response = await api('PATCH', `/binaries/${binary.prn}`, { size: 5 });
+    expect(response.status).toBe(422);
+    expect(Object.keys(response.body.errors)).toEqual(['size']);
+    const unknownState = await api('PATCH', `/binaries/${binary.prn}`, { state: 'finished' });
+    expect(unknownState.status).toBe(422);
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+});
+
+describe('request bodies', () => {
+  test('a body that is not JSON is 400 with a clear JSON error and creates nothing', async () => {
+    const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
+    for (const body of ['{"name": "x"', 'name=x', '']) {
+      const response = await api('POST', '/artifacts', body);
+      expect(response.status).toBe(400);
+      expect(response.body.errors.detail).toMatch(/JSON|empty/);
+    }
+    const array = await api('POST', '/artifacts', '[1,2]');
+    expect(array.status).toBe(400);
+    expect(array.body.errors.detail).toContain('JSON object');
+    const wrongType = await api('POST', '/artifacts', 'name=x', { 'content-type': 'text/plain' });
+    expect(wrongType.status).toBe(415);
+    expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
+  });
+
+  test('a JSON body over the 2 MiB limit is 413 and creates nothing', async () => {
+    const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
+    const response = await api('POST', '/artifacts', {
+      name: 'big',
+      description: 'x'.repeat(3 * 1024 * 1024),
+    });
+    expect(response.status).toBe(413);
+    expect(response.body.errors.detail).toContain('larger than');
+    expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
+  });
+});

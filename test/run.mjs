@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm test`: everything, in order, stopping at the first failing step.
+// Prepares what the tests need (a D-Bus session with a throwaway unlocked gnome-keyring on
+// Linux, Chromium once there are e2e tests) or says exactly what is missing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const reports = mkdtempSync(join(tmpdir(), 'peridio-desk-test-'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+function hasFiles(dir, suffix) {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith(suffix));
+}
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Debian packages the tests need that are not installed yet. */
+function missingPackages() {
+  const needs = [];
+  if (process.platform === 'linux') {
+    if (!onPath('dbus-run-session')) needs.push('dbus');
+    if (!onPath('gnome-keyring-daemon')) needs.push('gnome-keyring');
+  }
+  if (hasFiles(join(root, 'test/e2e'), '.e2e.ts') && !existsSync('/usr/bin/chromium')) {
+    needs.push('chromium');
+  }
+  return needs;
+}
+
+function prepare() {
+  const needs = missingPackages();
+  if (needs.length === 0) return;
+  const command = `apt-get install -y ${needs.join(' ')}`;
+  const canInstall = existsSync('/etc/debian_version') && process.getuid?.() === 0;
+  if (!canInstall) {
+    console.error(`npm test needs: ${needs.join(', ')}. Install them, then run npm test again:`);
+    console.error(`  sudo apt-get update && sudo ${command}`);
+    process.exit(1);
+  }
+  console.log(`Installing what the tests need: ${needs.join(' ')}`);
+  run('apt-get update', 'apt-get', ['update', '-qq']);
+  run(command, 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...needs]);
+}
+
+function run(label, command, args, env = process.env) {
+  console.log(`\n▶ ${label}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  if (result.status !== 0) {
+    console.error(`\n✖ ${label} failed (exit ${result.status ?? result.signal}).`);
+    summary();
+    process.exit(result.status || 1);
+  }
+}
+
+/** Runs one vitest project, keeping its JSON report for the totals. */
+function vitest(project, { inKeyringSession = false } = {}) {
+  const report = join(reports, `${project}.json`);
+  const args = ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json'];
+  args.push(`--outputFile.json=${report}`);
+  const command = `npx ${args.map((a) => `'${a}'`).join(' ')}`;
+  try {
+    if (inKeyringSession && process.platform === 'linux') {
+      // A private session bus and an unlocked throwaway keyring (its password must not be
+      // empty), in a throwaway HOME so the user's own keyring is never touched.
+      const home = mkdtempSync(join(tmpdir(), 'peridio-desk-keyring-'));
+      const script =
+        'printf %s throwaway | gnome-keyring-daemon --unlock --components=secrets >/dev/null; ' +
+        `exec ${command}`;
+      run(
+        `vitest ${project} (private D-Bus session, throwaway keyring)`,
+        'dbus-run-session',
+        ['--', 'sh', '-c', script],
+        { ...process.env, HOME: home, XDG_DATA_HOME: join(home, '.local/share') },
+      );
+      rmSync(home, { recursive: true, force: true });
+    } else {
+      run(`vitest ${project}`, 'sh', ['-c', command]);
+    }
+  } finally {
+    count(report);
+  }
+}
+
+function count(report) {
+  if (!existsSync(report)) return;
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  totals.passed += json.numPassedTests ?? 0;
+  totals.failed += json.numFailedTests ?? 0;
+  totals.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+}
+
+function summary() {
+  // The plain closing line CI reads.
+  console.log(
+    `\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`,
+  );
+}
+
+prepare();
+run('build', 'npm', ['run', '--silent', 'build']);
+run('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+run('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
+run('CLI works after build', 'node', ['dist/src-main/cli/bin.js', '--help']);
+vitest('unit');
+vitest('integration', { inKeyringSession: true });
+summary();
+rmSync(reports, { recursive: true, force: true });
