@@ -106,7 +106,11 @@ prepare();
 run('build', 'npm', ['run', '--silent', 'build']);
 run('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 run('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
-run('CLI works after build', 'node', ['dist/src-main/cli/bin.js', '--help']);
+run('peridio-desk --help (the installed command)', 'npx', [
+  '--no-install',
+  'peridio-desk',
+  '--help',
+]);
 vitest('unit');
 vitest('integration', { inKeyringSession: true });
 summary();

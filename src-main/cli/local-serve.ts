@@ -1,7 +1,6 @@
 // `peridio-desk local serve`: runs the embedded Peridio-compatible server in the foreground.
 // stdout carries exactly one JSON line, the ready event, so scripts and tests can read the
 // URL (and a generated key); every log line goes to stderr.
-import { parseArgs } from 'node:util';
 import {
   jsonLinesLogger,
   parseFaultSpec,
@@ -10,6 +9,8 @@ import {
 } from '../local-peridio/index.js';
 import { localWorkspaceDir } from '../settings/index.js';
 import { UsageError, type CliCommand } from './command.js';
+import { parseOptions, wholeNumber } from './options.js';
+import { waitForShutdownSignal } from './shutdown.js';
 
 const USAGE = `Usage: peridio-desk local serve [options]
 
@@ -33,34 +34,16 @@ Options:
 Example:
   peridio-desk local serve --data-dir ./workspace --port 4000 --api-key dev-key`;
 
-function wholeNumber(option: string, text: string, min: number, max: number): number {
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(value >= min && value <= max)) {
-    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got "${text}"`);
-  }
-  return value;
-}
-
 export function parseLocalServeArgs(args: string[]): LocalPeridioOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'data-dir': { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'api-key': { type: 'string' },
-        'access-log': { type: 'string' },
-        faults: { type: 'string' },
-        'presigned-url-ttl': { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(args, {
+    'data-dir': { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'api-key': { type: 'string' },
+    'access-log': { type: 'string' },
+    faults: { type: 'string' },
+    'presigned-url-ttl': { type: 'string' },
+  });
   if (values.faults !== undefined) {
     try {
       parseFaultSpec(values.faults);
@@ -107,15 +90,7 @@ export const localServeCommand: CliCommand = {
         ...(server.generatedApiKey ? { api_key: server.apiKey } : {}),
       })}\n`,
     );
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      const stop = (received: NodeJS.Signals) => {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-        resolve(received);
-      };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-    });
+    const signal = await waitForShutdownSignal();
     logger.info('stopping', { signal });
     await server.close();
     return 0;

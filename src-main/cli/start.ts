@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { startLocalPeridio } from '../local-peridio/index.js';
 import { defaultDataDir, localWorkspaceDir } from '../settings/index.js';
-import { UsageError, type CliCommand } from './command.js';
+import type { CliCommand } from './command.js';
+import { parseOptions, wholeNumber } from './options.js';
 import { waitForShutdownSignal } from './shutdown.js';
 
 const usage = `Usage: peridio-desk start [--data-dir DIR] [--port N]
@@ -19,29 +18,19 @@ export const startCommand: CliCommand = {
   summary: 'start Peridio Desk on the embedded local workspace',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: { 'data-dir': { type: 'string' }, port: { type: 'string' } },
-        strict: true,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new UsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
-    }
+    const values = parseOptions(args, {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+    });
+    const port = values.port === undefined ? 0 : wholeNumber('--port', values.port, 0, 65535);
     const dataDir = localWorkspaceDir(values['data-dir'] ?? defaultDataDir());
-    // A key for this run only: the local workspace keeps no plain-text secret on disk.
-    const apiKey = randomBytes(24).toString('base64url');
-    const server = await startLocalPeridio({ dataDir, port, apiKey });
+    // No key given: the server makes a fresh one, so no plain-text key is kept on disk.
+    const server = await startLocalPeridio({ dataDir, port });
     process.stdout.write(
       [
         'Peridio Desk: local workspace ready',
         `  API         ${server.url}`,
-        `  API key     ${server.apiKey} (for this session)`,
+        `  API key     ${server.apiKey}`,
         `  org         ${server.organizationPrn}`,
         `  data        ${dataDir}`,
         'Press Ctrl+C to stop.',

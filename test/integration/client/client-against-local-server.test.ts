@@ -409,6 +409,20 @@ describe('error shapes', () => {
   });
 });
 
+describe('rate limiting that does not let up', () => {
+  it('gives up after its attempts with a rate_limited error that says so', async () => {
+    const limited = await startClientWorkspace({ faults: 'rate429=1' });
+    try {
+      const error = await failure(limited.client.users.me());
+      expect(error).toMatchObject({ status: 429, code: 'rate_limited', attempts: 8 });
+      expect(error.message).toContain('too_many_requests');
+      expect(limited.retries).toHaveLength(7);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
 describe('retries on injected faults', () => {
   let faulty: ClientWorkspace;
   beforeAll(async () => {

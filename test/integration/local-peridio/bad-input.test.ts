@@ -2,6 +2,7 @@
 // stored data as it was.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import {
   PART_MIN,
   content,
@@ -598,6 +599,56 @@ describe('request bodies', () => {
     });
     expect(response.status).toBe(413);
     expect(response.body.errors.detail).toContain('larger than');
+    expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
+  });
+
+  test('a 512 MiB JSON body streamed without content-length is refused without buffering it', async () => {
+    const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
+    const chunk = Buffer.from(`"${'x'.repeat(64 * 1024 - 2)}",`);
+    const total = 512 * 1024 * 1024;
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    let sent = 0;
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL('/artifacts', t.server.url);
+      const request = httpRequest(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Token ${t.server.apiKey}`,
+          'content-type': 'application/json',
+          'transfer-encoding': 'chunked',
+        },
+      });
+      let answered = false;
+      request.on('response', (response) => {
+        answered = true;
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      // The server may close the connection once it has answered; that is fine.
+      request.on('error', (error) => (answered ? undefined : reject(error)));
+      const pump = () => {
+        while (!answered && sent < total) {
+          peakRss = Math.max(peakRss, process.memoryUsage().rss);
+          sent += chunk.length;
+          if (
+            !request.write(
+              sent === chunk.length ? Buffer.concat([Buffer.from('{"name":['), chunk]) : chunk,
+            )
+          ) {
+            request.once('drain', pump);
+            return;
+          }
+        }
+        if (!answered) request.end(']}');
+        else request.destroy();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+    // Refused early: far less than the body was read, and the process did not grow by it.
+    expect(sent).toBeLessThan(total / 4);
+    expect(peakRss - rssBefore).toBeLessThan(64 * 1024 * 1024);
     expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
   });
 });
