@@ -1,8 +1,23 @@
 import { UsageError, type CliCommand } from './command.js';
+import { binariesCommand } from './binaries.js';
+import { keysCommand } from './keys.js';
 import { localServeCommand } from './local-serve.js';
+import { loginCommand } from './login.js';
+import { profilesCommand } from './profiles.js';
+import { queueCommand } from './queue.js';
 import { startCommand } from './start.js';
+import { uploadCommand } from './upload.js';
 
-const COMMANDS: CliCommand[] = [startCommand, localServeCommand];
+const COMMANDS: CliCommand[] = [
+  startCommand,
+  uploadCommand,
+  queueCommand,
+  binariesCommand,
+  keysCommand,
+  loginCommand,
+  profilesCommand,
+  localServeCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

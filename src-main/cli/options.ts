@@ -4,13 +4,23 @@ import { UsageError } from './command.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Parses `args` strictly (unknown options and stray words are usage errors). */
-export function parseOptions<T extends Options>(args: string[], options: T) {
+function parse<T extends Options>(args: string[], options: T, allowPositionals: boolean) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** Parses options strictly: unknown options and stray words are usage errors. */
+export function parseOptions<T extends Options>(args: string[], options: T) {
+  return parse(args, options, false).values;
+}
+
+/** Parses options strictly, keeping the words that are not options (files, ids). */
+export function parseOptionsAndWords<T extends Options>(args: string[], options: T) {
+  const { values, positionals } = parse(args, options, true);
+  return { values, words: positionals };
 }
 
 export function wholeNumber(option: string, text: string, min: number, max: number): number {
@@ -19,4 +29,9 @@ export function wholeNumber(option: string, text: string, min: number, max: numb
     throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got "${text}"`);
   }
   return value;
+}
+
+/** `--concurrency N`: parts in flight per job. */
+export function partConcurrencyOption(text: string | undefined): number {
+  return text === undefined ? 4 : wholeNumber('--concurrency', text, 1, 16);
 }

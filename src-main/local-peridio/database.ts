@@ -4,6 +4,7 @@
 // exclusively so that two servers can never share one data folder.
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { migrate } from '../sqlite/index.js';
 
 const MIGRATIONS: readonly string[] = [
   `
@@ -169,7 +170,7 @@ export function openDatabase(file: string): SqliteDatabase {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    migrate(db, MIGRATIONS);
   } catch (error) {
     db.close();
     if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
@@ -180,21 +181,6 @@ export function openDatabase(file: string): SqliteDatabase {
     throw error;
   }
   return db;
-}
-
-function migrate(db: SqliteDatabase): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `The database schema (version ${current}) is newer than this program knows (${MIGRATIONS.length}); update the program.`,
-    );
-  }
-  db.transaction(() => {
-    for (let version = current; version < MIGRATIONS.length; version += 1) {
-      db.exec(MIGRATIONS[version] ?? '');
-    }
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  }).immediate();
 }
 
 export function readMeta(db: SqliteDatabase, key: string): string | undefined {

@@ -1,1 +1,43 @@
+// The door of the settings room: the app's folders, profiles, signing key records and
+// preferences in the settings file (conf, or electron-store in the desktop app), the pairing
+// of those with their secrets in the keychain, and the import of the Peridio CLI's settings.
 export { defaultDataDir, localWorkspaceDir } from './app-paths.js';
+export { openSettings, moveBrokenSettingsAside } from './open-settings.js';
+export type { OpenSettingsOptions } from './open-settings.js';
+export { openConfBackend, SETTINGS_FILE_NAME } from './settings-backend.js';
+export type { SettingsBackend } from './settings-backend.js';
+export { SettingsStore } from './settings-store.js';
+export type {
+  Preferences,
+  Profile,
+  ProfileChanges,
+  ProfileInput,
+  ReplaceOption,
+  SigningKeyRecord,
+  SigningKeyRecordInput,
+} from './settings-store.js';
+export { DEFAULT_PREFERENCES, NAME_RULE, nameProblem } from './settings-schema.js';
+export { SettingsError, SettingsFileError } from './settings-errors.js';
+export type { SettingsErrorCode, SettingsErrorData, SettingsProblem } from './settings-errors.js';
+export { saveProfile, forgetProfile, hasApiKey } from './profile-credentials.js';
+export type { CredentialStores, SaveProfileOptions } from './profile-credentials.js';
+export {
+  storeSigningKey,
+  createSigningKey,
+  loadSigningKey,
+  forgetSigningKey,
+} from './signing-key-credentials.js';
+export type {
+  CreateSigningKeyInput,
+  LoadedSigningKey,
+  StoreSigningKeyInput,
+} from './signing-key-credentials.js';
+export { peridioCliConfigDir } from './peridio-cli-paths.js';
+export { importPeridioCliSettings } from './peridio-cli-import.js';
+export type {
+  ImportedProfile,
+  ImportedSigningKey,
+  PeridioCliImportOptions,
+  PeridioCliImportReport,
+} from './peridio-cli-import.js';
+export type { CliImportKind, CliImportSkip } from './peridio-cli-files.js';

@@ -1,0 +1,66 @@
+// Which server a command works against, by the credentials room's rules: the environment
+// (PERIDIO_API_KEY, build machines), else the chosen or current profile, else the embedded
+// local workspace, started in this process.
+import { KeyringVault, resolveConnection, type Connection } from '../credentials/index.js';
+import { startLocalPeridio, type LocalPeridioServer } from '../local-peridio/index.js';
+import { loadExtraCaCertificates } from '../peridio/index.js';
+import { defaultDataDir, localWorkspaceDir, openSettings } from '../settings/index.js';
+import type { ApiConnection } from '../upload/index.js';
+
+export interface OpenWorkspace {
+  /** Names the workspace in the queue: `local`, `profile:<name>` or `environment:<url>`. */
+  name: string;
+  dataDir: string;
+  connection: ApiConnection;
+  close(): Promise<void>;
+}
+
+function nameOf(connection: Connection): string {
+  switch (connection.source) {
+    case 'environment':
+      return `environment:${connection.baseUrl}`;
+    case 'profile':
+      return `profile:${connection.profileName}`;
+    default:
+      return 'local';
+  }
+}
+
+async function resolve(env: NodeJS.ProcessEnv, startLocal: boolean) {
+  const dataDir = defaultDataDir(env);
+  let local: LocalPeridioServer | undefined;
+  const connection = await resolveConnection({
+    profiles: openSettings({ dataDir }),
+    vault: new KeyringVault(),
+    env,
+    localWorkspace: async () => {
+      if (!startLocal) return { baseUrl: 'http://127.0.0.1', apiKey: 'not-connected' };
+      local = await startLocalPeridio({ dataDir: localWorkspaceDir(dataDir) });
+      return { baseUrl: local.url, apiKey: local.apiKey };
+    },
+  });
+  return { dataDir, connection, local };
+}
+
+/** The workspace's name without connecting: enough to queue a job for it. */
+export async function workspaceName(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return nameOf((await resolve(env, false)).connection);
+}
+
+export async function openWorkspace(env: NodeJS.ProcessEnv = process.env): Promise<OpenWorkspace> {
+  const { dataDir, connection, local } = await resolve(env, true);
+  const caPems = connection.caPath ? loadExtraCaCertificates({ caPath: connection.caPath }) : [];
+  return {
+    name: nameOf(connection),
+    dataDir,
+    connection: {
+      baseUrl: connection.baseUrl,
+      apiKey: connection.apiKey,
+      apiVersion: String(connection.apiVersion),
+      ...(caPems.length ? { caPems } : {}),
+    },
+    close: async () => {
+      await local?.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// The server and key the engine talks to right now. The key is kept in a private field and
+// left out of JSON and console output, so logging a connection can never leak it.
+import { inspect } from 'node:util';
+
+export type ConnectionSource = 'environment' | 'profile' | 'local-workspace';
+
+export interface ConnectionInit {
+  profileName: string | null;
+  baseUrl: string;
+  apiKey: string;
+  apiVersion: 1 | 2;
+  caPath?: string;
+  source: ConnectionSource;
+}
+
+/** What a connection shows of itself: everything but the key. */
+export interface ConnectionSummary {
+  profileName: string | null;
+  baseUrl: string;
+  apiKey: '[redacted]';
+  apiVersion: 1 | 2;
+  caPath?: string;
+  source: ConnectionSource;
+}
+
+export class Connection {
+  readonly profileName: string | null;
+  readonly baseUrl: string;
+  readonly apiVersion: 1 | 2;
+  readonly caPath: string | undefined;
+  readonly source: ConnectionSource;
+  readonly #apiKey: string;
+
+  constructor(init: ConnectionInit) {
+    this.profileName = init.profileName;
+    this.baseUrl = init.baseUrl;
+    this.apiVersion = init.apiVersion;
+    this.caPath = init.caPath;
+    this.source = init.source;
+    this.#apiKey = init.apiKey;
+  }
+
+  /** The Admin API key: hand it to the client, never to a log or the renderer. */
+  get apiKey(): string {
+    return this.#apiKey;
+  }
+
+  toJSON(): ConnectionSummary {
+    return {
+      profileName: this.profileName,
+      baseUrl: this.baseUrl,
+      apiKey: '[redacted]',
+      apiVersion: this.apiVersion,
+      ...(this.caPath === undefined ? {} : { caPath: this.caPath }),
+      source: this.source,
+    };
+  }
+
+  [inspect.custom](): string {
+    return `Connection ${inspect(this.toJSON())}`;
+  }
+}

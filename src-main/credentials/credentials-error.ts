@@ -1,0 +1,26 @@
+// Why no connection could be put together: a missing key, an unknown profile, or an
+// environment variable that cannot be used. Messages say what to do.
+
+export type CredentialsErrorCode = 'missing_api_key' | 'profile_not_found' | 'invalid_environment';
+
+export interface CredentialsErrorData {
+  code: CredentialsErrorCode;
+  message: string;
+  details: { profileName: string | null };
+}
+
+export class CredentialsError extends Error {
+  override name = 'CredentialsError';
+  readonly code: CredentialsErrorCode;
+  readonly profileName: string | null;
+
+  constructor(code: CredentialsErrorCode, message: string, profileName: string | null = null) {
+    super(message);
+    this.code = code;
+    this.profileName = profileName;
+  }
+
+  toJSON(): CredentialsErrorData {
+    return { code: this.code, message: this.message, details: { profileName: this.profileName } };
+  }
+}

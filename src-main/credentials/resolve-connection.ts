@@ -1,0 +1,145 @@
+// Which server and key to use, decided in one place:
+//   1. the profile: the one asked for, else PERIDIO_PROFILE, else the current one;
+//   2. PERIDIO_API_KEY, when set, overrides the profile's key (build machines) and then the
+//      keychain is never touched, so a machine without one still works;
+//   3. PERIDIO_BASE_URL / PERIDIO_CA_PATH override the profile's fields one by one;
+//   4. no profile and no key in the environment: the embedded local workspace.
+import { DEFAULT_API_VERSION, DEFAULT_BASE_URL } from '../peridio/index.js';
+import { checkBaseUrl } from './base-url.js';
+import { Connection } from './connection.js';
+import { CredentialsError } from './credentials-error.js';
+import { readEnvironmentOverrides } from './environment.js';
+import { apiKeyProblem } from './api-key-format.js';
+import { apiKeyAccount, type SecretVault } from './secret-vault.js';
+import { ENVIRONMENT_ROUTE } from './vault-errors.js';
+
+/** What the resolver needs to know of a profile (the settings store's profiles fit). */
+export interface ConnectionProfile {
+  name: string;
+  baseUrl: string;
+  caPath?: string;
+  apiVersion?: 1 | 2;
+}
+
+/** Where profiles come from (the settings store fits). */
+export interface ProfileSource {
+  currentProfileName(): string | null;
+  getProfile(name: string): ConnectionProfile | undefined;
+}
+
+/** How to reach the embedded local workspace; its owner decides how it is started. */
+export interface LocalWorkspaceAccess {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface ResolveConnectionOptions {
+  profiles: ProfileSource;
+  vault: SecretVault;
+  /** Only asked for when neither a profile nor PERIDIO_API_KEY applies. */
+  localWorkspace: () => LocalWorkspaceAccess | Promise<LocalWorkspaceAccess>;
+  /** An explicit choice (e.g. `--profile`); wins over PERIDIO_PROFILE and the current one. */
+  profileName?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const DEFAULT_VERSION = Number(DEFAULT_API_VERSION) as 1 | 2;
+
+function environmentBaseUrl(value: string): string {
+  const checked = checkBaseUrl(value);
+  if (!checked.ok) {
+    throw new CredentialsError(
+      'invalid_environment',
+      `PERIDIO_BASE_URL "${value}" cannot be used: it ${checked.message}.`,
+    );
+  }
+  return checked.baseUrl;
+}
+
+function chosenProfile(
+  options: ResolveConnectionOptions,
+  fromEnvironment: string | undefined,
+): ConnectionProfile | undefined {
+  const explicit = options.profileName ?? fromEnvironment;
+  const name = explicit ?? options.profiles.currentProfileName();
+  if (name === null) return undefined;
+  const profile = options.profiles.getProfile(name);
+  if (profile === undefined) {
+    const via =
+      options.profileName !== undefined
+        ? ''
+        : explicit !== undefined
+          ? ' (PERIDIO_PROFILE)'
+          : ' (the current profile)';
+    throw new CredentialsError(
+      'profile_not_found',
+      `There is no profile named "${name}"${via}. List the profiles, or add this one first.`,
+      name,
+    );
+  }
+  return profile;
+}
+
+export async function resolveConnection(options: ResolveConnectionOptions): Promise<Connection> {
+  const env = readEnvironmentOverrides(options.env);
+  const profile = chosenProfile(options, env.profile);
+  const baseUrl = env.baseUrl !== undefined ? environmentBaseUrl(env.baseUrl) : profile?.baseUrl;
+  const caPath = env.caPath ?? profile?.caPath;
+  const common = {
+    profileName: profile?.name ?? null,
+    apiVersion: profile?.apiVersion ?? DEFAULT_VERSION,
+    ...(caPath === undefined ? {} : { caPath }),
+  };
+
+  if (env.apiKey !== undefined) {
+    const problem = apiKeyProblem(env.apiKey);
+    if (problem !== undefined) {
+      throw new CredentialsError(
+        'invalid_environment',
+        `PERIDIO_API_KEY cannot be used: ${problem}.`,
+      );
+    }
+    return new Connection({
+      ...common,
+      baseUrl: baseUrl ?? DEFAULT_BASE_URL,
+      apiKey: env.apiKey,
+      source: 'environment',
+    });
+  }
+
+  if (profile !== undefined) {
+    const apiKey = await options.vault.get(apiKeyAccount(profile.name));
+    if (apiKey === null) {
+      throw new CredentialsError(
+        'missing_api_key',
+        `The profile "${profile.name}" has no API key in the keychain. Log in to this profile ` +
+          `again to store one, or set PERIDIO_API_KEY.`,
+        profile.name,
+      );
+    }
+    return new Connection({
+      ...common,
+      baseUrl: baseUrl ?? profile.baseUrl,
+      apiKey,
+      source: 'profile',
+    });
+  }
+
+  if (env.baseUrl !== undefined) {
+    // A server without a key cannot be used, and quietly going to the local workspace
+    // instead would upload to the wrong place.
+    throw new CredentialsError(
+      'invalid_environment',
+      `PERIDIO_BASE_URL is set but PERIDIO_API_KEY is not. ${ENVIRONMENT_ROUTE}`,
+    );
+  }
+
+  const local = await options.localWorkspace();
+  return new Connection({
+    profileName: null,
+    baseUrl: local.baseUrl,
+    apiKey: local.apiKey,
+    apiVersion: DEFAULT_VERSION,
+    source: 'local-workspace',
+  });
+}

@@ -1,0 +1,102 @@
+// Whether the workspace's server can be reached. Jobs report network failures here; while
+// offline the monitor probes with a growing, jittered delay (no busy loop, no error storm)
+// and wakes everyone waiting once a probe answers.
+export interface ConnectivityOptions {
+  /** A cheap request to the server; resolves when it answered. */
+  probe: (signal: AbortSignal) => Promise<void>;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  onChange?: (online: boolean, reason: string | null) => void;
+}
+
+export class ConnectivityMonitor {
+  private isOnline = true;
+  private reason: string | null = null;
+  private delayMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private probing: AbortController | undefined;
+  private waiters: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(private readonly options: ConnectivityOptions) {
+    this.delayMs = options.initialDelayMs ?? 1000;
+  }
+
+  get online(): boolean {
+    return this.isOnline;
+  }
+
+  /** Why the server is thought unreachable, while offline. */
+  get offlineReason(): string | null {
+    return this.reason;
+  }
+
+  reportOffline(reason: string): void {
+    this.reason = reason;
+    if (!this.isOnline || this.stopped) return;
+    this.isOnline = false;
+    this.delayMs = this.options.initialDelayMs ?? 1000;
+    this.options.onChange?.(false, reason);
+    this.scheduleProbe();
+  }
+
+  reportOnline(): void {
+    this.clearProbe();
+    this.reason = null;
+    if (this.isOnline) return;
+    this.isOnline = true;
+    this.options.onChange?.(true, null);
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Resolves once online (at once if already), or when `signal` aborts. */
+  whenOnline(signal?: AbortSignal): Promise<void> {
+    if (this.isOnline || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        signal?.removeEventListener('abort', done);
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve();
+      };
+      this.waiters.push(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearProbe();
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  private scheduleProbe(): void {
+    if (this.stopped) return;
+    // ±25 % jitter so that many agents behind one outage do not probe in step.
+    const delay = this.delayMs * (0.75 + Math.random() * 0.5);
+    this.timer = setTimeout(() => void this.runProbe(), delay);
+    this.timer.unref();
+  }
+
+  private async runProbe(): Promise<void> {
+    this.timer = undefined;
+    this.probing = new AbortController();
+    try {
+      await this.options.probe(this.probing.signal);
+      this.probing = undefined;
+      this.reportOnline();
+    } catch (error) {
+      this.probing = undefined;
+      if (this.isOnline || this.stopped) return;
+      this.reason = (error as Error).message;
+      this.delayMs = Math.min(this.delayMs * 2, this.options.maxDelayMs ?? 60_000);
+      this.scheduleProbe();
+    }
+  }
+
+  private clearProbe(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.probing?.abort();
+    this.probing = undefined;
+  }
+}

@@ -1,0 +1,426 @@
+// The persistent queue: one SQLite file in the app's data folder, shared by every process
+// of the app (the desktop app, `peridio-desk upload`, the agent). A job is on disk before
+// enqueue returns; runners claim jobs with a lease, so a job whose runner died (crash,
+// kill -9, power cut) is taken up again once its lease runs out.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { migrate } from '../sqlite/index.js';
+import type { BinaryState } from '../lifecycle/index.js';
+import type { HashedFile } from '../upload/index.js';
+import type {
+  FileFingerprint,
+  Job,
+  JobError,
+  JobStatus,
+  JobStep,
+  UploadRequest,
+} from './job-types.js';
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    step TEXT NOT NULL,
+    request TEXT NOT NULL,
+    -- The workspace (server) the job goes to; a runner takes only its own workspace's jobs.
+    workspace TEXT NOT NULL,
+    queued_size INTEGER NOT NULL,
+    queued_mtime_ms REAL NOT NULL,
+    binary_id TEXT NOT NULL,
+    binary_prn TEXT,
+    binary_state TEXT,
+    error TEXT,
+    waiting_reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    -- The runner holding the job and until when (ms since epoch); renewed while it runs.
+    lease_owner TEXT,
+    lease_until INTEGER
+  ) STRICT;
+  CREATE INDEX jobs_by_status ON jobs (workspace, status, seq);
+
+  -- Each step a job took, for people and for post-mortems.
+  CREATE TABLE job_log (
+    id INTEGER PRIMARY KEY,
+    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    step TEXT NOT NULL,
+    message TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX job_log_by_job ON job_log (job_id, id);
+
+  -- Each part whose PUT the server accepted, per binary revision.
+  CREATE TABLE job_parts (
+    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    binary_prn TEXT NOT NULL,
+    part_index INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    done_at TEXT NOT NULL,
+    PRIMARY KEY (job_id, binary_prn, part_index)
+  ) STRICT;
+
+  -- Hashes of files by path, size, mtime and workspace: an unchanged file is not hashed twice.
+  CREATE TABLE file_hashes (
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
+    workspace TEXT NOT NULL,
+    hashed TEXT NOT NULL,
+    PRIMARY KEY (path, size, mtime_ms, workspace)
+  ) STRICT;
+  `,
+];
+
+interface JobRow {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  status: JobStatus;
+  step: JobStep;
+  request: string;
+  queued_size: number;
+  queued_mtime_ms: number;
+  binary_id: string;
+  binary_prn: string | null;
+  binary_state: BinaryState | null;
+  error: string | null;
+  waiting_reason: string | null;
+  attempts: number;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    status: row.status,
+    step: row.step,
+    request: JSON.parse(row.request) as UploadRequest,
+    queuedFile: { size: row.queued_size, mtimeMs: row.queued_mtime_ms },
+    binaryId: row.binary_id,
+    binaryPrn: row.binary_prn,
+    binaryState: row.binary_state,
+    error: row.error === null ? null : (JSON.parse(row.error) as JobError),
+    waitingReason: row.waiting_reason,
+    attempts: row.attempts,
+  };
+}
+
+export interface JobLogEntry {
+  at: string;
+  step: string;
+  message: string;
+}
+
+/** A job that is not where an action needs it: said to people as is. */
+export class JobStateError extends Error {
+  override name = 'JobStateError';
+}
+
+const FINAL: readonly JobStatus[] = ['done', 'failed', 'cancelled'];
+
+/** A runner's name: this machine, its process, and a unique part. */
+export function runnerName(): string {
+  return `${hostname()}:${process.pid}:${randomUUID()}`;
+}
+
+/** True when `owner` was a process on this machine that has ended (a crash or kill -9). */
+function runnerIsGone(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export class JobStore {
+  private constructor(
+    private readonly db: SqliteDatabase,
+    readonly file: string,
+  ) {}
+
+  static open(file: string): JobStore {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const db = new Database(file, { timeout: 5000 });
+    try {
+      db.pragma('journal_mode = WAL');
+      // A queued job must survive a power cut, not only a crash.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, MIGRATIONS);
+    } catch (error) {
+      db.close();
+      throw new Error(`Cannot open the upload queue ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    return new JobStore(db, file);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Stores a new job; it is on disk when this returns. */
+  enqueue(request: UploadRequest, queuedFile: FileFingerprint): Job {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, seq, created_at, updated_at, status, step, request, workspace,
+           queued_size, queued_mtime_ms, binary_id)
+         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?, 'queued', 'queued', ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        now,
+        now,
+        JSON.stringify(request),
+        request.workspace,
+        queuedFile.size,
+        queuedFile.mtimeMs,
+        randomUUID(),
+      );
+    this.log(id, 'queued', `queued ${request.path} for ${request.target}`);
+    return this.get(id);
+  }
+
+  find(id: string): Job | undefined {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
+  get(id: string): Job {
+    const job = this.find(id);
+    if (!job) throw new JobStateError(`There is no job ${id} in the queue.`);
+    return job;
+  }
+
+  list(filter: { statuses?: readonly JobStatus[] } = {}): Job[] {
+    const statuses = filter.statuses ?? [];
+    const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs ${where} ORDER BY seq`)
+      .all(...statuses) as JobRow[];
+    return rows.map(toJob);
+  }
+
+  /** True while a job of the workspace may still need work (queued, running, waiting). */
+  hasPendingWork(workspace: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM jobs WHERE workspace = ? AND status IN ('queued', 'running', 'waiting') LIMIT 1`,
+        )
+        .get(workspace) !== undefined
+    );
+  }
+
+  /**
+   * Claims the oldest job of `workspace` that is ready to run for `owner` until
+   * `leaseUntil`: queued or waiting, or running for a runner that is gone (its lease ran
+   * out, or it was a process on this machine that no longer exists). Atomic across processes.
+   */
+  claimNext(claim: {
+    owner: string;
+    workspace: string;
+    leaseUntil: number;
+    now?: number;
+    onlyIds?: readonly string[] | undefined;
+  }): Job | undefined {
+    const { owner, workspace, leaseUntil, now = Date.now(), onlyIds = [] } = claim;
+    const only = onlyIds.length ? `AND id IN (${onlyIds.map(() => '?').join(',')})` : '';
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare(
+            `SELECT id, status, lease_owner, lease_until FROM jobs
+             WHERE workspace = ? ${only} AND status IN ('queued', 'waiting', 'running')
+             ORDER BY seq`,
+          )
+          .all(workspace, ...onlyIds) as {
+          id: string;
+          status: JobStatus;
+          lease_owner: string | null;
+          lease_until: number | null;
+        }[];
+        const row = rows.find(
+          (r) =>
+            r.status !== 'running' ||
+            (r.lease_until ?? 0) < now ||
+            (r.lease_owner !== null && runnerIsGone(r.lease_owner)),
+        );
+        if (!row) return undefined;
+        this.db
+          .prepare(
+            `UPDATE jobs SET status = 'running', lease_owner = ?, lease_until = ?,
+               attempts = attempts + 1, waiting_reason = NULL, updated_at = ? WHERE id = ?`,
+          )
+          .run(owner, leaseUntil, new Date(now).toISOString(), row.id);
+        if (row.status === 'running')
+          this.log(row.id, 'resumed', 'taken up again after its runner stopped');
+        return this.get(row.id);
+      })
+      .immediate();
+  }
+
+  /** Extends the leases `owner` holds; answers the ids it still holds. */
+  renewLeases(owner: string, leaseUntil: number): string[] {
+    this.db
+      .prepare(`UPDATE jobs SET lease_until = ? WHERE lease_owner = ? AND status = 'running'`)
+      .run(leaseUntil, owner);
+    const rows = this.db
+      .prepare(`SELECT id FROM jobs WHERE lease_owner = ? AND status = 'running'`)
+      .all(owner) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /** A runner lets go of a job it holds, setting where it ends up. */
+  release(
+    id: string,
+    owner: string,
+    outcome:
+      | { status: 'done' }
+      | { status: 'failed'; error: JobError }
+      | { status: 'waiting'; reason: string }
+      | { status: 'queued' },
+  ): void {
+    const error = outcome.status === 'failed' ? JSON.stringify(outcome.error) : null;
+    const reason = outcome.status === 'waiting' ? outcome.reason : null;
+    // A person may have paused or cancelled it meanwhile: that decision stands.
+    this.db
+      .prepare(
+        `UPDATE jobs SET status = ?, error = ?, waiting_reason = ?, lease_owner = NULL,
+           lease_until = NULL, updated_at = ?
+         WHERE id = ? AND lease_owner = ? AND status = 'running'`,
+      )
+      .run(outcome.status, error, reason, new Date().toISOString(), id, owner);
+    if (outcome.status === 'failed') this.log(id, 'failed', outcome.error.message);
+    if (outcome.status === 'waiting') this.log(id, 'waiting', outcome.reason);
+    if (outcome.status === 'done') this.log(id, 'done', 'finished');
+  }
+
+  /** Records the step a running job is in, and the binary it works on. */
+  setStep(
+    id: string,
+    step: JobStep,
+    message: string,
+    binary?: { prn: string; state: BinaryState },
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET step = ?, binary_prn = COALESCE(?, binary_prn),
+           binary_state = COALESCE(?, binary_state), updated_at = ? WHERE id = ?`,
+      )
+      .run(step, binary?.prn ?? null, binary?.state ?? null, new Date().toISOString(), id);
+    this.log(id, step, message);
+  }
+
+  pause(id: string): Job {
+    return this.changeStatus(id, ['queued', 'waiting', 'running'], 'paused', 'paused');
+  }
+
+  resume(id: string): Job {
+    return this.changeStatus(id, ['paused'], 'queued', 'resumed');
+  }
+
+  /** Runs a failed or cancelled job again from where its binary stands. */
+  retry(id: string): Job {
+    return this.changeStatus(id, ['failed', 'cancelled'], 'queued', 'retried');
+  }
+
+  cancel(id: string): Job {
+    return this.changeStatus(
+      id,
+      ['queued', 'waiting', 'running', 'paused'],
+      'cancelled',
+      'cancelled',
+    );
+  }
+
+  private changeStatus(id: string, from: readonly JobStatus[], to: JobStatus, verb: string): Job {
+    return this.db
+      .transaction(() => {
+        const job = this.get(id);
+        if (!from.includes(job.status)) {
+          const why = FINAL.includes(job.status) ? 'it has ended' : `it is ${job.status}`;
+          throw new JobStateError(`Job ${id} cannot be ${verb}: ${why} (status ${job.status}).`);
+        }
+        this.db
+          .prepare(
+            `UPDATE jobs SET status = ?, lease_owner = NULL, lease_until = NULL, waiting_reason = NULL,
+               error = CASE WHEN ? = 'queued' THEN NULL ELSE error END, updated_at = ? WHERE id = ?`,
+          )
+          .run(to, to, new Date().toISOString(), id);
+        this.log(id, job.step, verb);
+        return this.get(id);
+      })
+      .immediate();
+  }
+
+  log(id: string, step: string, message: string): void {
+    this.db
+      .prepare('INSERT INTO job_log (job_id, at, step, message) VALUES (?, ?, ?, ?)')
+      .run(id, new Date().toISOString(), step, message);
+  }
+
+  history(id: string): JobLogEntry[] {
+    return this.db
+      .prepare('SELECT at, step, message FROM job_log WHERE job_id = ? ORDER BY id')
+      .all(id) as JobLogEntry[];
+  }
+
+  /** Journals a part the server accepted. */
+  partDone(
+    id: string,
+    binaryPrn: string,
+    part: { index: number; sha256: string; size: number },
+  ): void {
+    this.db
+      .prepare(
+        `INSERT INTO job_parts (job_id, binary_prn, part_index, sha256, size, done_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (job_id, binary_prn, part_index)
+         DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, done_at = excluded.done_at`,
+      )
+      .run(id, binaryPrn, part.index, part.sha256, part.size, new Date().toISOString());
+  }
+
+  /** How many times each part was journaled as sent, and the bytes, for a job. */
+  partsDone(id: string): { index: number; sha256: string; size: number }[] {
+    return this.db
+      .prepare(
+        `SELECT part_index AS "index", sha256, size FROM job_parts WHERE job_id = ? ORDER BY part_index`,
+      )
+      .all(id) as { index: number; sha256: string; size: number }[];
+  }
+
+  cachedHash(path: string, file: FileFingerprint, workspace: string): HashedFile | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT hashed FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ? AND workspace = ?',
+      )
+      .get(path, file.size, file.mtimeMs, workspace) as { hashed: string } | undefined;
+    return row && (JSON.parse(row.hashed) as HashedFile);
+  }
+
+  rememberHash(hashed: HashedFile, workspace: string): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ms, workspace, hashed)
+         VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(hashed.path, hashed.size, hashed.mtimeMs, workspace, JSON.stringify(hashed));
+  }
+}

@@ -1,0 +1,7 @@
+export { UploadEngine, type EngineEvent, type UploadEngineOptions } from './upload-engine.js';
+export {
+  InvalidInputError,
+  checkUploadInput,
+  uploadInputSchema,
+  type UploadInput,
+} from './upload-input.js';

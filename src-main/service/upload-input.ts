@@ -1,0 +1,91 @@
+// The upload command's input, checked before anything is queued: every mistake is named
+// with what to do about it, and nothing is stored for a bad request.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { PART_LIMITS, TARGET_MAX_LENGTH, parsePrn } from '../peridio/index.js';
+import type { FileFingerprint, SigningKeyRef } from '../queue/index.js';
+
+export const uploadInputSchema = z.object({
+  path: z.string().min(1, 'give the path of the file to upload'),
+  artifactVersionPrn: z.string().superRefine((value, ctx) => {
+    const parsed = parsePrn(value, 'artifact_version');
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  }),
+  target: z
+    .string()
+    .min(1, 'the target must not be empty (e.g. aarch64-unknown-linux-gnu)')
+    .max(TARGET_MAX_LENGTH, `the target must be at most ${TARGET_MAX_LENGTH} characters`)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'the target must not contain control characters'),
+  signingKey: z
+    .union([
+      z.object({ kind: z.literal('keychain'), name: z.string().min(1).max(128) }),
+      z.object({
+        kind: z.literal('file'),
+        privateKeyPath: z.string().min(1),
+        signingKeyPrn: z.string().superRefine((value, ctx) => {
+          const parsed = parsePrn(value, 'signing_key');
+          if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+        }),
+      }),
+    ])
+    .nullable()
+    .default(null),
+  replace: z.boolean().default(false),
+});
+
+export type UploadInput = z.input<typeof uploadInputSchema>;
+
+export interface CheckedUpload {
+  path: string;
+  artifactVersionPrn: string;
+  target: string;
+  signingKey: SigningKeyRef | null;
+  replace: boolean;
+  file: FileFingerprint;
+}
+
+/** A request that cannot be queued as given, with every reason. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
+export async function checkUploadInput(input: unknown): Promise<CheckedUpload> {
+  const parsed = uploadInputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidInputError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`),
+    );
+  }
+  const value = parsed.data;
+  const absolute = path.resolve(value.path);
+  let info;
+  try {
+    info = await stat(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidInputError([
+      code === 'ENOENT'
+        ? `${absolute} does not exist`
+        : `${absolute} cannot be read (${code ?? (error as Error).message})`,
+    ]);
+  }
+  if (!info.isFile()) throw new InvalidInputError([`${absolute} is not a regular file`]);
+  if (info.size > PART_LIMITS.maxBinarySize) {
+    throw new InvalidInputError([
+      `${absolute} is ${info.size} bytes, more than Peridio accepts for one binary (10,000 parts of 5 GiB)`,
+    ]);
+  }
+  return {
+    path: absolute,
+    artifactVersionPrn: value.artifactVersionPrn,
+    target: value.target,
+    signingKey: value.signingKey,
+    replace: value.replace,
+    file: { size: info.size, mtimeMs: info.mtimeMs },
+  };
+}

@@ -1,0 +1,27 @@
+// A profile's extra CA file must be there when the profile is saved, so a typo is caught
+// when it is made rather than at the first upload. It is stored as an absolute path because
+// the agent may run from any folder.
+import { accessSync, constants, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export type CaFileCheck = { ok: true; path: string } | { ok: false; message: string };
+
+export function checkCaFile(path: string, relativeTo: string = process.cwd()): CaFileCheck {
+  const absolute = resolve(relativeTo, path);
+  try {
+    if (!statSync(absolute).isFile()) {
+      return { ok: false, message: `the CA file "${absolute}" is not a file` };
+    }
+    accessSync(absolute, constants.R_OK);
+    return { ok: true, path: absolute };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${(error as Error).message})`;
+    return { ok: false, message: `the CA file "${absolute}" ${why}` };
+  }
+}

@@ -1,0 +1,177 @@
+// What the settings file may hold, as zod schemas: the same rules check a hand-edited file
+// on load and every change before it is written.
+import { z } from 'zod';
+import { checkBaseUrl } from '../credentials/index.js';
+import { isPrn } from '../peridio/index.js';
+import { isPublicKeyValue } from '../signing/index.js';
+import type { SettingsProblem } from './settings-errors.js';
+
+/** Names go into keychain account names, JSON keys and command lines; starting with a letter
+ * or digit keeps them from looking like an option (`-x`) or a special key (`__proto__`). */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const NAME_RULE =
+  'a name is 1 to 64 letters, digits, "-", "_" or ".", and starts with a letter or digit';
+
+/** Zod's message for a missing or non-text field. */
+function textError(what: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? `${what} is missing` : `${what} must be text`;
+}
+
+export const nameSchema = z.string({ error: textError('the name') }).regex(NAME_PATTERN, NAME_RULE);
+
+/** Why `name` cannot name a profile or signing key, or undefined when it can. */
+export function nameProblem(name: string): string | undefined {
+  return NAME_PATTERN.test(name) ? undefined : NAME_RULE;
+}
+
+export const baseUrlSchema = z
+  .string({ error: textError('the base URL') })
+  .transform((value, ctx) => {
+    const checked = checkBaseUrl(value);
+    if (checked.ok) return checked.baseUrl;
+    ctx.addIssue({ code: 'custom', message: `the base URL ${checked.message}` });
+    return z.NEVER;
+  });
+
+export const apiVersionSchema = z.union([z.literal(1), z.literal(2)], {
+  error: 'the API version is 1 or 2',
+});
+
+export const organizationPrnSchema = z
+  .string({ error: textError('the organization PRN') })
+  .refine((value) => isPrn(value, 'organization'), {
+    message: 'the organization PRN must look like prn:1:<uuid>',
+  });
+
+const caPathSchema = z.string({ error: textError('the CA path') }).min(1, 'the CA path is empty');
+
+/** Unknown fields are refused, not dropped, so a typo is named instead of silently lost. */
+function unknownField(issue: { code?: string; keys?: string[] }): string | undefined {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const keys = issue.keys ?? [];
+  const secret = keys.some((key) => /api.?key|private/i.test(key));
+  return (
+    `unknown field${keys.length === 1 ? '' : 's'} ${keys.map((key) => `"${key}"`).join(', ')}` +
+    (secret ? ' (API keys and private keys belong in the OS keychain, never in this file)' : '')
+  );
+}
+
+export const storedProfileSchema = z.strictObject(
+  {
+    baseUrl: baseUrlSchema,
+    caPath: caPathSchema.optional(),
+    apiVersion: apiVersionSchema.optional(),
+    organizationPrn: organizationPrnSchema.optional(),
+  },
+  { error: unknownField },
+);
+
+export const profileInputSchema = z.strictObject(
+  {
+    name: nameSchema,
+    baseUrl: baseUrlSchema,
+    caPath: caPathSchema.optional(),
+    apiVersion: apiVersionSchema.optional(),
+    organizationPrn: organizationPrnSchema.optional(),
+  },
+  { error: unknownField },
+);
+
+export const profileChangesSchema = z.strictObject(
+  {
+    baseUrl: baseUrlSchema.optional(),
+    caPath: caPathSchema.nullable().optional(),
+    apiVersion: apiVersionSchema.optional(),
+    organizationPrn: organizationPrnSchema.nullable().optional(),
+  },
+  { error: unknownField },
+);
+
+const signingKeyFields = {
+  signingKeyPrn: z
+    .string({ error: textError('the signing key PRN') })
+    .refine((value) => isPrn(value, 'signing_key'), {
+      message: 'the signing key PRN must look like prn:1:<org-uuid>:signing_key:<uuid>',
+    }),
+  keyid: z
+    .string({ error: textError('the keyid') })
+    .min(1)
+    .max(256),
+  publicValue: z.string({ error: textError('the public key value') }).refine(isPublicKeyValue, {
+    message: 'the public key value must be the base64 of a raw 32-byte Ed25519 public key',
+  }),
+};
+
+export const storedSigningKeySchema = z.strictObject(
+  { ...signingKeyFields, source: z.literal('keychain', { error: 'the source is "keychain"' }) },
+  { error: unknownField },
+);
+
+export const signingKeyInputSchema = z.strictObject(
+  { name: nameSchema, ...signingKeyFields },
+  { error: unknownField },
+);
+
+export const DEFAULT_PREFERENCES = { uploadConcurrency: 4, spool: false } as const;
+
+const uploadConcurrencySchema = z
+  .int({ error: 'the upload concurrency must be a whole number' })
+  .min(1, 'the upload concurrency is at least 1')
+  .max(16, 'the upload concurrency is at most 16');
+
+export const preferencesSchema = z.strictObject(
+  {
+    uploadConcurrency: uploadConcurrencySchema.optional(),
+    spool: z.boolean({ error: 'spool is true or false' }).optional(),
+  },
+  { error: unknownField },
+);
+
+export const settingsFileSchema = z
+  // Loose at the top: other parts of the app (and electron-store in the desktop app) keep
+  // their own keys in the same file.
+  .looseObject({
+    currentProfile: nameSchema.nullable().optional(),
+    profiles: z.record(nameSchema, storedProfileSchema).optional(),
+    signingKeys: z.record(nameSchema, storedSigningKeySchema).optional(),
+    preferences: preferencesSchema.optional(),
+  })
+  .superRefine(
+    (file, ctx) => {
+      const current = file.currentProfile;
+      const profiles: unknown = file.profiles ?? {};
+      if (typeof current !== 'string' || typeof profiles !== 'object' || profiles === null) return;
+      if (!Object.hasOwn(profiles, current)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['currentProfile'],
+          message: `names the profile "${current}", which is not in profiles`,
+        });
+      }
+    },
+    // Checked even when other fields are wrong, so one look at the error shows every problem.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
+
+export type SettingsFile = z.output<typeof settingsFileSchema>;
+export type StoredProfile = z.output<typeof storedProfileSchema>;
+export type StoredSigningKey = z.output<typeof storedSigningKeySchema>;
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+/** Zod's issues as problems a person can act on, each naming its field. */
+export function problemsOf(error: z.ZodError): SettingsProblem[] {
+  return error.issues.flatMap((issue) => {
+    const field = fieldOf(issue.path);
+    if (issue.code === 'invalid_key') {
+      return issue.issues.map((inner) => ({
+        field,
+        message: `not a valid name: ${inner.message}`,
+      }));
+    }
+    return [{ field, message: issue.message }];
+  });
+}

@@ -1,0 +1,14 @@
+// The door of the signing room: Ed25519 keys (import, create, export, fingerprint) and the
+// binary hash signature, on node:crypto alone.
+export {
+  importPrivateKey,
+  importPrivateKeyPem,
+  importPrivateKeySeed,
+  readPrivateKeyFile,
+} from './private-key-import.js';
+export { generateSigningKeyPair, exportPrivateKeyPem } from './key-pair.js';
+export type { SigningKeyPair } from './key-pair.js';
+export { isPublicKeyValue, keyIdOf, publicKeyValue } from './public-key.js';
+export { signBinaryHash, verifyBinaryHash, isBinaryHash } from './binary-hash-signature.js';
+export { SigningError, isSigningError, WHAT_TO_GIVE } from './signing-error.js';
+export type { SigningErrorCode, SigningErrorData } from './signing-error.js';

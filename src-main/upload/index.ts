@@ -1,0 +1,38 @@
+// The door of the upload room: part planning, and the worker thread that reads, hashes and
+// PUTs parts. Other folders import from here only.
+export { planParts, DEFAULT_PART_SIZE, MAX_FILE_SIZE, MiB } from './part-plan.js';
+export type { PartPlanOptions } from './part-plan.js';
+export { partChecksumHeader } from './part-checksum.js';
+export {
+  partRetryDelayMs,
+  PartAttempts,
+  putVerdict,
+  DEFAULT_RETRY_DELAYS_MS,
+  DEFAULT_MAX_ATTEMPTS_PER_PART,
+  MAX_RETRY_DELAY_MS,
+} from './part-retry.js';
+export type { PutVerdict } from './part-retry.js';
+export { ProgressThrottle, PROGRESS_INTERVAL_MS } from './progress-throttle.js';
+export type { ProgressThrottleOptions } from './progress-throttle.js';
+export { DEFAULT_CONCURRENCY, DEFAULT_STALL_TIMEOUT_MS } from './upload-task.js';
+export { UploadWorker } from './upload-worker.js';
+export type {
+  HashOptions,
+  UploadOptions,
+  UploadWorkerOptions,
+  UploadLogger,
+  LogFields,
+} from './upload-worker.js';
+export { UploadError, isUploadError } from './upload-error.js';
+export type { UploadErrorCode, UploadErrorData } from './upload-error.js';
+export type {
+  PlannedPart,
+  PartPlan,
+  FileFingerprint,
+  HashedPart,
+  HashedFile,
+  TransferProgress,
+  ApiConnection,
+  UploadTask,
+  PartRetryNotice,
+} from './types.js';

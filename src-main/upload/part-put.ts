@@ -1,0 +1,248 @@
+// One PUT of a part's bytes to its presigned URL, with stall detection instead of a
+// whole-request timeout: the timer restarts whenever the OS takes another piece of the body or
+// a byte of the answer arrives, so a slow upload that moves is never cut off, and one that
+// stops moving is aborted after `stallTimeoutMs`.
+import http from 'node:http';
+import https from 'node:https';
+import { TLSSocket } from 'node:tls';
+import { UploadError } from './upload-error.js';
+
+export interface PutAgents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+/** Kept-alive agents for one upload; `ca` (roots plus extras) replaces Node's trust for https. */
+export function createPutAgents(ca: string[] | undefined): PutAgents {
+  return {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true, ...(ca === undefined ? {} : { ca }) }),
+  };
+}
+
+export function destroyPutAgents(agents: PutAgents): void {
+  agents.http.destroy();
+  agents.https.destroy();
+}
+
+export interface PartPutRequest {
+  url: string;
+  body: Buffer;
+  /** The `x-amz-checksum-sha256` value (see partChecksumHeader). */
+  checksum: string;
+  stallTimeoutMs: number;
+  agents: PutAgents;
+  signal: AbortSignal;
+  /** Told how many body bytes the OS has taken so far. */
+  onBytesSent?: (bytesSent: number) => void;
+}
+
+export type PartPutOutcome =
+  | {
+      kind: 'answered';
+      status: number;
+      /** The server's words (S3's `Code: Message`), for errors. */
+      message: string;
+      requestId: string | undefined;
+      retryAfter: string | undefined;
+      bytesSent: number;
+    }
+  | {
+      kind: 'failed';
+      /** `tls`: the server's certificate was not trusted, which no retry fixes. */
+      reason: 'network' | 'stalled' | 'tls';
+      message: string;
+      bytesSent: number;
+    }
+  | { kind: 'aborted'; bytesSent: number };
+
+const WRITE_CHUNK = 512 * 1024;
+/** Node's error codes for a certificate that is not trusted or does not match the host. */
+const TLS_CODE = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_/;
+/** Error answers are short XML; more than this is not worth keeping. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+interface PutTarget {
+  secure: boolean;
+  hostname: string;
+  port: number | undefined;
+  /** Path and query exactly as the server wrote them: a presigned signature covers them. */
+  path: string;
+}
+
+function parsedUrl(raw: string): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function targetOf(raw: string): PutTarget {
+  const url = parsedUrl(raw);
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UploadError(
+      'part_rejected',
+      'The server gave an upload URL that is not http(s); the part cannot be sent there.',
+    );
+  }
+  const afterScheme = raw.slice(raw.indexOf('//') + 2);
+  const pathStart = afterScheme.search(/[/?#]/);
+  let path = pathStart === -1 ? '/' : afterScheme.slice(pathStart).replace(/#.*$/, '');
+  if (!path.startsWith('/')) path = `/${path}`;
+  return {
+    secure: url.protocol === 'https:',
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port === '' ? undefined : Number(url.port),
+    path,
+  };
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `BadDigest: The checksum ...` from S3's XML, or a short excerpt of anything else. */
+function answerMessage(status: number, text: string): string {
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  if (code !== undefined || message !== undefined) {
+    return [code, message].filter((part) => part !== undefined).join(': ');
+  }
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line !== '') return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  return `HTTP ${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
+}
+
+/**
+ * Ends a PUT that will not complete. Over plain TCP the socket is reset, so the OS drops the
+ * body it still buffers (a few MiB) instead of trickling it out to a server that will discard
+ * it; TLS sockets cannot be reset from Node and are only closed.
+ */
+function cutOff(outgoing: http.ClientRequest): void {
+  const socket = outgoing.socket;
+  if (socket !== null && !(socket instanceof TLSSocket) && !socket.destroyed) {
+    socket.resetAndDestroy();
+  }
+  outgoing.destroy();
+}
+
+export function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
+  const target = targetOf(request.url);
+  const { body, signal, stallTimeoutMs } = request;
+  return new Promise((resolve) => {
+    let bytesSent = 0;
+    if (signal.aborted) {
+      resolve({ kind: 'aborted', bytesSent });
+      return;
+    }
+    const outgoing = (target.secure ? https : http).request({
+      agent: target.secure ? request.agents.https : request.agents.http,
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
+      method: 'PUT',
+      headers: {
+        'content-length': String(body.length),
+        'content-type': 'application/octet-stream',
+        'x-amz-checksum-sha256': request.checksum,
+      },
+    });
+
+    let settled = false;
+    const startedAt = performance.now();
+    const settle = (outcome: PartPutOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      // Anything but a complete exchange leaves the connection in an unknown state.
+      if (outcome.kind !== 'answered' || bytesSent < body.length) cutOff(outgoing);
+      resolve(outcome);
+    };
+    let timer = setTimeout(() => onStall(), stallTimeoutMs);
+    const rearm = (ms: number): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => onStall(), ms);
+    };
+    const onStall = (): void =>
+      settle({
+        kind: 'failed',
+        reason: 'stalled',
+        message: `no bytes moved for ${stallTimeoutMs} ms`,
+        bytesSent,
+      });
+    const onAbort = (): void => settle({ kind: 'aborted', bytesSent });
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    const onFlushed = (length: number) => (error?: Error | null) => {
+      if (error || settled) return;
+      bytesSent += length;
+      request.onBytesSent?.(bytesSent);
+      if (bytesSent < body.length) {
+        rearm(stallTimeoutMs);
+      } else {
+        // The OS now holds the tail of the body (a few MiB at most) and we can no longer see
+        // it move. It drains no slower than the rest of the body went out, so the wait for
+        // the answer allows that time again on top of the stall timeout.
+        rearm(stallTimeoutMs + (performance.now() - startedAt));
+      }
+    };
+    let offset = 0;
+    const writeMore = (): void => {
+      while (offset < body.length && !settled) {
+        const chunk = body.subarray(offset, offset + WRITE_CHUNK);
+        offset += chunk.length;
+        if (!outgoing.write(chunk, onFlushed(chunk.length))) {
+          outgoing.once('drain', writeMore);
+          return;
+        }
+      }
+      if (!settled) outgoing.end();
+    };
+
+    outgoing.on('error', (error: NodeJS.ErrnoException) =>
+      settle({
+        kind: 'failed',
+        reason: error.code !== undefined && TLS_CODE.test(error.code) ? 'tls' : 'network',
+        message: error.code ? `${error.code}: ${error.message}` : error.message,
+        bytesSent,
+      }),
+    );
+    outgoing.on('response', (answer) => {
+      rearm(stallTimeoutMs);
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      answer.on('data', (chunk: Buffer) => {
+        rearm(stallTimeoutMs);
+        if (kept < MAX_ANSWER_BYTES) {
+          chunks.push(chunk);
+          kept += chunk.length;
+        }
+      });
+      answer.on('close', () => {
+        if (answer.complete) return;
+        settle({
+          kind: 'failed',
+          reason: 'network',
+          message: 'the connection closed before the answer was complete',
+          bytesSent,
+        });
+      });
+      answer.on('end', () => {
+        const status = answer.statusCode ?? 0;
+        settle({
+          kind: 'answered',
+          status,
+          message: answerMessage(status, Buffer.concat(chunks).toString('utf8')),
+          requestId:
+            headerText(answer.headers['peridio-request-id']) ??
+            headerText(answer.headers['x-amz-request-id']),
+          retryAfter: headerText(answer.headers['retry-after']),
+          bytesSent,
+        });
+      });
+    });
+    writeMore();
+  });
+}

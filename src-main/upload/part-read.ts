@@ -1,0 +1,61 @@
+// Reads one part into memory for its PUT and proves it is still the content that was hashed:
+// the file's size and modification time are checked again and the bytes are hashed again, so
+// a file changed since hashing fails the job instead of uploading mixed content.
+import { webcrypto } from 'node:crypto';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { FileFingerprint, HashedPart } from './types.js';
+import { fileChanged, fileProblem } from './upload-error.js';
+
+/** Throws file_changed when the size or modification time moved, file_missing when it is gone. */
+export async function checkUnchanged(file: FileFingerprint): Promise<void> {
+  const now = await stat(file.path).catch((error: unknown) => {
+    throw fileProblem(file.path, error);
+  });
+  if (now.size !== file.size || now.mtimeMs !== file.mtimeMs) {
+    throw fileChanged(file.path, 'its size or modification time is not what it was', {
+      size: file.size,
+      sizeNow: now.size,
+      mtimeMs: file.mtimeMs,
+      mtimeMsNow: now.mtimeMs,
+    });
+  }
+}
+
+/** The part's bytes, in `buffer` (which must be at least the part's size). */
+export async function readPart(
+  file: FileFingerprint,
+  part: HashedPart,
+  buffer: Buffer,
+): Promise<Buffer> {
+  const bytes = buffer.subarray(0, part.size);
+  let handle: FileHandle;
+  try {
+    handle = await open(file.path, 'r');
+  } catch (error) {
+    throw fileProblem(file.path, error);
+  }
+  try {
+    for (let filled = 0; filled < part.size;) {
+      const { bytesRead } = await handle
+        .read(bytes, filled, part.size - filled, part.offset + filled)
+        .catch((error: unknown) => {
+          throw fileProblem(file.path, error);
+        });
+      if (bytesRead === 0) throw fileChanged(file.path, `it ends before part ${part.index}`);
+      filled += bytesRead;
+    }
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  await checkUnchanged(file);
+  // WebCrypto hashes on the thread pool, so other parts' sockets keep moving meanwhile.
+  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
+  if (digest !== part.sha256) {
+    throw fileChanged(file.path, `part ${part.index} no longer holds the bytes that were hashed`, {
+      partIndex: part.index,
+      expectedSha256: part.sha256,
+      actualSha256: digest,
+    });
+  }
+  return bytes;
+}

@@ -1,0 +1,319 @@
+// The upload of a file's parts: at most `concurrency` parts in flight, each read from disk
+// and checked against its hash, declared to the Admin API (which answers a presigned URL),
+// then PUT there. Each part retries on its own by the part retry policy; the first failure a
+// retry cannot fix stops every part at once. Runs in the worker thread.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  PeridioClient,
+  isPeridioError,
+  loadExtraCaCertificates,
+  trustedCertificates,
+} from '../peridio/index.js';
+import { partChecksumHeader } from './part-checksum.js';
+import { createPutAgents, destroyPutAgents, putPart, type PutAgents } from './part-put.js';
+import { checkUnchanged, readPart } from './part-read.js';
+import { PartAttempts, partRetryDelayMs, putVerdict } from './part-retry.js';
+import type { HashedPart, PartRetryNotice, UploadTask } from './types.js';
+import { UploadError, abortedError } from './upload-error.js';
+import { resolveUploadTask, type ResolvedUploadTask } from './upload-task.js';
+
+export interface UploadCallbacks {
+  signal: AbortSignal;
+  /** Bytes of the file that are on the server or on their way (unthrottled). */
+  onProgress?: (bytesDone: number) => void;
+  /** A part's PUT was answered 200/201. */
+  onPartDone?: (part: HashedPart) => void;
+  onRetry?: (notice: PartRetryNotice) => void;
+}
+
+/** Why an attempt failed, when trying again may help. */
+interface AttemptFailure {
+  reason: PartRetryNotice['reason'];
+  message: string;
+  renewUrl: boolean;
+  bytesSent: number;
+  status?: number;
+  requestId?: string | undefined;
+  retryAfter?: string | undefined;
+}
+
+/** What every part of one upload shares. */
+interface Transfer {
+  task: ResolvedUploadTask;
+  client: PeridioClient;
+  agents: PutAgents;
+  signal: AbortSignal;
+  callbacks: UploadCallbacks;
+  /** Parts finished so far: a change means the link works, so other parts' counts reset. */
+  finished: number;
+  bytesFinished: number;
+  bytesInFlight: Map<number, number>;
+}
+
+function reportProgress(transfer: Transfer): void {
+  let inFlight = 0;
+  for (const bytes of transfer.bytesInFlight.values()) inFlight += bytes;
+  transfer.callbacks.onProgress?.(transfer.bytesFinished + inFlight);
+}
+
+function partDetails(transfer: Transfer, part: HashedPart, extra: Record<string, unknown> = {}) {
+  return {
+    path: transfer.task.file.path,
+    binaryPrn: transfer.task.binaryPrn,
+    partIndex: part.index,
+    ...extra,
+  };
+}
+
+/** An Admin API failure: an AttemptFailure when it may pass by itself, else thrown. */
+function apiFailure(transfer: Transfer, part: HashedPart, error: unknown): AttemptFailure {
+  if (!isPeridioError(error)) throw error;
+  const common = { renewUrl: true, bytesSent: 0, requestId: error.requestId };
+  switch (error.code) {
+    case 'aborted':
+      throw abortedError('The upload');
+    case 'network':
+    case 'timeout':
+      return { ...common, reason: 'api_unavailable', message: error.message };
+    case 'rate_limited':
+    case 'server_error':
+      return { ...common, reason: 'api_unavailable', message: error.message, status: error.status };
+    default:
+      throw new UploadError('server_refused', error.message, {
+        retryable: false,
+        details: partDetails(transfer, part, {
+          status: error.status,
+          requestId: error.requestId,
+          serverMessages: error.fieldMessages,
+        }),
+        cause: error,
+      });
+  }
+}
+
+/** The error once a part has used up its attempts. */
+function exhausted(
+  transfer: Transfer,
+  part: HashedPart,
+  failure: AttemptFailure,
+  attempts: number,
+) {
+  const details = partDetails(transfer, part, {
+    attempts,
+    lastError: failure.message,
+    status: failure.status,
+    requestId: failure.requestId,
+  });
+  const what = `Part ${part.index} of "${transfer.task.file.path}" failed ${attempts} times in a row`;
+  if (failure.reason === 'url_refused') {
+    return new UploadError(
+      'part_rejected',
+      `${what}; the storage server keeps refusing it (${failure.message}).`,
+      { retryable: false, details },
+    );
+  }
+  if (failure.status !== undefined) {
+    return new UploadError(
+      'server_refused',
+      `${what}; the server is in trouble (${failure.message}). It will be tried again later.`,
+      { retryable: true, details },
+    );
+  }
+  return new UploadError(
+    'network',
+    `${what}; the network is not getting through (${failure.message}). It will be tried again ` +
+      'when the connection works.',
+    { retryable: true, details },
+  );
+}
+
+/** One try: declare the part if it has no URL yet, then PUT it. Undefined means done. */
+async function attemptPart(
+  transfer: Transfer,
+  part: HashedPart,
+  bytes: Buffer,
+  url: { current: string | undefined },
+): Promise<AttemptFailure | undefined> {
+  const { task, signal } = transfer;
+  try {
+    url.current ??= (
+      await transfer.client.binaryParts.create(
+        task.binaryPrn,
+        part.index,
+        { expected_binary_size: task.file.size, hash: part.sha256, size: part.size },
+        { signal },
+      )
+    ).presigned_upload_url;
+  } catch (error) {
+    return apiFailure(transfer, part, error);
+  }
+  const outcome = await putPart({
+    url: url.current,
+    body: bytes,
+    checksum: partChecksumHeader(part.sha256),
+    stallTimeoutMs: task.stallTimeoutMs,
+    agents: transfer.agents,
+    signal,
+    onBytesSent: (sent) => {
+      transfer.bytesInFlight.set(part.index, sent);
+      reportProgress(transfer);
+    },
+  });
+  transfer.bytesInFlight.delete(part.index);
+  if (outcome.kind === 'aborted') throw abortedError('The upload');
+  if (outcome.kind === 'failed') {
+    if (outcome.reason === 'tls') {
+      throw new UploadError(
+        'server_refused',
+        `The storage server for part ${part.index} could not be trusted (${outcome.message}). ` +
+          "Check the profile's CA certificate setting.",
+        { details: partDetails(transfer, part) },
+      );
+    }
+    return {
+      reason: outcome.reason,
+      message: outcome.message,
+      renewUrl: false,
+      bytesSent: outcome.bytesSent,
+    };
+  }
+  const verdict = putVerdict(outcome.status);
+  if (verdict === 'done') return undefined;
+  const failure = {
+    message: `HTTP ${outcome.status} ${outcome.message}`,
+    bytesSent: outcome.bytesSent,
+    status: outcome.status,
+    requestId: outcome.requestId,
+    retryAfter: outcome.retryAfter,
+  };
+  if (verdict === 'refuse') {
+    throw new UploadError(
+      'part_rejected',
+      `The storage server refused part ${part.index} of "${task.file.path}": ${failure.message}.`,
+      {
+        details: partDetails(transfer, part, {
+          status: outcome.status,
+          requestId: outcome.requestId,
+        }),
+      },
+    );
+  }
+  return verdict === 'renew_url'
+    ? { ...failure, reason: 'url_refused', renewUrl: true }
+    : { ...failure, reason: 'server_error', renewUrl: false };
+}
+
+async function sendPart(transfer: Transfer, part: HashedPart, buffer: Buffer): Promise<void> {
+  const { task, signal } = transfer;
+  const bytes = await readPart(task.file, part, buffer);
+  const url: { current: string | undefined } = { current: undefined };
+  const attempts = new PartAttempts(transfer.finished);
+  for (;;) {
+    if (signal.aborted) throw abortedError('The upload');
+    const failure = await attemptPart(transfer, part, bytes, url);
+    if (failure === undefined) break;
+    reportProgress(transfer);
+    if (failure.renewUrl) url.current = undefined;
+    const failures = attempts.failed(failure.bytesSent, transfer.finished);
+    if (failures >= task.maxAttemptsPerPart) throw exhausted(transfer, part, failure, failures);
+    const delayMs = partRetryDelayMs(failures, task.retryDelaysMs, {
+      retryAfter: failure.retryAfter,
+    });
+    transfer.callbacks.onRetry?.({
+      partIndex: part.index,
+      attempt: failures,
+      delayMs,
+      reason: failure.reason,
+      message: failure.message,
+      renewUrl: failure.renewUrl,
+    });
+    await sleep(delayMs, undefined, { signal }).catch(() => {
+      throw abortedError('The upload');
+    });
+  }
+  transfer.finished += 1;
+  transfer.bytesFinished += part.size;
+  reportProgress(transfer);
+  transfer.callbacks.onPartDone?.(part);
+}
+
+function buildClient(task: ResolvedUploadTask): {
+  client: PeridioClient;
+  ca: string[] | undefined;
+} {
+  const { connection } = task;
+  try {
+    const ca = trustedCertificates(loadExtraCaCertificates({ caPems: connection.caPems ?? [] }));
+    const client = new PeridioClient({
+      baseUrl: connection.baseUrl,
+      apiKey: connection.apiKey,
+      ...(connection.apiVersion === undefined ? {} : { apiVersion: connection.apiVersion }),
+      ...(connection.caPems === undefined ? {} : { caPems: connection.caPems }),
+      // Part creates retry by the part retry policy alone; retrying inside the client as well
+      // would multiply the attempts and the waits.
+      retry: { maxAttempts: 1 },
+    });
+    return { client, ca };
+  } catch (error) {
+    if (!isPeridioError(error)) throw error;
+    throw new UploadError('server_refused', error.message, {
+      retryable: false,
+      details: { reason: error.code },
+      cause: error,
+    });
+  }
+}
+
+export async function uploadParts(input: UploadTask, callbacks: UploadCallbacks): Promise<void> {
+  const task = resolveUploadTask(input);
+  const outer = callbacks.signal;
+  if (outer.aborted) throw abortedError('The upload');
+  // Before any request: a file changed since hashing must not get a single part declared.
+  await checkUnchanged(task.file);
+  const alreadyDone = task.file.size - task.parts.reduce((sum, part) => sum + part.size, 0);
+  callbacks.onProgress?.(alreadyDone);
+  if (task.parts.length === 0) return;
+
+  const { client, ca } = buildClient(task);
+  const stop = new AbortController();
+  const stopAll = (): void => stop.abort();
+  outer.addEventListener('abort', stopAll, { once: true });
+  const transfer: Transfer = {
+    task,
+    client,
+    agents: createPutAgents(ca),
+    signal: stop.signal,
+    callbacks,
+    finished: 0,
+    bytesFinished: alreadyDone,
+    bytesInFlight: new Map(),
+  };
+  const queue = [...task.parts];
+  let failure: unknown;
+  // Each lane owns one buffer for its whole life: memory stays at concurrency x part size.
+  const bufferSize = task.parts.reduce((largest, part) => Math.max(largest, part.size), 0);
+  const lane = async (): Promise<void> => {
+    const buffer = Buffer.allocUnsafeSlow(bufferSize);
+    for (;;) {
+      const part = queue.shift();
+      if (part === undefined || stop.signal.aborted) return;
+      await sendPart(transfer, part, buffer);
+    }
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(task.concurrency, task.parts.length) }, () =>
+        lane().catch((error: unknown) => {
+          failure ??= error;
+          stop.abort();
+        }),
+      ),
+    );
+  } finally {
+    outer.removeEventListener('abort', stopAll);
+    client.close();
+    destroyPutAgents(transfer.agents);
+  }
+  if (outer.aborted) throw abortedError('The upload');
+  if (failure !== undefined) throw failure;
+}

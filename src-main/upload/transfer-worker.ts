@@ -1,0 +1,103 @@
+// The worker thread's entry: every file read, hash and part PUT happens here, so the main
+// thread only ever handles small messages. Started by UploadWorker (upload-worker.ts).
+import { parentPort } from 'node:worker_threads';
+import { hashFile } from './file-hash.js';
+import { uploadParts } from './part-uploader.js';
+import { ProgressThrottle } from './progress-throttle.js';
+import type { TransferProgress } from './types.js';
+import { UploadError, isUploadError, type UploadErrorData } from './upload-error.js';
+import type { WorkerEvent, WorkerRequest } from './worker-protocol.js';
+
+if (parentPort === null) {
+  throw new Error('transfer-worker runs as a worker thread; start it with UploadWorker.start().');
+}
+const port = parentPort;
+const running = new Map<number, AbortController>();
+let shuttingDown = false;
+
+function post(event: WorkerEvent): void {
+  port.postMessage(event);
+}
+
+function errorData(error: unknown): UploadErrorData {
+  if (isUploadError(error)) return error.toJSON();
+  // A bug, not a condition of the file or the network: say so rather than guess a cause.
+  return new UploadError(
+    'worker_failed',
+    `The upload worker hit an internal error: ${(error as Error)?.message ?? String(error)}`,
+    { retryable: false, details: { stack: (error as Error)?.stack } },
+  ).toJSON();
+}
+
+async function run(
+  id: number,
+  work: (signal: AbortSignal) => Promise<WorkerEvent & { type: 'result' }>,
+) {
+  const controller = new AbortController();
+  running.set(id, controller);
+  try {
+    post(await work(controller.signal));
+  } catch (error) {
+    post({ id, type: 'error', error: errorData(error) });
+  } finally {
+    running.delete(id);
+    if (shuttingDown && running.size === 0) port.close();
+  }
+}
+
+function progressSender(id: number): (progress: TransferProgress) => void {
+  return (payload) => post({ id, type: 'progress', payload });
+}
+
+function handle(request: WorkerRequest): void {
+  switch (request.type) {
+    case 'hash': {
+      const { id, payload } = request;
+      void run(id, async (signal) => {
+        let throttle: ProgressThrottle | undefined;
+        const file = await hashFile(payload.path, {
+          ...(payload.partSize === undefined ? {} : { partSize: payload.partSize }),
+          signal,
+          onBytes: (done, total) => {
+            throttle ??= new ProgressThrottle('hashing', total, progressSender(id));
+            throttle.update(done);
+          },
+        });
+        (throttle ?? new ProgressThrottle('hashing', file.size, progressSender(id))).finish(
+          file.size,
+        );
+        return { id, type: 'result', payload: file };
+      });
+      return;
+    }
+    case 'upload': {
+      const { id, payload } = request;
+      void run(id, async (signal) => {
+        const throttle = new ProgressThrottle('uploading', payload.file.size, progressSender(id));
+        let bytesDone = 0;
+        await uploadParts(payload, {
+          signal,
+          onProgress: (done) => {
+            bytesDone = done;
+            throttle.update(done);
+          },
+          onPartDone: (part) => post({ id, type: 'part-done', payload: part }),
+          onRetry: (notice) => post({ id, type: 'retry', payload: notice }),
+        });
+        throttle.finish(bytesDone);
+        return { id, type: 'result', payload: null };
+      });
+      return;
+    }
+    case 'cancel':
+      running.get(request.id)?.abort();
+      return;
+    case 'shutdown':
+      shuttingDown = true;
+      for (const controller of running.values()) controller.abort();
+      if (running.size === 0) port.close();
+      return;
+  }
+}
+
+port.on('message', handle);

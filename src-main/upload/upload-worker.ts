@@ -1,0 +1,239 @@
+// The main thread's handle on one transfer worker (one per job): it sends requests, hands
+// progress and finished parts to the caller, and rebuilds errors from plain data. The thread
+// has a name, its start and exit are logged, an idle worker never keeps the process alive,
+// and terminate() asks it to stop before it kills it.
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type {
+  HashedFile,
+  HashedPart,
+  PartRetryNotice,
+  TransferProgress,
+  UploadTask,
+} from './types.js';
+import { checkPreferredPartSize } from './part-plan.js';
+import { UploadError, abortedError } from './upload-error.js';
+import { resolveUploadTask } from './upload-task.js';
+import type { WorkerEvent, WorkerRequest } from './worker-protocol.js';
+
+export type LogFields = Record<string, unknown>;
+
+export interface UploadLogger {
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+const silentLogger: UploadLogger = { info() {}, warn() {}, error() {} };
+
+export interface UploadWorkerOptions {
+  /** Shown in the thread's title and in log lines; default `upload`. */
+  name?: string;
+  logger?: UploadLogger;
+}
+
+export interface HashOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: TransferProgress) => void;
+  /** A preferred part size (see planParts); the default plan uses 8 MiB. */
+  partSize?: number;
+}
+
+export interface UploadOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: TransferProgress) => void;
+  /** Told the moment a part's PUT was answered 200/201, so it can be journaled. */
+  onPartDone?: (part: HashedPart) => void;
+  onRetry?: (notice: PartRetryNotice) => void;
+}
+
+const DEFAULT_TERMINATE_TIMEOUT_MS = 5000;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  handlers: UploadOptions;
+  cleanup(): void;
+}
+
+/**
+ * Compiled, the worker is the .js file next to this one. From sources (vitest, tsx) it is the
+ * .ts file, loaded through tsx's API inside the thread: Node 20 does not apply an
+ * `--import tsx` in a worker's execArgv to the worker's own entry.
+ */
+function workerEntry(): { script: string | URL; options: WorkerOptions } {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return { script: new URL('./transfer-worker.js', here), options: {} };
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./transfer-worker.ts', here).href;
+  const script =
+    `import(${JSON.stringify(tsxApi)})` +
+    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return { script, options: { eval: true } };
+}
+
+export class UploadWorker {
+  readonly name: string;
+  readonly #worker: Worker;
+  readonly #logger: UploadLogger;
+  readonly #pending = new Map<number, Pending>();
+  readonly #exited: Promise<void>;
+  #nextId = 1;
+  #stopping = false;
+  #gone: UploadError | undefined;
+
+  static start(options: UploadWorkerOptions = {}): UploadWorker {
+    return new UploadWorker(options);
+  }
+
+  private constructor(options: UploadWorkerOptions) {
+    this.name = options.name ?? 'upload';
+    this.#logger = options.logger ?? silentLogger;
+    const entry = workerEntry();
+    this.#worker = new Worker(entry.script, { ...entry.options, name: this.name });
+    this.#worker.unref();
+    this.#worker.on('online', () =>
+      this.#logger.info('upload worker started', {
+        worker: this.name,
+        threadId: this.#worker.threadId,
+      }),
+    );
+    this.#worker.on('message', (event: WorkerEvent) => this.#receive(event));
+    this.#worker.on('error', (error) => {
+      this.#logger.error('upload worker failed', { worker: this.name, error: String(error) });
+      this.#failAll(
+        new UploadError(
+          'worker_failed',
+          `The upload worker "${this.name}" failed: ${error.message}`,
+          {
+            retryable: true,
+            details: { worker: this.name },
+          },
+        ),
+      );
+    });
+    this.#exited = new Promise((resolve) =>
+      this.#worker.once('exit', (exitCode) => {
+        const expected = this.#stopping;
+        this.#logger[expected ? 'info' : 'warn']('upload worker exited', {
+          worker: this.name,
+          exitCode,
+          expected,
+        });
+        this.#failAll(
+          new UploadError(
+            'worker_failed',
+            `The upload worker "${this.name}" stopped (exit code ${exitCode}).`,
+            {
+              retryable: !expected,
+              details: { worker: this.name, exitCode },
+            },
+          ),
+        );
+        resolve();
+      }),
+    );
+  }
+
+  /** Hashes the file (whole and per part) in one read. */
+  async hash(path: string, options: HashOptions = {}): Promise<HashedFile> {
+    if (typeof path !== 'string' || path === '') throw new TypeError('hash needs a file path.');
+    if (options.partSize !== undefined) checkPreferredPartSize(options.partSize);
+    const payload =
+      options.partSize === undefined ? { path } : { path, partSize: options.partSize };
+    return (await this.#request('hash', payload, options)) as HashedFile;
+  }
+
+  /** Sends the task's parts; resolves once every one was answered 200/201. */
+  async upload(task: UploadTask, options: UploadOptions = {}): Promise<void> {
+    resolveUploadTask(task);
+    await this.#request('upload', task, options);
+  }
+
+  /** Cancels what is running, lets the thread end, and kills it if it does not in time. */
+  async terminate(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (!this.#stopping) {
+      this.#stopping = true;
+      this.#failAll(abortedError(`Work in the upload worker "${this.name}"`));
+      this.#worker.postMessage({ type: 'shutdown' } satisfies WorkerRequest);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      this.#exited.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), options.timeoutMs ?? DEFAULT_TERMINATE_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!stopped) {
+      this.#logger.warn('upload worker did not stop in time; killing it', { worker: this.name });
+      await this.#worker.terminate();
+      await this.#exited;
+    }
+  }
+
+  #request(type: 'hash' | 'upload', payload: unknown, options: UploadOptions): Promise<unknown> {
+    if (this.#stopping || this.#gone) {
+      return Promise.reject(
+        this.#gone ??
+          new UploadError('worker_failed', `The upload worker "${this.name}" has been shut down.`),
+      );
+    }
+    const { signal } = options;
+    if (signal?.aborted)
+      return Promise.reject(abortedError(type === 'hash' ? 'Hashing' : 'The upload'));
+    const id = this.#nextId;
+    this.#nextId += 1;
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void =>
+        this.#worker.postMessage({ id, type: 'cancel' } satisfies WorkerRequest);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.set(id, {
+        resolve,
+        reject,
+        handlers: options,
+        cleanup: () => signal?.removeEventListener('abort', onAbort),
+      });
+      this.#worker.ref();
+      this.#worker.postMessage({ id, type, payload } as WorkerRequest);
+    });
+  }
+
+  #settle(id: number): Pending | undefined {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return undefined;
+    this.#pending.delete(id);
+    pending.cleanup();
+    if (this.#pending.size === 0) this.#worker.unref();
+    return pending;
+  }
+
+  #receive(event: WorkerEvent): void {
+    switch (event.type) {
+      case 'result':
+        this.#settle(event.id)?.resolve(event.payload);
+        return;
+      case 'error':
+        this.#settle(event.id)?.reject(UploadError.fromJSON(event.error));
+        return;
+    }
+    const handlers = this.#pending.get(event.id)?.handlers;
+    if (handlers === undefined) return;
+    try {
+      if (event.type === 'progress') handlers.onProgress?.(event.payload);
+      else if (event.type === 'part-done') handlers.onPartDone?.(event.payload);
+      else handlers.onRetry?.(event.payload);
+    } catch (error) {
+      // A caller's callback must not take the worker's message handling down with it.
+      this.#logger.error('an upload callback threw', {
+        worker: this.name,
+        event: event.type,
+        error: String(error),
+      });
+    }
+  }
+
+  #failAll(error: UploadError): void {
+    if (!this.#stopping) this.#gone ??= error;
+    for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(error);
+  }
+}

@@ -1,0 +1,25 @@
+// The envelope between UploadWorker (main thread) and the transfer worker: requests carry an
+// id, every event names the request it belongs to, and errors travel as plain data.
+import type {
+  HashedFile,
+  HashedPart,
+  PartRetryNotice,
+  TransferProgress,
+  UploadTask,
+} from './types.js';
+import type { UploadErrorData } from './upload-error.js';
+
+export type WorkerRequest =
+  | { id: number; type: 'hash'; payload: { path: string; partSize?: number } }
+  | { id: number; type: 'upload'; payload: UploadTask }
+  /** Aborts request `id`; it then answers with an `aborted` error. */
+  | { id: number; type: 'cancel' }
+  /** Aborts everything and lets the thread end. */
+  | { type: 'shutdown' };
+
+export type WorkerEvent =
+  | { id: number; type: 'progress'; payload: TransferProgress }
+  | { id: number; type: 'part-done'; payload: HashedPart }
+  | { id: number; type: 'retry'; payload: PartRetryNotice }
+  | { id: number; type: 'result'; payload: HashedFile | null }
+  | { id: number; type: 'error'; error: UploadErrorData };

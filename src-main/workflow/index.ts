@@ -1,0 +1,9 @@
+export { JobFailure, outcomeOf } from './job-failure.js';
+export {
+  UploadSteps,
+  nextStepFor,
+  type NextStep,
+  type Signer,
+  type UploadStepsDeps,
+} from './upload-steps.js';
+export { uploadJobRunner, uploadWorkflow } from './upload-workflow.js';

@@ -1,0 +1,291 @@
+// The steps of one upload job, each against the server's truth: the file is checked against
+// what was queued, the binary is found (or created with the job's fixed id), only the parts
+// the server does not hold as valid are sent, and every state change is asked of the server.
+import { stat } from 'node:fs/promises';
+import { allowedActions, type BinaryState } from '../lifecycle/index.js';
+import { searchBinaries, type Binary, type PeridioClient } from '../peridio/index.js';
+import type { Job, JobStep, JobStore, SigningKeyRef } from '../queue/index.js';
+import type { ApiConnection, HashedFile, TransferProgress, UploadWorker } from '../upload/index.js';
+import { JobFailure } from './job-failure.js';
+
+export interface Signer {
+  signingKeyPrn: string;
+  /** Ed25519 over the binary's hex hash; the private key never leaves the engine. */
+  sign(hash: string): string;
+}
+
+export interface UploadStepsDeps {
+  store: JobStore;
+  client: PeridioClient;
+  connection: ApiConnection;
+  startWorker: () => UploadWorker;
+  resolveSigner: (ref: SigningKeyRef) => Promise<Signer>;
+  /** Parts in flight per job. */
+  concurrency: number;
+  onProgress?: (jobId: string, progress: TransferProgress) => void;
+  onStep?: (jobId: string, step: JobStep, message: string) => void;
+  /** Delays between looks at a binary the server is hashing. */
+  hashPollMs?: { initial: number; max: number };
+}
+
+function shortHash(hash: string): string {
+  return hash.slice(0, 12);
+}
+
+export class UploadSteps {
+  private worker: UploadWorker | undefined;
+
+  constructor(
+    private readonly job: Job,
+    private readonly deps: UploadStepsDeps,
+  ) {}
+
+  private step(step: JobStep, message: string, binary?: Binary): void {
+    this.deps.store.setStep(this.job.id, step, message, binary);
+    this.deps.onStep?.(this.job.id, step, message);
+  }
+
+  private get workerThread(): UploadWorker {
+    this.worker ??= this.deps.startWorker();
+    return this.worker;
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  /** The file's hashes; the file must still be what was queued. */
+  async hashFile(signal: AbortSignal): Promise<HashedFile> {
+    const { path, workspace } = this.job.request;
+    this.step('hashing-file', `checking ${path}`);
+    let current;
+    try {
+      current = await stat(path);
+    } catch (error) {
+      throw new JobFailure(
+        'file_missing',
+        `${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it was there when queued. Put it back and retry the job, or cancel it.`,
+        { path },
+      );
+    }
+    const queued = this.job.queuedFile;
+    if (current.size !== queued.size || current.mtimeMs !== queued.mtimeMs) {
+      throw new JobFailure(
+        'file_changed',
+        `${path} changed after it was queued (size ${queued.size} -> ${current.size} bytes); it is not uploaded under the old content. Queue it again to upload what it holds now.`,
+        { path, queued, now: { size: current.size, mtimeMs: current.mtimeMs } },
+      );
+    }
+    const cached = this.deps.store.cachedHash(path, queued, workspace);
+    if (cached) return cached;
+    const hashed = await this.workerThread.hash(path, {
+      signal,
+      onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
+    });
+    if (hashed.size !== queued.size || hashed.mtimeMs !== queued.mtimeMs) {
+      throw new JobFailure(
+        'file_changed',
+        `${path} changed while it was being hashed; it is not uploaded. Queue it again once it is complete.`,
+        { path },
+      );
+    }
+    this.deps.store.rememberHash(hashed, workspace);
+    return hashed;
+  }
+
+  /** The binary for this artifact version and target, created when there is none. */
+  async findBinary(file: HashedFile, signal: AbortSignal): Promise<Binary> {
+    const { client } = this.deps;
+    const { artifactVersionPrn, target, replace } = this.job.request;
+    this.step('finding-binary', `looking for the ${target} binary of ${artifactVersionPrn}`);
+    const found = await client.binaries.list(
+      {
+        search: searchBinaries()
+          .eq('artifact_version_prn', artifactVersionPrn)
+          .eq('target', target),
+        limit: 100,
+      },
+      { signal },
+    );
+    const live = found.items.find((b) => b.state !== 'destroyed');
+    if (!live) {
+      const created = await client.binaries.create(
+        {
+          artifact_version_prn: artifactVersionPrn,
+          target,
+          hash: file.sha256,
+          size: file.size,
+          id: this.job.binaryId,
+        },
+        { signal },
+      );
+      this.step('finding-binary', `created binary ${created.prn}`, created);
+      return created;
+    }
+    if (live.hash === file.sha256 && live.size === file.size) {
+      this.step('finding-binary', `continuing binary ${live.prn} (${live.state})`, live);
+      return live;
+    }
+    const other = `holds other content (hash ${shortHash(live.hash)}…, ${live.size} bytes, state ${live.state})`;
+    if (live.state === 'signed') {
+      throw new JobFailure(
+        'binary_signed',
+        `The ${target} binary ${live.prn} ${other} and is signed. Signed binaries are final: destroy it first, then upload this file again.`,
+        { binaryPrn: live.prn },
+      );
+    }
+    if (!replace) {
+      throw new JobFailure(
+        'target_taken',
+        `The ${target} binary ${live.prn} ${other}. Upload again with --replace to reset it and upload this file instead.`,
+        { binaryPrn: live.prn },
+      );
+    }
+    const reset = allowedActions(live.state).reset
+      ? await client.binaries.reset(live.prn, { signal })
+      : live;
+    const repointed = await client.binaries.update(
+      reset.prn,
+      { hash: file.sha256, size: file.size },
+      { signal },
+    );
+    this.step(
+      'finding-binary',
+      `replaced the content of ${repointed.prn} (revision ${repointed.revision})`,
+      repointed,
+    );
+    return repointed;
+  }
+
+  /** Sends the parts the server does not hold as valid, then checks the whole list. */
+  async uploadParts(binary: Binary, file: HashedFile, signal: AbortSignal): Promise<Binary> {
+    const { client, store } = this.deps;
+    const valid = await this.validParts(binary, file, signal);
+    const missing = file.parts.filter((p) => !valid.has(p.index)).map((p) => p.index);
+    this.step(
+      'uploading',
+      `${missing.length} of ${file.parts.length} parts to send to ${binary.prn}`,
+      binary,
+    );
+    if (missing.length > 0) {
+      await this.workerThread.upload(
+        {
+          connection: this.deps.connection,
+          binaryPrn: binary.prn,
+          file,
+          indices: missing,
+          concurrency: this.deps.concurrency,
+          // About 20 s of retries (0, 1, 3, 5, 10 s): then the job waits for the server and
+          // the connectivity monitor probes, instead of every part retrying on its own.
+          maxAttemptsPerPart: 5,
+        },
+        {
+          signal,
+          onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
+          onPartDone: (part) => store.partDone(this.job.id, binary.prn, part),
+        },
+      );
+    }
+    const after = await this.validParts(binary, file, signal);
+    const absent = file.parts.filter((p) => !after.has(p.index)).map((p) => p.index);
+    if (absent.length > 0) {
+      throw new JobFailure(
+        'parts_incomplete',
+        `After the upload the server does not hold parts ${absent.join(', ')} of ${binary.prn} as valid; retry the job.`,
+        { binaryPrn: binary.prn, parts: absent },
+      );
+    }
+    return client.binaries.get(binary.prn, { signal });
+  }
+
+  private async validParts(
+    binary: Binary,
+    file: HashedFile,
+    signal: AbortSignal,
+  ): Promise<Set<number>> {
+    const planned = new Map(file.parts.map((p) => [p.index, p]));
+    const valid = new Set<number>();
+    for await (const part of this.deps.client.binaryParts.listAll(binary.prn, {}, { signal })) {
+      const plan = planned.get(part.index);
+      if (part.state === 'valid' && plan && plan.sha256 === part.hash && plan.size === part.size) {
+        valid.add(part.index);
+      }
+    }
+    return valid;
+  }
+
+  async markComplete(binary: Binary, signal: AbortSignal): Promise<Binary> {
+    this.step('completing', `upload of ${binary.prn} complete`, binary);
+    return this.deps.client.binaries.setState(binary.prn, 'hashable', { signal });
+  }
+
+  async requestHash(binary: Binary, signal: AbortSignal): Promise<Binary> {
+    this.step('hashing', `the server hashes ${binary.prn}`, binary);
+    return this.deps.client.binaries.setState(binary.prn, 'hashing', { signal });
+  }
+
+  /** Looks at the binary with a growing delay until the server has hashed it. */
+  async waitForSignable(binary: Binary, signal: AbortSignal): Promise<Binary> {
+    this.step('waiting-signable', `waiting for the server to verify ${binary.prn}`, binary);
+    const { initial, max } = this.deps.hashPollMs ?? { initial: 250, max: 10_000 };
+    let delay = initial;
+    let current = binary;
+    while (current.state === 'hashing') {
+      await abortableDelay(delay, signal);
+      delay = Math.min(delay * 2, max);
+      current = await this.deps.client.binaries.get(binary.prn, { signal });
+    }
+    if (current.state === 'hashable') {
+      throw new JobFailure(
+        'hash_mismatch',
+        `The server's hash of ${binary.prn} differs from the file's (${shortHash(binary.hash)}…): the stored content is not this file. Reset the binary and retry the job.`,
+        { binaryPrn: binary.prn },
+      );
+    }
+    return current;
+  }
+
+  async sign(binary: Binary, ref: SigningKeyRef, signal: AbortSignal): Promise<Binary> {
+    this.step('signing', `signing ${binary.prn}`, binary);
+    const signer = await this.deps.resolveSigner(ref);
+    await this.deps.client.binarySignatures.create(
+      {
+        binary_prn: binary.prn,
+        signing_key_prn: signer.signingKeyPrn,
+        signature: signer.sign(binary.hash),
+      },
+      { signal },
+    );
+    return this.deps.client.binaries.get(binary.prn, { signal });
+  }
+
+  finished(binary: Binary): void {
+    this.step('done', `${binary.prn} is ${binary.state}`, binary);
+  }
+}
+
+export type NextStep = 'upload' | 'hash' | 'wait' | 'sign' | 'done';
+
+/** What the job does next for a binary in `state`, by the lifecycle's allowed actions. */
+export function nextStepFor(state: BinaryState, wantsSignature: boolean): NextStep {
+  const can = allowedActions(state);
+  if (can.upload) return 'upload';
+  if (can.hash) return 'hash';
+  if (state === 'hashing') return 'wait';
+  if (state === 'signable') return wantsSignature ? 'sign' : 'done';
+  return 'done';
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,83 @@
+// Runs `peridio-desk` as its own process (so kill -9 hits the uploader itself) against a
+// spawned local server, with a throwaway data folder for the queue.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { REPO_ROOT, TEST_VECTOR, type Json } from '../local-peridio/helpers.js';
+
+export interface CliRun {
+  child: ChildProcess;
+  /** stdout lines as they come (JSON parsed when they are JSON). */
+  lines: Json[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** Resolves with the first line that `match` accepts. */
+  waitForLine(match: (line: Json) => boolean, timeoutMs?: number): Promise<Json>;
+}
+
+export function startCli(args: string[], env: Record<string, string>, stdin = ''): CliRun {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/cli/bin.ts'), ...args],
+    { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } },
+  );
+  child.stdin!.end(stdin);
+  const lines: Json[] = [];
+  const listeners: ((line: Json) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let line: Json = text;
+    try {
+      line = JSON.parse(text);
+    } catch {
+      // A line for people: kept as text.
+    }
+    lines.push(line);
+    for (const listener of listeners) listener(line);
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    stderr: () => stderr,
+    exited,
+    waitForLine(match, timeoutMs = 30_000) {
+      const seen = lines.find(match);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no matching line in ${timeoutMs} ms; stderr: ${stderr}`)),
+          timeoutMs,
+        );
+        listeners.push((line) => {
+          if (match(line)) {
+            clearTimeout(timer);
+            resolve(line);
+          }
+        });
+        void exited.then(() => {
+          clearTimeout(timer);
+          reject(new Error(`the command exited before a matching line; stderr: ${stderr}`));
+        });
+      });
+    },
+  };
+}
+
+export async function runCli(args: string[], env: Record<string, string>, stdin = '') {
+  const run = startCli(args, env, stdin);
+  const code = await run.exited;
+  return { code, lines: run.lines, stderr: run.stderr(), last: run.lines.at(-1) };
+}
+
+/** The contract page's test vector key as the PEM file the Peridio CLI would keep. */
+export async function writeTestVectorPem(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, 'signing-key.pem');
+  await writeFile(file, TEST_VECTOR.privateKey.export({ format: 'pem', type: 'pkcs8' }), {
+    mode: 0o600,
+  });
+  return file;
+}

@@ -1,0 +1,110 @@
+// A tiny TCP proxy in front of the local server for the transfer tests. The server writes
+// presigned URLs for the host the request reached, so a worker that talks to the API through
+// this proxy also PUTs its parts through it, and the proxy can treat each part PUT the way a
+// bad network would: hold it without reading (a stall), hold it before passing it on (so that
+// its URL expires), or pass its bytes on slowly (a slow link that still moves).
+import net from 'node:net';
+
+export type PutTreatment =
+  | { kind: 'pass' }
+  | { kind: 'stall' }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'throttle'; bytesPerSecond: number };
+
+/** A connection whose first request was a part PUT; later requests on it are treated alike. */
+export interface ProxiedPut {
+  /** 1 for the first such connection. */
+  number: number;
+  treatment: PutTreatment;
+  openedAt: number;
+  /**
+   * When the proxy saw the uploader close the connection. A connection that is not being read
+   * (a stall) shows it only once it is read again, so this stays undefined for those.
+   */
+  closedAt: number | undefined;
+}
+
+export interface PresignedProxy {
+  url: string;
+  puts: ProxiedPut[];
+  close(): Promise<void>;
+}
+
+export async function startPresignedProxy(
+  targetUrl: string,
+  treat: (putNumber: number) => PutTreatment,
+): Promise<PresignedProxy> {
+  const target = new URL(targetUrl);
+  const sockets = new Set<net.Socket>();
+  const puts: ProxiedPut[] = [];
+  const track = (socket: net.Socket): net.Socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    return socket;
+  };
+
+  const connectUpstream = (client: net.Socket, head: Buffer, rate: number | undefined): void => {
+    const upstream = track(net.connect(Number(target.port), target.hostname));
+    upstream.on('close', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.write(head);
+    upstream.pipe(client);
+    if (rate === undefined) {
+      client.pipe(upstream);
+      return;
+    }
+    client.on('data', (chunk: Buffer) => {
+      upstream.write(chunk);
+      client.pause();
+      setTimeout(() => client.resume(), (chunk.length / rate) * 1000);
+    });
+    client.resume();
+  };
+
+  const server = net.createServer((client) => {
+    track(client);
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      if (!head.includes('\r\n')) return; // the request line decides
+      client.off('data', onData);
+      client.pause();
+      if (!head.toString('latin1').startsWith('PUT /presigned/')) {
+        connectUpstream(client, head, undefined);
+        return;
+      }
+      const number = puts.length + 1;
+      const treatment = treat(number);
+      const put: ProxiedPut = { number, treatment, openedAt: Date.now(), closedAt: undefined };
+      puts.push(put);
+      client.on('close', () => {
+        put.closedAt = Date.now();
+      });
+      switch (treatment.kind) {
+        case 'stall':
+          return; // paused: nothing is read, nothing is answered
+        case 'delay':
+          setTimeout(() => connectUpstream(client, head, undefined), treatment.ms);
+          return;
+        case 'throttle':
+          connectUpstream(client, head, treatment.bytesPerSecond);
+          return;
+        case 'pass':
+          connectUpstream(client, head, undefined);
+      }
+    };
+    client.on('data', onData);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    puts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
