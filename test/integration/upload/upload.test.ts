@@ -1,7 +1,7 @@
 // Uploading a file's parts through the worker to the real local server over HTTP: the whole
 // way to `signable` with the right content, a resume, files that changed after hashing, and a
 // refusal from the Admin API.
-import { utimes, writeFile as overwrite, open } from 'node:fs/promises';
+import { open, rm, utimes, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   UploadWorker,
@@ -145,16 +145,15 @@ describe('a file that changed after it was hashed', () => {
     expect(partStates(await ws.parts(binary.prn))).toEqual(['1:valid']);
   });
 
-  it('reports a file deleted after hashing as file_missing', async () => {
+  it('reports a file emptied after hashing as changed, and one deleted as missing', async () => {
     const { path } = await ws.writeFile('deleted.bin', 1 * MiB);
     const file = await worker.hash(path);
     const binary = await ws.createBinary(file);
-    await overwrite(path, ''); // replaced by an empty file of the same name
+    await writeFile(path, ''); // emptied: changed, not yet gone
     const changed = await uploadFailure(
       worker.upload({ connection: ws.connection, binaryPrn: binary.prn, file, indices: [1] }),
     );
     expect(changed.code).toBe('file_changed');
-    const { rm } = await import('node:fs/promises');
     await rm(path);
     const missing = await uploadFailure(
       worker.upload({ connection: ws.connection, binaryPrn: binary.prn, file, indices: [1] }),

@@ -1,0 +1,284 @@
+// npm run bench:upload — the upload engine against the reference a careful scripted user would
+// run (`openssl dgst -sha256` of the file, then one `curl -T` of the whole file to a presigned
+// URL of the same local server), on one machine in one run. Reports the time ratio, the
+// main-thread event-loop delay during the upload, the peak RSS of the `peridio-desk upload`
+// process for a large file, and what is sent again after a kill -9 at about 50 %.
+// Sizes: BENCH_SIZE_MIB (default 1024) and BENCH_RSS_SIZE_MIB (default 4096, 0 to skip).
+import { execFileSync, spawn } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PeridioClient } from '../../src-main/peridio/index.js';
+import type * as ServiceModule from '../../src-main/service/index.js';
+import {
+  REPO_ROOT,
+  spawnServer,
+  type SpawnedServer,
+} from '../integration/local-peridio/helpers.js';
+
+const MiB = 1024 * 1024;
+const KEY = 'bench-key';
+const size = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
+const rssSize = Number(process.env.BENCH_RSS_SIZE_MIB ?? 4096) * MiB;
+const CLI = path.join(REPO_ROOT, 'dist/src-main/cli/bin.js');
+
+async function makeFile(file: string, bytes: number): Promise<void> {
+  const out = createWriteStream(file);
+  const block = Buffer.alloc(8 * MiB);
+  for (let written = 0; written < bytes; written += block.length) {
+    randomFillSync(block);
+    const chunk = Buffer.from(block.subarray(0, Math.min(block.length, bytes - written)));
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function reference(file: string, api: PeridioClient, versionPrn: string) {
+  const started = performance.now();
+  const output = execFileSync('openssl', ['dgst', '-sha256', '-r', file], { encoding: 'utf8' });
+  const hex = output.split(' ')[0]!;
+  const hashMs = performance.now() - started;
+  const bytes = (await stat(file)).size;
+  const binary = await api.binaries.create({
+    artifact_version_prn: versionPrn,
+    target: 'reference',
+    hash: hex,
+    size: bytes,
+  });
+  const part = await api.binaryParts.create(binary.prn, 1, {
+    expected_binary_size: bytes,
+    hash: hex,
+    size: bytes,
+  });
+  execFileSync('curl', [
+    ...['--silent', '--show-error', '--fail', '-T', file],
+    ...['-H', 'content-type: application/octet-stream'],
+    ...['-H', `x-amz-checksum-sha256: ${Buffer.from(hex, 'hex').toString('base64')}`],
+    part.presigned_upload_url,
+  ]);
+  return { totalMs: performance.now() - started, hashMs };
+}
+
+type Service = typeof ServiceModule;
+
+/**
+ * The engine in this process, so that its main thread's event loop can be watched; loaded
+ * from the build, as the CLI and the desktop app run it.
+ */
+async function engineRun(dataDir: string, server: SpawnedServer, file: string, versionPrn: string) {
+  const marks: Record<string, number> = {};
+  let progressEvents = 0;
+  const serviceUrl = pathToFileURL(path.join(REPO_ROOT, 'dist/src-main/service/index.js')).href;
+  const { UploadEngine } = (await import(serviceUrl)) as Service;
+  const engine = new UploadEngine({
+    dataDir,
+    connection: { baseUrl: server.url, apiKey: KEY },
+    workspace: 'bench',
+    resolveSigner: async () => {
+      throw new Error('no signing in the benchmark');
+    },
+    onEvent: (event) => {
+      if (event.type === 'job:progress') progressEvents += 1;
+      if (event.type === 'job:step') marks[event.step] ??= performance.now();
+    },
+  });
+  // Sampled every 1 ms; each sample includes that 1 ms.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const started = performance.now();
+  loop.enable();
+  const job = await engine.enqueue({
+    path: file,
+    artifactVersionPrn: versionPrn,
+    target: 'engine',
+  });
+  await engine.run({ onlyJobIds: [job.id] });
+  const ended = performance.now();
+  loop.disable();
+  const final = engine.store.get(job.id);
+  await engine.close();
+  if (final.status !== 'done')
+    throw new Error(`the job ended ${final.status}: ${final.error?.message}`);
+  const uploadedMs = marks.completing! - started;
+  return {
+    hashMs: marks['finding-binary']! - started,
+    uploadedMs,
+    signableMs: ended - started,
+    loopDelayP99Ms: loop.percentile(99) / 1e6,
+    loopDelayMaxMs: loop.max / 1e6,
+    progressPerSecond: progressEvents / ((ended - started) / 1000),
+  };
+}
+
+function cliEnv(server: SpawnedServer, dataDir: string) {
+  return {
+    ...process.env,
+    PERIDIO_BASE_URL: server.url,
+    PERIDIO_API_KEY: KEY,
+    PERIDIO_DESK_DATA_DIR: dataDir,
+  };
+}
+
+/** Peak RSS (VmHWM) of a `peridio-desk upload` process, worker thread included. */
+async function peakRssOfCli(
+  server: SpawnedServer,
+  dataDir: string,
+  file: string,
+  versionPrn: string,
+) {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'upload', file, '--artifact-version', versionPrn, '--target', 'rss', '--json'],
+    {
+      env: cliEnv(server, dataDir),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  let peakKiB = 0;
+  const timer = setInterval(() => {
+    readFile(`/proc/${child.pid}/status`, 'utf8')
+      .then((status) => {
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (hwm) peakKiB = Math.max(peakKiB, Number(hwm[1]));
+      })
+      .catch(() => undefined);
+  }, 50);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`peridio-desk upload exited ${code}`);
+  return peakKiB / 1024;
+}
+
+/** Kills `peridio-desk upload` at about 50 %, resumes with `queue run`, and counts re-sent bytes. */
+async function resentAfterKill(
+  server: SpawnedServer,
+  dataDir: string,
+  accessLog: string,
+  file: string,
+  versionPrn: string,
+) {
+  const bytes = (await stat(file)).size;
+  const logLinesBefore = (await readFile(accessLog, 'utf8')).trim().split('\n').length;
+  const upload = spawn(
+    process.execPath,
+    [CLI, 'upload', file, '--artifact-version', versionPrn, '--target', 'killed', '--json'],
+    {
+      env: cliEnv(server, dataDir),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let buffered = '';
+  await new Promise<void>((resolve) =>
+    upload.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        const event = JSON.parse(line);
+        if (
+          event.event === 'job:progress' &&
+          event.phase === 'uploading' &&
+          event.bytes_done >= bytes / 2
+        )
+          resolve();
+      }
+    }),
+  );
+  upload.kill('SIGKILL');
+  await once(upload, 'exit');
+  const resume = spawn(process.execPath, [CLI, 'queue', 'run', '--json'], {
+    env: cliEnv(server, dataDir),
+    stdio: 'ignore',
+  });
+  const [code] = (await once(resume, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`queue run exited ${code}`);
+  const puts = (await readFile(accessLog, 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(logLinesBefore)
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.method === 'PUT' && line.path.startsWith('/presigned/parts/'));
+  const completeBytes = puts
+    .filter((l) => l.status === 200)
+    .reduce((sum, l) => sum + l.bytes_in, 0);
+  return {
+    resentCompletePartsMiB: (completeBytes - bytes) / MiB,
+    cutOffPuts: puts.filter((l) => l.status !== 200).length,
+  };
+}
+
+async function main(): Promise<void> {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const dir = await mkdtemp(path.join(process.env.BENCH_DIR ?? tmpdir(), 'upload-bench-'));
+  const accessLog = path.join(dir, 'access.log');
+  const server = await spawnServer([
+    '--data-dir',
+    path.join(dir, 'server'),
+    '--api-key',
+    KEY,
+    '--access-log',
+    accessLog,
+  ]);
+  const api = new PeridioClient({ baseUrl: server.url, apiKey: KEY });
+  try {
+    const artifact = await api.artifacts.create({ name: 'bench' });
+    const version = await api.artifactVersions.create({ artifact_prn: artifact.prn, version: '1' });
+    const file = path.join(dir, 'bench.img');
+    await makeFile(file, size);
+    const ref = await reference(file, api, version.prn);
+    const ours = await engineRun(path.join(dir, 'desk'), server, file, version.prn);
+    await rm(file);
+    const killFile = path.join(dir, 'kill.img');
+    await makeFile(killFile, size);
+    const resent = await resentAfterKill(
+      server,
+      path.join(dir, 'desk-kill'),
+      accessLog,
+      killFile,
+      version.prn,
+    );
+    await rm(killFile);
+    let peakRssMiB: number | null = null;
+    if (rssSize > 0) {
+      const big = path.join(dir, 'big.img');
+      await makeFile(big, rssSize);
+      peakRssMiB = await peakRssOfCli(server, path.join(dir, 'desk-rss'), big, version.prn);
+      await rm(big);
+    }
+    const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+    console.log(
+      JSON.stringify(
+        {
+          file_mib: size / MiB,
+          reference_ms: round(ref.totalMs),
+          reference_hash_ms: round(ref.hashMs),
+          engine_uploaded_ms: round(ours.uploadedMs),
+          engine_hash_ms: round(ours.hashMs),
+          ratio: round(ours.uploadedMs / ref.totalMs, 2),
+          engine_to_signable_ms: round(ours.signableMs),
+          event_loop_delay_p99_ms: round(ours.loopDelayP99Ms, 1),
+          event_loop_delay_max_ms: round(ours.loopDelayMaxMs, 1),
+          progress_events_per_second: round(ours.progressPerSecond, 1),
+          resent_complete_parts_after_kill_at_50pct_mib: round(resent.resentCompletePartsMiB, 1),
+          puts_cut_off_by_the_kill: resent.cutOffPuts,
+          rss_file_mib: rssSize / MiB,
+          cli_peak_rss_mib: peakRssMiB === null ? null : round(peakRssMiB),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    api.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
