@@ -31,7 +31,7 @@ export function wholeNumber(option: string, text: string, min: number, max: numb
   return value;
 }
 
-/** `--concurrency N`: parts in flight per job. */
-export function partConcurrencyOption(text: string | undefined): number {
-  return text === undefined ? 4 : wholeNumber('--concurrency', text, 1, 16);
+/** `--concurrency N`: parts in flight per job (unset: the preference decides). */
+export function partConcurrencyOption(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : wholeNumber('--concurrency', text, 1, 16);
 }

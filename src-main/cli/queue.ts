@@ -1,14 +1,12 @@
 // `peridio-desk queue ...`: look at the upload queue, act on its jobs, or run it.
 import path from 'node:path';
 import { JobStateError, JobStore, type Job } from '../queue/index.js';
-import { UploadEngine } from '../service/index.js';
 import { defaultDataDir } from '../settings/index.js';
 import { UsageError, type CliCommand } from './command.js';
 import { parseOptionsAndWords, partConcurrencyOption } from './options.js';
 import { createProgressPrinter } from './progress-printer.js';
-import { resolveSigner } from './signer.js';
 import { waitForShutdownSignal } from './shutdown.js';
-import { openWorkspace } from './workspace.js';
+import { engineFor, openWorkspace } from './workspace.js';
 
 const usage = `Usage: peridio-desk queue <list|pause|resume|retry|cancel|run> [JOB_ID] [options]
 
@@ -96,15 +94,15 @@ export const queueCommand: CliCommand = {
   },
 };
 
-async function runQueue(forever: boolean, json: boolean, partConcurrency: number): Promise<number> {
+async function runQueue(
+  forever: boolean,
+  json: boolean,
+  partConcurrency: number | undefined,
+): Promise<number> {
   const printer = createProgressPrinter({ json });
   let failures = 0;
   const workspace = await openWorkspace();
-  const engine = new UploadEngine({
-    dataDir: workspace.dataDir,
-    connection: workspace.connection,
-    workspace: workspace.name,
-    resolveSigner,
+  const engine = engineFor(workspace, {
     partConcurrency,
     onEvent: (event) => {
       printer.event(event);

@@ -2,14 +2,13 @@
 // until its binary is signed (or signable when no key is given).
 import path from 'node:path';
 import { JobStore, type Job, type SigningKeyRef } from '../queue/index.js';
-import { InvalidInputError, UploadEngine, checkUploadInput } from '../service/index.js';
+import { InvalidInputError, checkUploadInput } from '../service/index.js';
 import { defaultDataDir } from '../settings/index.js';
 import { UsageError, type CliCommand } from './command.js';
 import { createProgressPrinter } from './progress-printer.js';
 import { parseOptionsAndWords, partConcurrencyOption } from './options.js';
-import { resolveSigner } from './signer.js';
 import { waitForShutdownSignal } from './shutdown.js';
-import { openWorkspace, workspaceName } from './workspace.js';
+import { engineFor, openWorkspace, workspaceName } from './workspace.js';
 
 const usage = `Usage: peridio-desk upload FILE --artifact-version PRN --target TARGET [options]
 
@@ -107,11 +106,7 @@ export const uploadCommand: CliCommand = {
     }
 
     const workspace = await openWorkspace();
-    const engine = new UploadEngine({
-      dataDir: workspace.dataDir,
-      connection: workspace.connection,
-      workspace: workspace.name,
-      resolveSigner,
+    const engine = engineFor(workspace, {
       partConcurrency,
       onEvent: (event) => printer.event(event),
     });

@@ -4,8 +4,29 @@
 import { KeyringVault, resolveConnection, type Connection } from '../credentials/index.js';
 import { startLocalPeridio, type LocalPeridioServer } from '../local-peridio/index.js';
 import { loadExtraCaCertificates } from '../peridio/index.js';
+import { UploadEngine, type EngineEvent } from '../service/index.js';
 import { defaultDataDir, localWorkspaceDir, openSettings } from '../settings/index.js';
 import type { ApiConnection } from '../upload/index.js';
+import { resolveSigner } from './signer.js';
+
+/**
+ * The upload engine for a command's workspace, signing with the CLI's keys; parts in flight
+ * per job from `--concurrency`, else the `uploadConcurrency` preference.
+ */
+export function engineFor(
+  workspace: OpenWorkspace,
+  options: { partConcurrency: number | undefined; onEvent: (event: EngineEvent) => void },
+): UploadEngine {
+  const preferences = openSettings({ dataDir: workspace.dataDir }).getPreferences();
+  return new UploadEngine({
+    dataDir: workspace.dataDir,
+    connection: workspace.connection,
+    workspace: workspace.name,
+    resolveSigner,
+    partConcurrency: options.partConcurrency ?? preferences.uploadConcurrency,
+    onEvent: options.onEvent,
+  });
+}
 
 export interface OpenWorkspace {
   /** Names the workspace in the queue: `local`, `profile:<name>` or `environment:<url>`. */

@@ -5,6 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { PeridioError } from './errors.js';
+import { whyUnreadable } from '../files/index.js';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -46,17 +47,8 @@ function readCaFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'cannot be read (permission denied)'
-          : code === 'EISDIR'
-            ? 'is a folder, not a file'
-            : `cannot be read (${(error as Error).message})`;
     throw invalidCa(
-      `The CA certificate file "${path}" ${why}. Check the profile's CA path.`,
+      `The CA certificate file "${path}" ${whyUnreadable(error)}. Check the profile's CA path.`,
       error,
     );
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PART_LIMITS, TARGET_MAX_LENGTH, parsePrn } from '../peridio/index.js';
 import type { FileFingerprint, SigningKeyRef } from '../queue/index.js';
+import { whyUnreadable } from '../files/index.js';
 
 export const uploadInputSchema = z.object({
   path: z.string().min(1, 'give the path of the file to upload'),
@@ -67,12 +68,7 @@ export async function checkUploadInput(input: unknown): Promise<CheckedUpload> {
   try {
     info = await stat(absolute);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidInputError([
-      code === 'ENOENT'
-        ? `${absolute} does not exist`
-        : `${absolute} cannot be read (${code ?? (error as Error).message})`,
-    ]);
+    throw new InvalidInputError([`${absolute} ${whyUnreadable(error)}`]);
   }
   if (!info.isFile()) throw new InvalidInputError([`${absolute} is not a regular file`]);
   if (info.size > PART_LIMITS.maxBinarySize) {

@@ -3,6 +3,7 @@
 // the agent may run from any folder.
 import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { whyUnreadable } from '../files/index.js';
 
 export type CaFileCheck = { ok: true; path: string } | { ok: false; message: string };
 
@@ -15,13 +16,6 @@ export function checkCaFile(path: string, relativeTo: string = process.cwd()): C
     accessSync(absolute, constants.R_OK);
     return { ok: true, path: absolute };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'cannot be read (permission denied)'
-          : `cannot be read (${(error as Error).message})`;
-    return { ok: false, message: `the CA file "${absolute}" ${why}` };
+    return { ok: false, message: `the CA file "${absolute}" ${whyUnreadable(error)}` };
   }
 }

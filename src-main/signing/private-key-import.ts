@@ -5,6 +5,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { algorithmName, keyPairOf, type SigningKeyPair } from './key-pair.js';
 import { SigningError, WHAT_TO_GIVE } from './signing-error.js';
+import { whyUnreadable } from '../files/index.js';
 
 /** The DER header that turns a 32-byte Ed25519 seed into a PKCS#8 PrivateKeyInfo. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -131,14 +132,10 @@ export function importPrivateKey(text: string): SigningKeyPair {
 }
 
 function unreadableFile(path: string, error: unknown): SigningError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOENT'
-      ? 'does not exist'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'cannot be read (permission denied)'
-        : `cannot be read (${(error as Error).message})`;
-  return new SigningError('key_file_unreadable', `The signing key file "${path}" ${why}.`);
+  return new SigningError(
+    'key_file_unreadable',
+    `The signing key file "${path}" ${whyUnreadable(error)}.`,
+  );
 }
 
 async function readKeyFileBytes(path: string): Promise<Buffer> {

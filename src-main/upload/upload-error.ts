@@ -1,6 +1,7 @@
 // The one error the upload room produces. It crosses the thread boundary as plain data
 // (toJSON) and is rebuilt on the main side (fromJSON), so callers can test `code` and
 // `retryable` without caring which thread failed.
+import { whyUnreadable } from '../files/index.js';
 
 export type UploadErrorCode =
   | 'file_missing'
@@ -71,17 +72,9 @@ export function abortedError(what: string): UploadError {
 /** Turns a failed file system call into an error that names the file and the OS reason. */
 export function fileProblem(path: string, error: unknown): UploadError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOENT'
-      ? 'does not exist any more'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'cannot be read (permission denied)'
-        : code === 'EISDIR'
-          ? 'is a folder, not a file'
-          : `cannot be read (${(error as Error).message})`;
   return new UploadError(
     'file_missing',
-    `The file "${path}" ${why}. Put it back, or remove the upload and queue the file again.`,
+    `The file "${path}" ${whyUnreadable(error)}. Put it back, or remove the upload and queue the file again.`,
     { details: { path, reason: code ?? (error as Error).message }, cause: error },
   );
 }

@@ -7,6 +7,7 @@ import { searchBinaries, type Binary, type PeridioClient } from '../peridio/inde
 import type { Job, JobStep, JobStore, SigningKeyRef } from '../queue/index.js';
 import type { ApiConnection, HashedFile, TransferProgress, UploadWorker } from '../upload/index.js';
 import { JobFailure } from './job-failure.js';
+import { whyUnreadable } from '../files/index.js';
 
 export interface Signer {
   signingKeyPrn: string;
@@ -64,7 +65,7 @@ export class UploadSteps {
     } catch (error) {
       throw new JobFailure(
         'file_missing',
-        `${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it was there when queued. Put it back and retry the job, or cancel it.`,
+        `${path} ${whyUnreadable(error)}; it was there when queued. Put it back and retry the job, or cancel it.`,
         { path },
       );
     }

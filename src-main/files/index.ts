@@ -1,0 +1,1 @@
+export { whyUnreadable } from './why-unreadable.js';
