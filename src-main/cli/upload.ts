@@ -110,14 +110,14 @@ export const uploadCommand: CliCommand = {
       partConcurrency,
       onEvent: (event) => printer.event(event),
     });
-    const interrupted = waitForShutdownSignal().then(() => engine.stop());
+    // Ctrl+C or SIGTERM: the job checkpoints and stays queued for `queue run`.
+    void waitForShutdownSignal().then(() => engine.stop());
     let job: Job | undefined;
     try {
       job = await engine.enqueue(input);
       await engine.run({ onlyJobIds: [job.id] });
       job = engine.store.get(job.id);
     } finally {
-      void interrupted;
       await engine.close();
       await workspace.close();
     }

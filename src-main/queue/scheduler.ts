@@ -34,6 +34,8 @@ export interface SchedulerOptions {
 export class Scheduler {
   readonly owner = runnerName();
   private readonly running = new Map<string, AbortController>();
+  /** Settles when the job's run has ended and its outcome is stored. */
+  private readonly endings = new Map<string, Promise<void>>();
   private loop: Promise<void> | undefined;
   private stopping = new AbortController();
   private wakeUp: (() => void) | undefined;
@@ -114,8 +116,6 @@ export class Scheduler {
     }
     await Promise.allSettled([...this.running.keys()].map((id) => this.finished(id)));
   }
-
-  private readonly endings = new Map<string, Promise<void>>();
 
   private finished(id: string): Promise<void> {
     return this.endings.get(id) ?? Promise.resolve();
