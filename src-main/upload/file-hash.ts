@@ -1,10 +1,12 @@
 // One read of a file gives its whole SHA-256 and every part's SHA-256 together: large reads,
-// the next one already under way while the current chunk is hashed, and never more than two
-// read buffers in memory. Runs in the worker thread.
-import { createHash, webcrypto, type Hash } from 'node:crypto';
+// the next one already under way while the current chunk is hashed, the part hashes here and
+// the whole-file hash in a second thread on the same shared buffers (a few 4 MiB buffers in
+// all). Runs in the worker thread.
+import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { MiB, planParts } from './part-plan.js';
 import type { HashedFile, HashedPart, PlannedPart } from './types.js';
+import { WholeHashThread } from './whole-hash-thread.js';
 import { UploadError, abortedError, fileChanged, fileProblem } from './upload-error.js';
 
 const READ_SIZE = 4 * MiB;
@@ -17,104 +19,33 @@ export interface HashFileOptions {
   onBytes?: (bytesDone: number, bytesTotal: number) => void;
 }
 
-interface PartHashes {
-  /** Takes the next chunk; when a promise is answered, the chunk may be reused once it settles. */
-  add(chunk: Buffer): void | Promise<void>;
-  /** Every part's hash, in order, once the last chunk was given. */
-  finish(): Promise<HashedPart[]>;
-}
-
 /** Feeds chunks to the current part's hash and closes each part at its boundary. */
-class StreamingPartHashes implements PartHashes {
-  readonly #done: HashedPart[] = [];
+class PartHashes {
+  readonly done: HashedPart[] = [];
   #hash: Hash = createHash('sha256');
   #filled = 0;
 
   constructor(private readonly parts: readonly PlannedPart[]) {}
 
-  add(chunk: Buffer): void {
+  update(chunk: Uint8Array): void {
     for (let at = 0; at < chunk.length;) {
-      const part = this.parts[this.#done.length];
+      const part = this.parts[this.done.length];
       if (part === undefined) return;
       const take = Math.min(chunk.length - at, part.size - this.#filled);
       this.#hash.update(chunk.subarray(at, at + take));
       this.#filled += take;
       at += take;
       if (this.#filled === part.size) {
-        this.#done.push({ ...part, sha256: this.#hash.digest('hex') });
+        this.done.push({ ...part, sha256: this.#hash.digest('hex') });
         this.#hash = createHash('sha256');
         this.#filled = 0;
       }
     }
   }
-
-  async finish(): Promise<HashedPart[]> {
-    return this.#done;
-  }
 }
 
-/** Parts up to this size are hashed on the thread pool, beside the whole-file hash. */
-const POOLED_PART_LIMIT = 32 * MiB;
-/** Part buffers in use at once: one filling, the others being hashed. */
-const POOLED_BUFFERS = 3;
-
-/**
- * Collects each part into a buffer and hashes it on libuv's thread pool while this thread
- * goes on with the whole-file hash: on two cores the two hashes run side by side, so the one
- * read costs about one hash instead of two.
- */
-class PooledPartHashes implements PartHashes {
-  readonly #free: Buffer[];
-  readonly #pending: Promise<HashedPart>[] = [];
-  readonly #inFlight = new Set<Promise<unknown>>();
-  #current: Buffer | undefined;
-  #filled = 0;
-
-  constructor(
-    private readonly parts: readonly PlannedPart[],
-    partSize: number,
-  ) {
-    this.#free = Array.from({ length: POOLED_BUFFERS }, () => Buffer.allocUnsafeSlow(partSize));
-  }
-
-  /** Waits until a buffer is free (a hash under way finished). */
-  async #take(): Promise<Buffer> {
-    while (this.#free.length === 0) await Promise.race(this.#inFlight);
-    return this.#free.pop()!;
-  }
-
-  async add(chunk: Buffer): Promise<void> {
-    for (let at = 0; at < chunk.length;) {
-      const part = this.parts[this.#pending.length];
-      if (part === undefined) return;
-      this.#current ??= await this.#take();
-      const take = Math.min(chunk.length - at, part.size - this.#filled);
-      chunk.copy(this.#current, this.#filled, at, at + take);
-      this.#filled += take;
-      at += take;
-      if (this.#filled === part.size) this.#hashCurrent(part);
-    }
-  }
-
-  #hashCurrent(part: PlannedPart): void {
-    const buffer = this.#current!;
-    this.#current = undefined;
-    this.#filled = 0;
-    const hashed = webcrypto.subtle
-      .digest('SHA-256', buffer.subarray(0, part.size))
-      .then((digest) => ({ ...part, sha256: Buffer.from(digest).toString('hex') }));
-    const settled = hashed.finally(() => {
-      this.#inFlight.delete(settled);
-      this.#free.push(buffer);
-    });
-    this.#inFlight.add(settled);
-    this.#pending.push(hashed);
-  }
-
-  async finish(): Promise<HashedPart[]> {
-    return Promise.all(this.#pending);
-  }
-}
+/** Read buffers in rotation: one being read, one being hashed, the others free or finishing. */
+const SLOTS = 4;
 
 export async function hashFile(path: string, options: HashFileOptions = {}): Promise<HashedFile> {
   const { signal } = options;
@@ -126,6 +57,7 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
     throw fileProblem(path, error);
   }
   let pending: Promise<number> | undefined;
+  let thread: WholeHashThread | undefined;
   try {
     const before = await handle.stat().catch((error: unknown) => {
       throw fileProblem(path, error);
@@ -141,37 +73,38 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
       size,
       options.partSize === undefined ? {} : { partSize: options.partSize },
     );
-    const whole = createHash('sha256');
-    const pooled = plan.partSize <= POOLED_PART_LIMIT && plan.parts.length > 1;
-    const parts: PartHashes = pooled
-      ? new PooledPartHashes(plan.parts, plan.partSize)
-      : new StreamingPartHashes(plan.parts);
-    const buffers = [Buffer.allocUnsafeSlow(READ_SIZE), Buffer.allocUnsafeSlow(READ_SIZE)];
-    const readInto = (buffer: Buffer, position: number): Promise<number> =>
-      handle
+    const parts = new PartHashes(plan.parts);
+    // The whole-file hash runs in a second thread on the same shared buffers, so the one read
+    // costs about one hash of time instead of two.
+    thread = size > 0 ? new WholeHashThread(SLOTS, READ_SIZE) : undefined;
+    const readSlot = async (slot: number, position: number): Promise<number> => {
+      await thread!.free(slot);
+      const buffer = thread!.buffers[slot]!;
+      const { bytesRead } = await handle
         .read(buffer, 0, Math.min(buffer.length, size - position), position)
-        .then((result) => result.bytesRead);
+        .catch((error: unknown) => {
+          throw fileProblem(path, error);
+        });
+      return bytesRead;
+    };
 
     let position = 0;
-    let turn = 0;
-    pending = size > 0 ? readInto(buffers[turn]!, 0) : undefined;
+    let slot = 0;
+    pending = thread ? readSlot(0, 0) : undefined;
     while (pending !== undefined) {
-      const bytesRead = await pending.catch((error: unknown) => {
-        throw fileProblem(path, error);
-      });
+      const bytesRead = await pending;
       pending = undefined;
       if (bytesRead === 0) throw fileChanged(path, 'it became shorter while it was read');
-      const chunk = buffers[turn]!.subarray(0, bytesRead);
+      const current = slot;
       position += bytesRead;
-      turn = 1 - turn;
-      if (position < size) pending = readInto(buffers[turn]!, position);
-      const copied = parts.add(chunk);
-      whole.update(chunk);
-      // The parts must be done with this read buffer before it is read into again.
-      await copied;
+      slot = (slot + 1) % SLOTS;
+      if (position < size) pending = readSlot(slot, position);
+      thread!.hash(current, bytesRead);
+      parts.update(thread!.buffers[current]!.subarray(0, bytesRead));
       options.onBytes?.(position, size);
       if (signal?.aborted) throw abortedError(`Hashing "${path}"`);
     }
+    const sha256 = thread ? await thread.digest() : createHash('sha256').digest('hex');
 
     // The path, not the handle: a file replaced under the same name has changed too.
     const after = await stat(path).catch((error: unknown) => {
@@ -189,13 +122,14 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
       path,
       size,
       mtimeMs: before.mtimeMs,
-      sha256: whole.digest('hex'),
+      sha256,
       partSize: plan.partSize,
-      parts: await parts.finish(),
+      parts: parts.done,
     };
   } finally {
     // A read still under way must finish before the handle closes under it.
     await pending?.catch(() => undefined);
     await handle.close().catch(() => undefined);
+    await thread?.close();
   }
 }

@@ -2,7 +2,7 @@
 // progress and finished parts to the caller, and rebuilds errors from plain data. The thread
 // has a name, its start and exit are logged, an idle worker never keeps the process alive,
 // and terminate() asks it to stop before it kills it.
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type {
   HashedFile,
   HashedPart,
@@ -14,6 +14,7 @@ import { checkPreferredPartSize } from './part-plan.js';
 import { UploadError, abortedError } from './upload-error.js';
 import { resolveUploadTask } from './upload-task.js';
 import type { WorkerEvent, WorkerRequest } from './worker-protocol.js';
+import { workerEntry } from './worker-entry.js';
 
 export type LogFields = Record<string, unknown>;
 
@@ -55,22 +56,6 @@ interface Pending {
   cleanup(): void;
 }
 
-/**
- * Compiled, the worker is the .js file next to this one. From sources (vitest, tsx) it is the
- * .ts file, loaded through tsx's API inside the thread: Node 20 does not apply an
- * `--import tsx` in a worker's execArgv to the worker's own entry.
- */
-function workerEntry(): { script: string | URL; options: WorkerOptions } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL('./transfer-worker.js', here), options: {} };
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./transfer-worker.ts', here).href;
-  const script =
-    `import(${JSON.stringify(tsxApi)})` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return { script, options: { eval: true } };
-}
-
 export class UploadWorker {
   readonly name: string;
   readonly #worker: Worker;
@@ -88,7 +73,7 @@ export class UploadWorker {
   private constructor(options: UploadWorkerOptions) {
     this.name = options.name ?? 'upload';
     this.#logger = options.logger ?? silentLogger;
-    const entry = workerEntry();
+    const entry = workerEntry('transfer-worker');
     this.#worker = new Worker(entry.script, { ...entry.options, name: this.name });
     this.#worker.unref();
     this.#worker.on('online', () =>
