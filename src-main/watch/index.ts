@@ -1,0 +1,6 @@
+export {
+  HEADER_BYTES,
+  detectFileTarget,
+  detectTarget,
+  type TargetDetection,
+} from './target-detection.js';
