@@ -30,17 +30,23 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-async function setup(serverArgs: string[] = []) {
-  const dir = await tempDir('resilience-');
-  dirs.push(dir);
+/** The local server on `dir`'s data folder (the same one again after a restart). */
+async function serve(dir: string, ...args: string[]): Promise<SpawnedServer> {
   const server = await spawnServer([
     '--data-dir',
     path.join(dir, 'server'),
     '--api-key',
     KEY,
-    ...serverArgs,
+    ...args,
   ]);
   servers.push(server);
+  return server;
+}
+
+async function setup(serverArgs: string[] = []) {
+  const dir = await tempDir('resilience-');
+  dirs.push(dir);
+  const server = await serve(dir, ...serverArgs);
   const api = apiFor(server.url, KEY);
   const env = {
     PERIDIO_BASE_URL: server.url,
@@ -132,15 +138,7 @@ describe('resilience', () => {
     await server.exited;
     await run.waitForLine((l) => l.event === 'offline', 60_000);
     await new Promise((resolve) => setTimeout(resolve, 10_000));
-    const back = await spawnServer([
-      '--data-dir',
-      path.join(dir, 'server'),
-      '--api-key',
-      KEY,
-      '--port',
-      port,
-    ]);
-    servers.push(back);
+    await serve(dir, '--port', port);
     await run.waitForLine((l) => l.event === 'online', 60_000);
     expect(await run.exited).toBe(0);
     const done = run.lines.at(-1);
@@ -171,15 +169,7 @@ describe('resilience', () => {
     );
     const offline = await run.waitForLine((l) => l.event === 'offline', 30_000);
     expect(offline.reason).toMatch(/ECONNREFUSED|connect/i);
-    const back = await spawnServer([
-      '--data-dir',
-      path.join(dir, 'server'),
-      '--api-key',
-      KEY,
-      '--port',
-      port,
-    ]);
-    servers.push(back);
+    await serve(dir, '--port', port);
     await run.waitForLine((l) => l.event === 'online', 60_000);
     expect(await run.exited).toBe(0);
     expect(run.lines.at(-1)).toMatchObject({ event: 'done', state: 'signable' });
