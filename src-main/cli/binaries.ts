@@ -2,6 +2,7 @@
 // destroy one after seeing which releases it would affect.
 import { allowedActions } from '../lifecycle/index.js';
 import { searchBinaries, type Binary } from '../peridio/index.js';
+import { awaitsContent } from '../workflow/index.js';
 import { UsageError, type CliCommand } from './command.js';
 import { parseOptionsAndWords } from './options.js';
 import { formatBytes } from './progress-printer.js';
@@ -23,7 +24,9 @@ function binaryLine(b: Binary): string {
     .filter(([, allowed]) => allowed)
     .map(([action]) => action)
     .join(', ');
-  return `${b.target.padEnd(32)} ${b.state.padEnd(10)} ${formatBytes(b.size).padStart(10)}  ${b.hash.slice(0, 12)}…  ${b.prn}${actions ? `  [${actions}]` : ''}`;
+  // A binary whose upload stopped before its content was declared has no hash to show yet.
+  const hash = awaitsContent(b) ? 'pending'.padEnd(13) : `${b.hash.slice(0, 12)}…`;
+  return `${b.target.padEnd(32)} ${b.state.padEnd(10)} ${formatBytes(b.size).padStart(10)}  ${hash}  ${b.prn}${actions ? `  [${actions}]` : ''}`;
 }
 
 export const binariesCommand: CliCommand = {

@@ -34,5 +34,7 @@ export type {
   TransferProgress,
   ApiConnection,
   UploadTask,
+  StreamTask,
+  TransferOptions,
   PartRetryNotice,
 } from './types.js';

@@ -1,9 +1,9 @@
-// Reads one part into memory for its PUT and proves it is still the content that was hashed:
-// the file's size and modification time are checked again and the bytes are hashed again, so
-// a file changed since hashing fails the job instead of uploading mixed content.
+// Reads one part into memory for its PUT. The file's size and modification time are checked
+// again after every read; readPart also hashes the bytes again against the part's hash, so a
+// file changed since hashing fails the job instead of uploading mixed content.
 import { createHash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import type { FileFingerprint, HashedPart } from './types.js';
+import type { FileFingerprint, HashedPart, PlannedPart } from './types.js';
 import { fileChanged, fileProblem } from './upload-error.js';
 
 /** Throws file_changed when the size or modification time moved, file_missing when it is gone. */
@@ -21,10 +21,10 @@ export async function checkUnchanged(file: FileFingerprint): Promise<void> {
   }
 }
 
-/** The part's bytes, in `buffer` (which must be at least the part's size). */
-export async function readPart(
+/** The part's bytes, in `buffer` (which must be at least the part's size), file unchanged. */
+export async function readPartBytes(
   file: FileFingerprint,
-  part: HashedPart,
+  part: PlannedPart,
   buffer: Buffer,
 ): Promise<Buffer> {
   const bytes = buffer.subarray(0, part.size);
@@ -48,6 +48,16 @@ export async function readPart(
     await handle.close().catch(() => undefined);
   }
   await checkUnchanged(file);
+  return bytes;
+}
+
+/** The part's bytes, in `buffer`, proven to be the bytes that were hashed. */
+export async function readPart(
+  file: FileFingerprint,
+  part: HashedPart,
+  buffer: Buffer,
+): Promise<Buffer> {
+  const bytes = await readPartBytes(file, part, buffer);
   // Hashed here, not with WebCrypto on the thread pool: WebCrypto's digest measured about
   // three times the CPU for the same bytes, which a 2-core machine running the server too
   // pays for in upload speed; 8 MiB takes ~5 ms, a short pause for the other parts' sockets.

@@ -1,7 +1,8 @@
 // The upload of a file's parts: at most `concurrency` parts in flight, each read from disk
-// and checked against its hash, declared to the Admin API (which answers a presigned URL),
-// then PUT there. Each part retries on its own by the part retry policy; the first failure a
-// retry cannot fix stops every part at once. Runs in the worker thread.
+// (and checked against its hash, or hashed: see stream-upload.ts), declared to the Admin API
+// (which answers a presigned URL), then PUT there. Each part retries on its own by the part
+// retry policy; the first failure a retry cannot fix stops every part at once. Runs in the
+// worker thread.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   PeridioClient,
@@ -13,9 +14,9 @@ import { partChecksumHeader } from './part-checksum.js';
 import { createPutAgents, destroyPutAgents, putPart, type PutAgents } from './part-put.js';
 import { checkUnchanged, readPart } from './part-read.js';
 import { PartAttempts, partRetryDelayMs, putVerdict } from './part-retry.js';
-import type { HashedPart, PartRetryNotice, UploadTask } from './types.js';
+import type { HashedPart, PartRetryNotice, PlannedPart, UploadTask } from './types.js';
 import { UploadError, abortedError } from './upload-error.js';
-import { resolveUploadTask, type ResolvedUploadTask } from './upload-task.js';
+import { resolveUploadTask, type ResolvedTransfer } from './upload-task.js';
 
 export interface UploadCallbacks {
   signal: AbortSignal;
@@ -39,7 +40,7 @@ interface AttemptFailure {
 
 /** What every part of one upload shares. */
 interface Transfer {
-  task: ResolvedUploadTask;
+  task: ResolvedTransfer;
   client: PeridioClient;
   agents: PutAgents;
   signal: AbortSignal;
@@ -203,9 +204,14 @@ async function attemptPart(
     : { ...failure, reason: 'server_error', renewUrl: false };
 }
 
-async function sendPart(transfer: Transfer, part: HashedPart, buffer: Buffer): Promise<void> {
+/** A part read into memory, with the hash it is declared with. */
+export interface ReadyPart {
+  part: HashedPart;
+  bytes: Buffer;
+}
+
+async function sendPart(transfer: Transfer, { part, bytes }: ReadyPart): Promise<void> {
   const { task, signal } = transfer;
-  const bytes = await readPart(task.file, part, buffer);
   const url: { current: string | undefined } = { current: undefined };
   const attempts = new PartAttempts(transfer.finished);
   for (;;) {
@@ -237,7 +243,7 @@ async function sendPart(transfer: Transfer, part: HashedPart, buffer: Buffer): P
   transfer.callbacks.onPartDone?.(part);
 }
 
-function buildClient(task: ResolvedUploadTask): {
+function buildClient(task: ResolvedTransfer): {
   client: PeridioClient;
   ca: string[] | undefined;
 } {
@@ -264,15 +270,28 @@ function buildClient(task: ResolvedUploadTask): {
   }
 }
 
-export async function uploadParts(input: UploadTask, callbacks: UploadCallbacks): Promise<void> {
-  const task = resolveUploadTask(input);
+export interface Lanes<P extends PlannedPart> {
+  /** The parts to send, in the order they are taken. */
+  parts: readonly P[];
+  /** Bytes of the file already on the server, counted as done from the start. */
+  alreadyDone: number;
+  /** Reads `part` for the lane numbered `lane` (0 to concurrency - 1, one part at a time each). */
+  read: (part: P, lane: number, signal: AbortSignal) => Promise<ReadyPart>;
+}
+
+/**
+ * Sends parts on `concurrency` lanes, each reading its next part only when its last one is
+ * answered, so memory stays at concurrency x part size. The first failure stops every lane.
+ */
+export async function runLanes<P extends PlannedPart>(
+  task: ResolvedTransfer,
+  lanes: Lanes<P>,
+  callbacks: UploadCallbacks,
+): Promise<void> {
   const outer = callbacks.signal;
   if (outer.aborted) throw abortedError('The upload');
-  // Before any request: a file changed since hashing must not get a single part declared.
-  await checkUnchanged(task.file);
-  const alreadyDone = task.file.size - task.parts.reduce((sum, part) => sum + part.size, 0);
-  callbacks.onProgress?.(alreadyDone);
-  if (task.parts.length === 0) return;
+  callbacks.onProgress?.(lanes.alreadyDone);
+  if (lanes.parts.length === 0) return;
 
   const { client, ca } = buildClient(task);
   const stop = new AbortController();
@@ -285,25 +304,22 @@ export async function uploadParts(input: UploadTask, callbacks: UploadCallbacks)
     signal: stop.signal,
     callbacks,
     finished: 0,
-    bytesFinished: alreadyDone,
+    bytesFinished: lanes.alreadyDone,
     bytesInFlight: new Map(),
   };
-  const queue = [...task.parts];
+  const queue = [...lanes.parts];
   let failure: unknown;
-  // Each lane owns one buffer for its whole life: memory stays at concurrency x part size.
-  const bufferSize = task.parts.reduce((largest, part) => Math.max(largest, part.size), 0);
-  const lane = async (): Promise<void> => {
-    const buffer = Buffer.allocUnsafeSlow(bufferSize);
+  const lane = async (number: number): Promise<void> => {
     for (;;) {
       const part = queue.shift();
       if (part === undefined || stop.signal.aborted) return;
-      await sendPart(transfer, part, buffer);
+      await sendPart(transfer, await lanes.read(part, number, stop.signal));
     }
   };
   try {
     await Promise.all(
-      Array.from({ length: Math.min(task.concurrency, task.parts.length) }, () =>
-        lane().catch((error: unknown) => {
+      Array.from({ length: Math.min(task.concurrency, lanes.parts.length) }, (_, number) =>
+        lane(number).catch((error: unknown) => {
           failure ??= error;
           stop.abort();
         }),
@@ -316,4 +332,31 @@ export async function uploadParts(input: UploadTask, callbacks: UploadCallbacks)
   }
   if (outer.aborted) throw abortedError('The upload');
   if (failure !== undefined) throw failure;
+}
+
+/** Sends the parts of a hashed file, each checked against its hash as it is read. */
+export async function uploadParts(input: UploadTask, callbacks: UploadCallbacks): Promise<void> {
+  const task = resolveUploadTask(input);
+  if (callbacks.signal.aborted) throw abortedError('The upload');
+  // Before any request: a file changed since hashing must not get a single part declared.
+  await checkUnchanged(task.file);
+  // Each lane owns one buffer for its whole life.
+  const bufferSize = task.parts.reduce((largest, part) => Math.max(largest, part.size), 0);
+  const buffers: Buffer[] = [];
+  await runLanes(
+    task,
+    {
+      parts: task.parts,
+      alreadyDone: task.file.size - task.parts.reduce((sum, part) => sum + part.size, 0),
+      read: async (part, lane) => ({
+        part,
+        bytes: await readPart(
+          task.file,
+          part,
+          (buffers[lane] ??= Buffer.allocUnsafeSlow(bufferSize)),
+        ),
+      }),
+    },
+    callbacks,
+  );
 }

@@ -4,7 +4,8 @@ import { parentPort } from 'node:worker_threads';
 import { hashFile } from './file-hash.js';
 import { uploadParts } from './part-uploader.js';
 import { ProgressThrottle } from './progress-throttle.js';
-import type { TransferProgress } from './types.js';
+import { streamParts } from './stream-upload.js';
+import type { HashedPart, PartRetryNotice, TransferProgress } from './types.js';
 import { UploadError, isUploadError, type UploadErrorData } from './upload-error.js';
 import type { WorkerEvent, WorkerRequest } from './worker-protocol.js';
 
@@ -70,22 +71,28 @@ function handle(request: WorkerRequest): void {
       });
       return;
     }
-    case 'upload': {
-      const { id, payload } = request;
+    case 'upload':
+    case 'stream': {
+      const { id } = request;
       void run(id, async (signal) => {
-        const throttle = new ProgressThrottle('uploading', payload.file.size, progressSender(id));
+        const size = request.payload.file.size;
+        const throttle = new ProgressThrottle('uploading', size, progressSender(id));
         let bytesDone = 0;
-        await uploadParts(payload, {
+        const callbacks = {
           signal,
-          onProgress: (done) => {
+          onProgress: (done: number) => {
             bytesDone = done;
             throttle.update(done);
           },
-          onPartDone: (part) => post({ id, type: 'part-done', payload: part }),
-          onRetry: (notice) => post({ id, type: 'retry', payload: notice }),
-        });
+          onPartDone: (part: HashedPart) => post({ id, type: 'part-done', payload: part }),
+          onRetry: (notice: PartRetryNotice) => post({ id, type: 'retry', payload: notice }),
+        };
+        const result =
+          request.type === 'stream'
+            ? await streamParts(request.payload, callbacks)
+            : (await uploadParts(request.payload, callbacks), null);
         throttle.finish(bytesDone);
-        return { id, type: 'result', payload: null };
+        return { id, type: 'result', payload: result };
       });
       return;
     }

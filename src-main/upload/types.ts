@@ -52,12 +52,10 @@ export interface ApiConnection {
   caPems?: string[];
 }
 
-export interface UploadTask {
+/** How parts travel, for both kinds of transfer. */
+export interface TransferOptions {
   connection: ApiConnection;
   binaryPrn: string;
-  file: HashedFile;
-  /** The parts to send; a resume passes the ones that are not `valid` on the server. */
-  indices: number[];
   /** Parts in flight at once; default 4. Memory use is about concurrency x part size. */
   concurrency?: number;
   /** No bytes moving for this long aborts that PUT and retries it; default 30 s. */
@@ -66,6 +64,25 @@ export interface UploadTask {
   retryDelaysMs?: number[];
   /** Consecutive failed attempts after which a part gives up; default 10. */
   maxAttemptsPerPart?: number;
+}
+
+/** Parts of a file hashed beforehand: each is checked against its hash as it is read. */
+export interface UploadTask extends TransferOptions {
+  file: HashedFile;
+  /** The parts to send; a resume passes the ones that are not `valid` on the server. */
+  indices: number[];
+}
+
+/**
+ * A file not hashed yet, sent to a new binary in the same read that hashes it: every part is
+ * hashed as it is read and sent with that hash, and the whole-file hash is built from the
+ * same bytes, so what is declared is exactly what was sent.
+ */
+export interface StreamTask extends TransferOptions {
+  /** The file as it was queued: a change while it streams fails the transfer. */
+  file: FileFingerprint;
+  /** A preferred part size (see planParts); the default plan uses 8 MiB. */
+  partSize?: number;
 }
 
 /** Why one part is being tried again, for logs and "retrying part 3 in 1 s". */

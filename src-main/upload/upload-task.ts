@@ -1,13 +1,29 @@
-// Checks an UploadTask and fills in its defaults. The main side calls it before anything
-// crosses to the worker, so a malformed task is a TypeError at the caller, not a failed job.
+// Checks an UploadTask or a StreamTask and fills in its defaults. The main side calls it
+// before anything crosses to the worker, so a malformed task is a TypeError at the caller,
+// not a failed job.
 import { parsePrn } from '../peridio/index.js';
+import { checkPreferredPartSize } from './part-plan.js';
 import { DEFAULT_MAX_ATTEMPTS_PER_PART, DEFAULT_RETRY_DELAYS_MS } from './part-retry.js';
-import type { HashedPart, UploadTask } from './types.js';
+import type {
+  FileFingerprint,
+  HashedFile,
+  HashedPart,
+  StreamTask,
+  TransferOptions,
+  UploadTask,
+} from './types.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 
-export interface ResolvedUploadTask extends Required<UploadTask> {
+/** What every transfer needs, defaults filled in. */
+export interface ResolvedTransfer extends Required<TransferOptions> {
+  file: FileFingerprint;
+}
+
+export interface ResolvedUploadTask extends ResolvedTransfer {
+  file: HashedFile;
+  indices: number[];
   /** The parts to send, in index order. */
   parts: HashedPart[];
 }
@@ -21,14 +37,19 @@ function wholeNumber(value: unknown, name: string, min: number): number {
   return value;
 }
 
-function checkParts(task: UploadTask): void {
-  const { file } = task;
+function checkFingerprint(file: FileFingerprint | undefined): void {
   if (typeof file?.path !== 'string' || file.path === '') {
     throw new TypeError('file.path must name the file to upload.');
   }
   wholeNumber(file.size, 'file.size', 0);
+  if (typeof file.mtimeMs !== 'number') throw new TypeError('file.mtimeMs must be a number.');
+}
+
+function checkParts(task: UploadTask): void {
+  const { file } = task;
+  checkFingerprint(file);
   wholeNumber(file.partSize, 'file.partSize', 1);
-  if (typeof file.mtimeMs !== 'number' || !SHA256_HEX.test(file.sha256)) {
+  if (!SHA256_HEX.test(file.sha256)) {
     throw new TypeError('file must be a HashedFile (with mtimeMs and a lowercase hex sha256).');
   }
   let offset = 0;
@@ -49,13 +70,38 @@ function checkParts(task: UploadTask): void {
   }
 }
 
-export function resolveUploadTask(task: UploadTask): ResolvedUploadTask {
+function resolveTransfer(task: TransferOptions, file: FileFingerprint): ResolvedTransfer {
   if (typeof task?.connection?.baseUrl !== 'string' || typeof task.connection.apiKey !== 'string') {
     throw new TypeError('connection needs a baseUrl and an apiKey.');
   }
   const prn = parsePrn(task.binaryPrn, 'binary');
   if (!prn.ok) throw new TypeError(`binaryPrn: ${prn.message}.`);
+  const retryDelaysMs = task.retryDelaysMs ?? [...DEFAULT_RETRY_DELAYS_MS];
+  if (!retryDelaysMs.every((delay) => Number.isFinite(delay) && delay >= 0)) {
+    throw new TypeError('retryDelaysMs must hold non-negative numbers of milliseconds.');
+  }
+  const stallTimeoutMs = task.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  if (!Number.isFinite(stallTimeoutMs) || stallTimeoutMs <= 0) {
+    throw new TypeError(`stallTimeoutMs must be a positive number, got ${stallTimeoutMs}.`);
+  }
+  return {
+    connection: task.connection,
+    binaryPrn: task.binaryPrn,
+    file,
+    concurrency: wholeNumber(task.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency', 1),
+    stallTimeoutMs,
+    retryDelaysMs,
+    maxAttemptsPerPart: wholeNumber(
+      task.maxAttemptsPerPart ?? DEFAULT_MAX_ATTEMPTS_PER_PART,
+      'maxAttemptsPerPart',
+      1,
+    ),
+  };
+}
+
+export function resolveUploadTask(task: UploadTask): ResolvedUploadTask {
   checkParts(task);
+  const transfer = resolveTransfer(task, task.file);
   const seen = new Set<number>();
   for (const index of task.indices) {
     wholeNumber(index, 'Each of indices', 1);
@@ -66,28 +112,22 @@ export function resolveUploadTask(task: UploadTask): ResolvedUploadTask {
     }
     seen.add(index);
   }
-  const retryDelaysMs = task.retryDelaysMs ?? [...DEFAULT_RETRY_DELAYS_MS];
-  if (!retryDelaysMs.every((delay) => Number.isFinite(delay) && delay >= 0)) {
-    throw new TypeError('retryDelaysMs must hold non-negative numbers of milliseconds.');
-  }
-  const stallTimeoutMs = task.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-  if (!Number.isFinite(stallTimeoutMs) || stallTimeoutMs <= 0) {
-    throw new TypeError(`stallTimeoutMs must be a positive number, got ${stallTimeoutMs}.`);
-  }
   const indices = [...seen].sort((a, b) => a - b);
   return {
-    connection: task.connection,
-    binaryPrn: task.binaryPrn,
+    ...transfer,
     file: task.file,
     indices,
     parts: indices.map((index) => task.file.parts[index - 1]!),
-    concurrency: wholeNumber(task.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency', 1),
-    stallTimeoutMs,
-    retryDelaysMs,
-    maxAttemptsPerPart: wholeNumber(
-      task.maxAttemptsPerPart ?? DEFAULT_MAX_ATTEMPTS_PER_PART,
-      'maxAttemptsPerPart',
-      1,
-    ),
   };
+}
+
+export interface ResolvedStreamTask extends ResolvedTransfer {
+  partSize: number | undefined;
+}
+
+export function resolveStreamTask(task: StreamTask): ResolvedStreamTask {
+  checkFingerprint(task?.file);
+  if (task.partSize !== undefined) checkPreferredPartSize(task.partSize);
+  const { path, size, mtimeMs } = task.file;
+  return { ...resolveTransfer(task, { path, size, mtimeMs }), partSize: task.partSize };
 }

@@ -7,12 +7,13 @@ import type {
   HashedFile,
   HashedPart,
   PartRetryNotice,
+  StreamTask,
   TransferProgress,
   UploadTask,
 } from './types.js';
 import { checkPreferredPartSize } from './part-plan.js';
 import { UploadError, abortedError } from './upload-error.js';
-import { resolveUploadTask } from './upload-task.js';
+import { resolveStreamTask, resolveUploadTask } from './upload-task.js';
 import type { WorkerEvent, WorkerRequest } from './worker-protocol.js';
 import { workerEntry } from './worker-entry.js';
 
@@ -134,6 +135,15 @@ export class UploadWorker {
     await this.#request('upload', task, options);
   }
 
+  /**
+   * Hashes the file and sends every part in the same read (to a binary that awaits its
+   * content); resolves to the hashes that were declared, once every part was answered.
+   */
+  async stream(task: StreamTask, options: UploadOptions = {}): Promise<HashedFile> {
+    resolveStreamTask(task);
+    return (await this.#request('stream', task, options)) as HashedFile;
+  }
+
   /** Cancels what is running, lets the thread end, and kills it if it does not in time. */
   async terminate(options: { timeoutMs?: number } = {}): Promise<void> {
     if (!this.#stopping) {
@@ -156,7 +166,11 @@ export class UploadWorker {
     }
   }
 
-  #request(type: 'hash' | 'upload', payload: unknown, options: UploadOptions): Promise<unknown> {
+  #request(
+    type: 'hash' | 'upload' | 'stream',
+    payload: unknown,
+    options: UploadOptions,
+  ): Promise<unknown> {
     if (this.#stopping || this.#gone) {
       return Promise.reject(
         this.#gone ??

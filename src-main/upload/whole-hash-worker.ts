@@ -6,10 +6,13 @@ import type { WholeHashReply, WholeHashRequest } from './whole-hash-thread.js';
 
 const hash = createHash('sha256');
 const port = parentPort!;
+let buffers: SharedArrayBuffer[] = [];
 
 port.on('message', (request: WholeHashRequest) => {
-  if (request.type === 'chunk') {
-    hash.update(new Uint8Array(request.buffer, 0, request.length));
+  if (request.type === 'buffers') {
+    buffers = request.buffers;
+  } else if (request.type === 'chunk') {
+    hash.update(new Uint8Array(buffers[request.slot]!, 0, request.length));
     port.postMessage({ type: 'free', slot: request.slot } satisfies WholeHashReply);
   } else {
     port.postMessage({ type: 'digest', hex: hash.digest('hex') } satisfies WholeHashReply);

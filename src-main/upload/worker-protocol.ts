@@ -4,6 +4,7 @@ import type {
   HashedFile,
   HashedPart,
   PartRetryNotice,
+  StreamTask,
   TransferProgress,
   UploadTask,
 } from './types.js';
@@ -12,6 +13,7 @@ import type { UploadErrorData } from './upload-error.js';
 export type WorkerRequest =
   | { id: number; type: 'hash'; payload: { path: string; partSize?: number } }
   | { id: number; type: 'upload'; payload: UploadTask }
+  | { id: number; type: 'stream'; payload: StreamTask }
   /** Aborts request `id`; it then answers with an `aborted` error. */
   | { id: number; type: 'cancel' }
   /** Aborts everything and lets the thread end. */

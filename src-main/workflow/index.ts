@@ -1,3 +1,4 @@
+export { PENDING_CONTENT_HASH, awaitsContent } from './content-pending.js';
 export { JobFailure, outcomeOf } from './job-failure.js';
 export {
   UploadSteps,

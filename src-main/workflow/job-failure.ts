@@ -21,7 +21,12 @@ export class JobFailure extends Error {
 }
 
 /** Peridio client failures that pass by themselves. */
-const TRANSIENT_CLIENT_CODES = new Set(['network', 'timeout', 'rate_limited', 'server_error']);
+export const TRANSIENT_CLIENT_CODES = new Set([
+  'network',
+  'timeout',
+  'rate_limited',
+  'server_error',
+]);
 
 export function outcomeOf(error: unknown, signal: AbortSignal): JobOutcome {
   if (signal.aborted) return { status: 'interrupted' };

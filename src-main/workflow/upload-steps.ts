@@ -1,12 +1,19 @@
 // The steps of one upload job, each against the server's truth: the file is checked against
 // what was queued, the binary is found (or created with the job's fixed id), only the parts
 // the server does not hold as valid are sent, and every state change is asked of the server.
+// A file not hashed yet, for a target with no binary yet, is hashed and sent in one read.
 import { stat } from 'node:fs/promises';
 import { allowedActions, type BinaryState } from '../lifecycle/index.js';
-import { searchBinaries, type Binary, type PeridioClient } from '../peridio/index.js';
+import {
+  isPeridioError,
+  searchBinaries,
+  type Binary,
+  type PeridioClient,
+} from '../peridio/index.js';
 import type { Job, JobStep, JobStore, SigningKeyRef } from '../queue/index.js';
 import type { ApiConnection, HashedFile, TransferProgress, UploadWorker } from '../upload/index.js';
-import { JobFailure } from './job-failure.js';
+import { PENDING_CONTENT_HASH, awaitsContent } from './content-pending.js';
+import { JobFailure, TRANSIENT_CLIENT_CODES } from './job-failure.js';
 import { whyUnreadable } from '../files/index.js';
 
 export interface Signer {
@@ -55,8 +62,11 @@ export class UploadSteps {
     await this.worker?.terminate();
   }
 
-  /** The file's hashes; the file must still be what was queued. */
-  async hashFile(signal: AbortSignal): Promise<HashedFile> {
+  /**
+   * The file's hashes, and the binary when the file went up in the same read. The file must
+   * still be what was queued.
+   */
+  async prepare(signal: AbortSignal): Promise<{ file: HashedFile; binary: Binary | null }> {
     const { path, workspace } = this.job.request;
     this.step('hashing-file', `checking ${path}`);
     let current;
@@ -78,28 +88,41 @@ export class UploadSteps {
       );
     }
     const cached = this.deps.store.cachedHash(path, queued, workspace);
-    if (cached) return cached;
+    if (cached) return { file: cached, binary: null };
+    if (queued.size > 0 && (await this.targetIsFree(signal))) return this.stream(signal);
     const hashed = await this.workerThread.hash(path, {
       signal,
       onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
     });
+    this.checkHashedAsQueued(hashed);
+    this.deps.store.rememberHash(hashed, workspace);
+    return { file: hashed, binary: null };
+  }
+
+  private checkHashedAsQueued(hashed: HashedFile): void {
+    const queued = this.job.queuedFile;
     if (hashed.size !== queued.size || hashed.mtimeMs !== queued.mtimeMs) {
       throw new JobFailure(
         'file_changed',
-        `${path} changed while it was being hashed; it is not uploaded. Queue it again once it is complete.`,
-        { path },
+        `${hashed.path} changed while it was being read; it is not uploaded. Queue it again once it is complete.`,
+        { path: hashed.path },
       );
     }
-    this.deps.store.rememberHash(hashed, workspace);
-    return hashed;
   }
 
-  /** The binary for this artifact version and target, created when there is none. */
-  async findBinary(file: HashedFile, signal: AbortSignal): Promise<Binary> {
-    const { client } = this.deps;
-    const { artifactVersionPrn, target, replace } = this.job.request;
-    this.step('finding-binary', `looking for the ${target} binary of ${artifactVersionPrn}`);
-    const found = await client.binaries.list(
+  /** No live binary holds the target; offline, false: the file is hashed while it waits. */
+  private async targetIsFree(signal: AbortSignal): Promise<boolean> {
+    try {
+      return (await this.liveBinary(signal)) === undefined;
+    } catch (error) {
+      if (isPeridioError(error) && TRANSIENT_CLIENT_CODES.has(error.code)) return false;
+      throw error;
+    }
+  }
+
+  private async liveBinary(signal: AbortSignal): Promise<Binary | undefined> {
+    const { artifactVersionPrn, target } = this.job.request;
+    const found = await this.deps.client.binaries.list(
       {
         search: searchBinaries()
           .eq('artifact_version_prn', artifactVersionPrn)
@@ -108,7 +131,67 @@ export class UploadSteps {
       },
       { signal },
     );
-    const live = found.items.find((b) => b.state !== 'destroyed');
+    return found.items.find((b) => b.state !== 'destroyed');
+  }
+
+  /**
+   * Creates the binary with its content still to be declared, sends every part in the read
+   * that hashes the file, then declares the content: one read of the file instead of two.
+   */
+  private async stream(signal: AbortSignal): Promise<{ file: HashedFile; binary: Binary }> {
+    const { client, store } = this.deps;
+    const { path, artifactVersionPrn, target, workspace } = this.job.request;
+    const created = await client.binaries.create(
+      {
+        artifact_version_prn: artifactVersionPrn,
+        target,
+        hash: PENDING_CONTENT_HASH,
+        size: this.job.queuedFile.size,
+        id: this.job.binaryId,
+      },
+      { signal },
+    );
+    this.step('finding-binary', `created binary ${created.prn}; its content follows`, created);
+    this.step('uploading', `every part, hashed as it is read, to send to ${created.prn}`, created);
+    const file = await this.workerThread.stream(
+      {
+        ...this.transferOptions(created.prn),
+        file: { path, ...this.job.queuedFile },
+      },
+      {
+        signal,
+        onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
+        onPartDone: (part) => store.partDone(this.job.id, created.prn, part),
+      },
+    );
+    this.checkHashedAsQueued(file);
+    store.rememberHash(file, workspace);
+    const declared = await client.binaries.update(
+      created.prn,
+      { hash: file.sha256, size: file.size },
+      { signal },
+    );
+    this.step('uploading', `sent ${file.parts.length} parts to ${declared.prn}`, declared);
+    return { file, binary: declared };
+  }
+
+  private transferOptions(binaryPrn: string) {
+    return {
+      connection: this.deps.connection,
+      binaryPrn,
+      concurrency: this.deps.concurrency,
+      // About 20 s of retries (0, 1, 3, 5, 10 s): then the job waits for the server and
+      // the connectivity monitor probes, instead of every part retrying on its own.
+      maxAttemptsPerPart: 5,
+    };
+  }
+
+  /** The binary for this artifact version and target, created when there is none. */
+  async findBinary(file: HashedFile, signal: AbortSignal): Promise<Binary> {
+    const { client } = this.deps;
+    const { artifactVersionPrn, target, replace } = this.job.request;
+    this.step('finding-binary', `looking for the ${target} binary of ${artifactVersionPrn}`);
+    const live = await this.liveBinary(signal);
     if (!live) {
       const created = await client.binaries.create(
         {
@@ -127,6 +210,13 @@ export class UploadSteps {
       this.step('finding-binary', `continuing binary ${live.prn} (${live.state})`, live);
       return live;
     }
+    if (awaitsContent(live)) {
+      // An upload that stopped before it declared its content: its valid parts are kept
+      // where they match this file.
+      const declared = await this.repoint(live, file, signal);
+      this.step('finding-binary', `declared the content of ${declared.prn}`, declared);
+      return declared;
+    }
     const other = `holds other content (hash ${shortHash(live.hash)}…, ${live.size} bytes, state ${live.state})`;
     if (live.state === 'signed') {
       throw new JobFailure(
@@ -142,20 +232,23 @@ export class UploadSteps {
         { binaryPrn: live.prn },
       );
     }
-    const reset = allowedActions(live.state).reset
-      ? await client.binaries.reset(live.prn, { signal })
-      : live;
-    const repointed = await client.binaries.update(
-      reset.prn,
-      { hash: file.sha256, size: file.size },
-      { signal },
-    );
+    const repointed = await this.repoint(live, file, signal);
     this.step(
       'finding-binary',
       `replaced the content of ${repointed.prn} (revision ${repointed.revision})`,
       repointed,
     );
     return repointed;
+  }
+
+  /** Points the binary at the file's content, resetting it first when it has moved on. */
+  private async repoint(binary: Binary, file: HashedFile, signal: AbortSignal): Promise<Binary> {
+    const { client } = this.deps;
+    const reset =
+      binary.state !== 'uploadable' && allowedActions(binary.state).reset
+        ? await client.binaries.reset(binary.prn, { signal })
+        : binary;
+    return client.binaries.update(reset.prn, { hash: file.sha256, size: file.size }, { signal });
   }
 
   /** Sends the parts the server does not hold as valid, then checks the whole list. */
@@ -170,16 +263,7 @@ export class UploadSteps {
     );
     if (missing.length > 0) {
       await this.workerThread.upload(
-        {
-          connection: this.deps.connection,
-          binaryPrn: binary.prn,
-          file,
-          indices: missing,
-          concurrency: this.deps.concurrency,
-          // About 20 s of retries (0, 1, 3, 5, 10 s): then the job waits for the server and
-          // the connectivity monitor probes, instead of every part retrying on its own.
-          maxAttemptsPerPart: 5,
-        },
+        { ...this.transferOptions(binary.prn), file, indices: missing },
         {
           signal,
           onProgress: (p) => this.deps.onProgress?.(this.job.id, p),

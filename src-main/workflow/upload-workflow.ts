@@ -1,7 +1,8 @@
 // One upload job as an XState machine: each step is a named actor (tests may provide their
 // own), and after every answer from the server the next step follows from the binary's
 // state through the lifecycle's allowed actions, so a job resumed at any point picks up
-// where the server stands.
+// where the server stands. A file hashed and sent in one read comes out of its first step
+// with its binary, and goes straight to routing.
 import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
 import type { Binary } from '../peridio/index.js';
 import type { Job, RunJob } from '../queue/index.js';
@@ -35,8 +36,8 @@ export const uploadWorkflow = setup({
     output: {} as { binary: Binary | null },
   },
   actors: {
-    hashFile: fromPromise<HashedFile, { job: Job }>(async () => {
-      throw new Error('the hashFile step was not provided');
+    prepare: fromPromise<{ file: HashedFile; binary: Binary | null }, { job: Job }>(async () => {
+      throw new Error('the prepare step was not provided');
     }),
     findBinary: fromPromise<Binary, { job: Job; file: HashedFile }>(async () => {
       throw new Error('the findBinary step was not provided');
@@ -59,9 +60,19 @@ export const uploadWorkflow = setup({
   states: {
     hashingFile: {
       invoke: {
-        src: 'hashFile',
+        src: 'prepare',
         input: ({ context }) => ({ job: context.job }),
-        onDone: { target: 'findingBinary', actions: assign({ file: ({ event }) => event.output }) },
+        onDone: [
+          {
+            guard: ({ event }) => event.output.binary !== null,
+            target: 'routing',
+            actions: assign({
+              file: ({ event }) => event.output.file,
+              binary: ({ event }) => event.output.binary,
+            }),
+          },
+          { target: 'findingBinary', actions: assign({ file: ({ event }) => event.output.file }) },
+        ],
       },
     },
     findingBinary: {
@@ -126,7 +137,7 @@ export function uploadJobRunner(deps: UploadStepsDeps): RunJob {
     const steps = new UploadSteps(job, deps);
     const machine = uploadWorkflow.provide({
       actors: {
-        hashFile: fromPromise(({ signal: s }) => steps.hashFile(any(signal, s))),
+        prepare: fromPromise(({ signal: s }) => steps.prepare(any(signal, s))),
         findBinary: fromPromise(({ input, signal: s }) =>
           steps.findBinary(input.file, any(signal, s)),
         ),

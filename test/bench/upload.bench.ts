@@ -2,15 +2,19 @@
 // run (`openssl dgst -sha256` of the file, then one `curl -T` of the whole file to a presigned
 // URL of the same local server), on one machine in one run. Reports the time ratio, the
 // main-thread event-loop delay during the upload, the peak RSS of the `peridio-desk upload`
-// process for a large file, and what is sent again after a kill -9 at about 50 %.
+// process for a large file, and what is sent again after a kill -9 at about 50 %. The engine
+// sends a new binary's parts in the read that hashes the file; its separate hash pass (for a
+// resume or a target that already has a binary) is timed on its own against openssl. CPU
+// time up to the end of the upload is reported for the uploader and the server.
 // Sizes: BENCH_SIZE_MIB (default 1024) and BENCH_RSS_SIZE_MIB (default 4096, 0 to skip);
-// BENCH_ROUNDS (default 5) alternating reference and engine runs, medians reported, with
+// BENCH_CONCURRENCY (parts in flight; the engine's default when unset), BENCH_ROUNDS
+// (default 5) alternating reference and engine runs, medians reported, with
 // the disk's dirty pages flushed before each run so that one run's writeback does not slow
 // the next.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PeridioClient } from '../../src-main/peridio/index.js';
 import type * as ServiceModule from '../../src-main/service/index.js';
+import type * as UploadModule from '../../src-main/upload/index.js';
 import {
   REPO_ROOT,
   spawnServer,
@@ -29,6 +34,9 @@ const KEY = 'bench-key';
 const size = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
 const rssSize = Number(process.env.BENCH_RSS_SIZE_MIB ?? 4096) * MiB;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const partConcurrency = process.env.BENCH_CONCURRENCY
+  ? Number(process.env.BENCH_CONCURRENCY)
+  : undefined;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -49,8 +57,23 @@ async function makeFile(file: string, bytes: number): Promise<void> {
   await once(out, 'finish');
 }
 
-async function reference(file: string, api: PeridioClient, versionPrn: string, target: string) {
+/** CPU milliseconds (user + system) the server process has used so far. */
+function serverCpuMs(server: SpawnedServer): number {
+  const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+async function reference(
+  server: SpawnedServer,
+  file: string,
+  api: PeridioClient,
+  versionPrn: string,
+  target: string,
+) {
   const started = performance.now();
+  const serverCpuBefore = serverCpuMs(server);
   const output = execFileSync('openssl', ['dgst', '-sha256', '-r', file], { encoding: 'utf8' });
   const hex = output.split(' ')[0]!;
   const hashMs = performance.now() - started;
@@ -73,9 +96,12 @@ async function reference(file: string, api: PeridioClient, versionPrn: string, t
     part.presigned_upload_url,
   ]);
   const totalMs = performance.now() - started;
-  // Frees the server's disk for the next round (reset deletes the parts).
+  const serverCpu = serverCpuMs(server) - serverCpuBefore;
+  // Frees the server's disk (and, in /dev/shm, memory) for the next round: an uploadable
+  // binary cannot be reset, a hashable one can, and a reset deletes the parts.
+  await api.binaries.setState(binary.prn, 'hashable');
   await api.binaries.reset(binary.prn);
-  return { totalMs, hashMs };
+  return { totalMs, hashMs, serverCpuMs: serverCpu };
 }
 
 type Service = typeof ServiceModule;
@@ -93,23 +119,30 @@ async function engineRun(
 ) {
   const marks: Record<string, number> = {};
   let progressEvents = 0;
+  let cpuAtUpload: { engine: NodeJS.CpuUsage; server: number } | undefined;
   const serviceUrl = pathToFileURL(path.join(REPO_ROOT, 'dist/src-main/service/index.js')).href;
   const { UploadEngine } = (await import(serviceUrl)) as Service;
   const engine = new UploadEngine({
     dataDir,
     connection: { baseUrl: server.url, apiKey: KEY },
     workspace: 'bench',
+    ...(partConcurrency === undefined ? {} : { partConcurrency }),
     resolveSigner: async () => {
       throw new Error('no signing in the benchmark');
     },
     onEvent: (event) => {
       if (event.type === 'job:progress') progressEvents += 1;
       if (event.type === 'job:step') marks[event.step] ??= performance.now();
+      if (event.type === 'job:step' && event.step === 'completing') {
+        cpuAtUpload ??= { engine: process.cpuUsage(engineCpuBefore), server: serverCpuMs(server) };
+      }
     },
   });
   // Sampled every 1 ms; each sample includes that 1 ms.
   const loop = monitorEventLoopDelay({ resolution: 1 });
   const started = performance.now();
+  const engineCpuBefore = process.cpuUsage();
+  const serverCpuBefore = serverCpuMs(server);
   loop.enable();
   const job = await engine.enqueue({
     path: file,
@@ -125,14 +158,30 @@ async function engineRun(
   if (final.status !== 'done')
     throw new Error(`the job ended ${final.status}: ${final.error?.message}`);
   const uploadedMs = marks.completing! - started;
+  const { engine: engineCpu, server: serverCpuAtUpload } = cpuAtUpload!;
   return {
-    hashMs: marks['finding-binary']! - started,
     uploadedMs,
+    engineCpuMs: (engineCpu.user + engineCpu.system) / 1000,
+    serverCpuMs: serverCpuAtUpload - serverCpuBefore,
     signableMs: ended - started,
     loopDelayP99Ms: loop.percentile(99) / 1e6,
     loopDelayMaxMs: loop.max / 1e6,
     progressPerSecond: progressEvents / ((ended - started) / 1000),
   };
+}
+
+/** The engine's separate hash pass (whole file and every part in one read), timed. */
+async function hashPass(file: string): Promise<number> {
+  const uploadUrl = pathToFileURL(path.join(REPO_ROOT, 'dist/src-main/upload/index.js')).href;
+  const { UploadWorker } = (await import(uploadUrl)) as typeof UploadModule;
+  const worker = UploadWorker.start({ name: 'bench hash' });
+  try {
+    const started = performance.now();
+    await worker.hash(file);
+    return performance.now() - started;
+  } finally {
+    await worker.terminate();
+  }
 }
 
 function cliEnv(server: SpawnedServer, dataDir: string) {
@@ -262,9 +311,10 @@ async function main(): Promise<void> {
     await makeFile(file, size);
     const refs: Awaited<ReturnType<typeof reference>>[] = [];
     const runs: Awaited<ReturnType<typeof engineRun>>[] = [];
+    const hashes: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
       execFileSync('sync');
-      refs.push(await reference(file, api, version.prn, `reference-${round}`));
+      refs.push(await reference(server, file, api, version.prn, `reference-${round}`));
       execFileSync('sync');
       // A fresh queue each round, so that no run finds the file's hashes already known.
       runs.push(
@@ -276,15 +326,19 @@ async function main(): Promise<void> {
           `engine-${round}`,
         ),
       );
+      hashes.push(await hashPass(file));
     }
     await rm(file);
     const ref = {
       totalMs: median(refs.map((r) => r.totalMs)),
       hashMs: median(refs.map((r) => r.hashMs)),
+      serverCpuMs: median(refs.map((r) => r.serverCpuMs)),
     };
     const ours = {
-      hashMs: median(runs.map((r) => r.hashMs)),
+      hashPassMs: median(hashes),
       uploadedMs: median(runs.map((r) => r.uploadedMs)),
+      engineCpuMs: median(runs.map((r) => r.engineCpuMs)),
+      serverCpuMs: median(runs.map((r) => r.serverCpuMs)),
       signableMs: median(runs.map((r) => r.signableMs)),
       loopDelayP99Ms: Math.max(...runs.map((r) => r.loopDelayP99Ms)),
       loopDelayMaxMs: Math.max(...runs.map((r) => r.loopDelayMaxMs)),
@@ -319,9 +373,12 @@ async function main(): Promise<void> {
           reference_ms: round(ref.totalMs),
           reference_hash_ms: round(ref.hashMs),
           engine_uploaded_ms: round(ours.uploadedMs),
-          engine_hash_ms: round(ours.hashMs),
           ratio: round(ours.uploadedMs / ref.totalMs, 2),
           ratio_per_round: ratios.map((r) => round(r, 2)),
+          engine_hash_pass_ms: round(ours.hashPassMs),
+          cpu_ms_reference_server: round(ref.serverCpuMs),
+          cpu_ms_engine_uploader: round(ours.engineCpuMs),
+          cpu_ms_engine_server: round(ours.serverCpuMs),
           engine_to_signable_ms: round(ours.signableMs),
           event_loop_delay_p99_ms: round(ours.loopDelayP99Ms, 1),
           event_loop_delay_max_ms: round(ours.loopDelayMaxMs, 1),

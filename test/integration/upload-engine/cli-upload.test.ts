@@ -317,3 +317,26 @@ describe('peridio-desk queue', () => {
     );
   });
 });
+
+describe('a reader that goes away', () => {
+  it('ends the upload with the closed-pipe status, no stack trace, and the job still queued', async () => {
+    const { path: big } = await file('piped.img', 48 * MiB, 31);
+    const penv = { ...env, PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-piped') };
+    const run = startCli(
+      ['upload', big, '--artifact-version', versionPrn, '--target', 'piped', '--json'],
+      penv,
+    );
+    await run.waitForLine((l) => l.event === 'job:queued');
+    run.child.stdout!.destroy(); // like `| head -1`
+    expect(await run.exited).toBe(141);
+    expect(run.stderr()).not.toMatch(/EPIPE|at .*\.js/);
+    const listed = await runCli(['queue', 'list', '--json'], penv);
+    expect(listed.lines).toEqual([
+      // "running" until the next run finds its runner gone and takes it over.
+      expect.objectContaining({
+        request: expect.objectContaining({ target: 'piped' }),
+        status: expect.stringMatching(/queued|running/),
+      }),
+    ]);
+  });
+});

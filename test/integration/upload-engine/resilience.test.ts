@@ -69,7 +69,7 @@ async function validParts(api: Api, binaryPrn: string): Promise<Json[]> {
 describe('resilience', () => {
   it('resumes after kill -9 of the uploader at random moments, re-sending no valid part', async () => {
     const { dir, api, env, versionPrn } = await setup(['--faults', 'latencyMs=150']);
-    const data = content(64 * MiB, 11);
+    const data = content(96 * MiB, 11);
     const file = path.join(dir, 'big.img');
     await writeFile(file, data);
     const args = [
@@ -86,18 +86,30 @@ describe('resilience', () => {
 
     let binaryPrn: string | undefined;
     const keptPartPrns = new Set<string>();
+    const steps: string[] = [];
     for (let kill = 0; kill < 3; kill += 1) {
       const run = startCli(['queue', 'run', '--json', '--concurrency', '2'], env);
       const uploading = await run.waitForLine(
         (l) => l.event === 'job:step' && l.step === 'uploading',
       );
       binaryPrn ??= uploading.message.split(' ').at(-1);
-      // A random moment while parts are in flight.
-      await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 900));
+      // A random moment while parts are in flight, once this run has made a part valid.
+      const validBefore = (await validParts(api, binaryPrn!)).length;
+      await waitFor(
+        'a part to become valid',
+        () => validParts(api, binaryPrn!),
+        (valid) => valid.length > validBefore,
+      );
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
       run.child.kill('SIGKILL');
       await run.exited;
       for (const part of await validParts(api, binaryPrn!)) keptPartPrns.add(part.prn);
+      steps.push(...run.lines.filter((l) => l.event === 'job:step').map((l) => l.message));
     }
+    // The first run hashed and sent the new binary's parts in one read and was killed before
+    // it declared the content; the next one declared it and kept the valid parts.
+    expect(steps).toContainEqual(expect.stringContaining('hashed as it is read'));
+    expect(steps).toContainEqual(`declared the content of ${binaryPrn}`);
     expect(binaryPrn).toMatch(/^prn:1:/);
     const finish = await runCli(['queue', 'run', '--json'], env);
     expect(finish.code).toBe(0);

@@ -28,7 +28,7 @@ export interface UploadWorkspace extends ClientWorkspace {
   /** Writes `size` random bytes to a new temp file. */
   writeFile(name: string, size: number): Promise<{ path: string; data: Buffer }>;
   /** A new `uploadable` binary for this file's hash and size. */
-  createBinary(file: HashedFile): Promise<Binary>;
+  createBinary(file: Pick<HashedFile, 'sha256' | 'size'>): Promise<Binary>;
   parts(binaryPrn: string): Promise<BinaryPart[]>;
   /** PATCH hashable, PATCH hashing, wait for the server's own hash; answers the binary. */
   finish(binaryPrn: string): Promise<Binary>;
