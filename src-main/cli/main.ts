@@ -1,5 +1,6 @@
 import { UsageError, type CliCommand } from './command.js';
 import { binariesCommand } from './binaries.js';
+import { dashboardCommand } from './dashboard.js';
 import { keysCommand } from './keys.js';
 import { localServeCommand } from './local-serve.js';
 import { loginCommand } from './login.js';
@@ -7,11 +8,14 @@ import { profilesCommand } from './profiles.js';
 import { queueCommand } from './queue.js';
 import { startCommand } from './start.js';
 import { uploadCommand } from './upload.js';
+import { watchCommand } from './watch.js';
 
 const COMMANDS: CliCommand[] = [
   startCommand,
   uploadCommand,
   queueCommand,
+  watchCommand,
+  dashboardCommand,
   binariesCommand,
   keysCommand,
   loginCommand,

@@ -31,7 +31,8 @@ function jobLine(job: Job): string {
     job.id,
     job.status.padEnd(9),
     job.step.padEnd(16),
-    `${job.request.target}  ${job.request.path}`,
+    // A watched file is uploaded from its spool copy: name the file it came from.
+    `${job.request.target}  ${job.sourcePath ? `${job.sourcePath} (spooled)` : job.request.path}`,
     job.binaryPrn ? `  -> ${job.binaryPrn} (${job.binaryState})` : '',
     reason ? `\n    ${reason}` : '',
   ].join(' ');

@@ -11,11 +11,16 @@ import { resolveSigner } from './signer.js';
 
 /**
  * The upload engine for a command's workspace, signing with the CLI's keys; parts in flight
- * per job from `--concurrency`, else the `uploadConcurrency` preference.
+ * per job from `--concurrency`, else the `uploadConcurrency` preference; jobs at once from
+ * `jobConcurrency` (the watch agent's `--jobs`), else the engine's default.
  */
 export function engineFor(
   workspace: OpenWorkspace,
-  options: { partConcurrency: number | undefined; onEvent: (event: EngineEvent) => void },
+  options: {
+    partConcurrency: number | undefined;
+    jobConcurrency?: number | undefined;
+    onEvent: (event: EngineEvent) => void;
+  },
 ): UploadEngine {
   const preferences = openSettings({ dataDir: workspace.dataDir }).getPreferences();
   return new UploadEngine({
@@ -24,6 +29,7 @@ export function engineFor(
     workspace: workspace.name,
     resolveSigner,
     partConcurrency: options.partConcurrency ?? preferences.uploadConcurrency,
+    ...(options.jobConcurrency ? { jobConcurrency: options.jobConcurrency } : {}),
     onEvent: options.onEvent,
   });
 }

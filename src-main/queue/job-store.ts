@@ -15,6 +15,7 @@ import type {
   FileFingerprint,
   Job,
   JobError,
+  JobOrigin,
   JobStatus,
   JobStep,
   UploadRequest,
@@ -77,6 +78,17 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (path, size, mtime_ms, workspace)
   ) STRICT;
   `,
+  `
+  -- Where a queued copy came from (a watched file spooled before upload), and the content's
+  -- hash when it was known at enqueue: the watcher makes one job per content and target.
+  ALTER TABLE jobs ADD COLUMN source_path TEXT;
+  ALTER TABLE jobs ADD COLUMN content_sha256 TEXT;
+  CREATE INDEX jobs_by_binary ON jobs (
+    workspace,
+    json_extract(request, '$.artifactVersionPrn'),
+    json_extract(request, '$.target')
+  ) WHERE content_sha256 IS NOT NULL;
+  `,
 ];
 
 interface JobRow {
@@ -94,6 +106,8 @@ interface JobRow {
   error: string | null;
   waiting_reason: string | null;
   attempts: number;
+  source_path: string | null;
+  content_sha256: string | null;
 }
 
 function toJob(row: JobRow): Job {
@@ -111,6 +125,8 @@ function toJob(row: JobRow): Job {
     error: row.error === null ? null : (JSON.parse(row.error) as JobError),
     waitingReason: row.waiting_reason,
     attempts: row.attempts,
+    sourcePath: row.source_path,
+    sha256: row.content_sha256,
   };
 }
 
@@ -175,12 +191,12 @@ export class JobStore {
   }
 
   /** Stores a new job; it is on disk, synced, when this returns. */
-  enqueue(request: UploadRequest, queuedFile: FileFingerprint): Job {
+  enqueue(request: UploadRequest, queuedFile: FileFingerprint, origin: JobOrigin = {}): Job {
     const id = randomUUID();
     const now = new Date().toISOString();
     this.db.pragma('synchronous = FULL');
     try {
-      this.db.transaction(() => this.insertJob(id, now, request, queuedFile)).immediate();
+      this.db.transaction(() => this.insertJob(id, now, request, queuedFile, origin)).immediate();
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
@@ -192,12 +208,13 @@ export class JobStore {
     now: string,
     request: UploadRequest,
     queuedFile: FileFingerprint,
+    origin: JobOrigin,
   ): void {
     this.db
       .prepare(
         `INSERT INTO jobs (id, seq, created_at, updated_at, status, step, request, workspace,
-           queued_size, queued_mtime_ms, binary_id)
-         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?, 'queued', 'queued', ?, ?, ?, ?, ?)`,
+           queued_size, queued_mtime_ms, binary_id, source_path, content_sha256)
+         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?, 'queued', 'queued', ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -208,8 +225,48 @@ export class JobStore {
         queuedFile.size,
         queuedFile.mtimeMs,
         randomUUID(),
+        origin.sourcePath ?? null,
+        origin.sha256 ?? null,
       );
-    this.log(id, 'queued', `queued ${request.path} for ${request.target}`);
+    const from = origin.sourcePath ? ` (a copy of ${origin.sourcePath})` : '';
+    this.log(id, 'queued', `queued ${request.path}${from} for ${request.target}`);
+  }
+
+  /**
+   * The jobs of a workspace whose content was known at enqueue, for one artifact version and
+   * target, in the given statuses, oldest first: how the watcher tells a file it already
+   * queued (same hash) from new content for a target that is already taken.
+   */
+  jobsForBinary(query: {
+    workspace: string;
+    artifactVersionPrn: string;
+    target: string;
+    statuses: readonly JobStatus[];
+  }): Job[] {
+    const { workspace, artifactVersionPrn, target, statuses } = query;
+    if (statuses.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM jobs
+         WHERE workspace = ? AND json_extract(request, '$.artifactVersionPrn') = ?
+           AND json_extract(request, '$.target') = ? AND content_sha256 IS NOT NULL
+           AND status IN (${statuses.map(() => '?').join(',')})
+         ORDER BY seq`,
+      )
+      .all(workspace, artifactVersionPrn, target, ...statuses) as JobRow[];
+    return rows.map(toJob);
+  }
+
+  /** Every path that jobs in the given statuses upload (the watcher's spool keeps those). */
+  pathsInUse(statuses: readonly JobStatus[]): Set<string> {
+    if (statuses.length === 0) return new Set();
+    const rows = this.db
+      .prepare(
+        `SELECT json_extract(request, '$.path') AS path FROM jobs
+         WHERE status IN (${statuses.map(() => '?').join(',')})`,
+      )
+      .all(...statuses) as { path: string }[];
+    return new Set(rows.map((r) => r.path));
   }
 
   find(id: string): Job | undefined {

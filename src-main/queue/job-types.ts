@@ -74,4 +74,14 @@ export interface Job {
   /** Why it is waiting (the network reason), when status is `waiting`. */
   waitingReason: string | null;
   attempts: number;
+  /** The file the uploaded copy was taken from (the watcher's spool), when it is a copy. */
+  sourcePath: string | null;
+  /** The content's SHA-256, when the one who queued it had hashed it already. */
+  sha256: string | null;
+}
+
+/** What an enqueuer may tell about the file beyond the request (the watcher does). */
+export interface JobOrigin {
+  sourcePath?: string;
+  sha256?: string;
 }

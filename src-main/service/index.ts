@@ -5,3 +5,6 @@ export {
   uploadInputSchema,
   type UploadInput,
 } from './upload-input.js';
+export { DeskService, openDeskService } from './desk-service.js';
+export type { DeskListener, OpenDeskServiceOptions } from './desk-service.js';
+export { DeskCommandError, toDeskError } from './desk-errors.js';

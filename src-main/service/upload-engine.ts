@@ -7,6 +7,7 @@ import {
   JobStore,
   Scheduler,
   type Job,
+  type JobOrigin,
   type JobOutcome,
   type JobStep,
   type SigningKeyRef,
@@ -65,12 +66,20 @@ export class UploadEngine {
     });
   }
 
+  /** The workspace this engine's jobs go to. */
+  get workspace(): string {
+    return this.options.workspace;
+  }
+
   private emit(event: EngineEvent): void {
     this.options.onEvent?.(event);
   }
 
-  /** Checks the request and stores the job; it is on disk when this resolves. */
-  async enqueue(input: unknown): Promise<Job> {
+  /**
+   * Checks the request and stores the job; it is on disk when this resolves. `origin` tells
+   * where a copy came from and its hash, when the caller knows them (the watcher).
+   */
+  async enqueue(input: unknown, origin: JobOrigin = {}): Promise<Job> {
     const checked = await checkUploadInput(input);
     const job = this.store.enqueue(
       {
@@ -82,6 +91,7 @@ export class UploadEngine {
         workspace: this.options.workspace,
       },
       checked.file,
+      origin,
     );
     this.emit({ type: 'job:queued', job });
     this.scheduler?.wake();

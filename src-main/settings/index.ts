@@ -1,6 +1,7 @@
-// The door of the settings room: the app's folders, profiles, signing key records and
-// preferences in the settings file (conf, or electron-store in the desktop app), the pairing
-// of those with their secrets in the keychain, and the import of the Peridio CLI's settings.
+// The door of the settings room: the app's folders, profiles, signing key records,
+// preferences and watch rules in the settings file (conf, or electron-store in the desktop
+// app), the watch rules' schema (shared with rules files), the pairing of those with their
+// secrets in the keychain, and the import of the Peridio CLI's settings.
 export { defaultDataDir, localWorkspaceDir } from './app-paths.js';
 export { openSettings, moveBrokenSettingsAside } from './open-settings.js';
 export type { OpenSettingsOptions } from './open-settings.js';
@@ -17,6 +18,27 @@ export type {
   SigningKeyRecordInput,
 } from './settings-store.js';
 export { DEFAULT_PREFERENCES, NAME_RULE, nameProblem } from './settings-schema.js';
+export { unknownField } from './schema-parts.js';
+export {
+  MAX_SETTLE_MS,
+  WATCH_RULE_DEFAULTS,
+  compilePathPattern,
+  describeRuleProblems,
+  globProblem,
+  pathPatternProblem,
+  ruleProblemsOf,
+  watchRuleListSchema,
+  watchRuleSchema,
+  watchRuleSchemaFor,
+} from './watch-rule-schema.js';
+export type {
+  RuleSigningKey,
+  RuleTarget,
+  VersionFromPath,
+  WatchRule,
+  WatchRuleInput,
+  WatchRuleProblem,
+} from './watch-rule-schema.js';
 export { SettingsError, SettingsFileError } from './settings-errors.js';
 export type { SettingsErrorCode, SettingsErrorData, SettingsProblem } from './settings-errors.js';
 export { saveProfile, forgetProfile, hasApiKey } from './profile-credentials.js';

@@ -13,11 +13,15 @@ export type SettingsErrorCode =
   /** The keychain's private key is not the one the record describes. */
   | 'signing_key_mismatch'
   | 'invalid_preferences'
+  | 'invalid_watch_rule'
+  | 'watch_rule_exists'
+  | 'watch_rule_not_found'
   /** The settings file cannot be read or does not follow the schema; nothing was changed. */
   | 'settings_file_invalid';
 
 export interface SettingsProblem {
-  /** Dotted path inside the settings (`profiles.prod.baseUrl`), or '' for the whole. */
+  /** Dotted path inside the settings (`profiles.prod.baseUrl`, `watchRules.nightly.target`),
+   * or '' for the whole. */
   field: string;
   message: string;
 }

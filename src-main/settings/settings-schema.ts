@@ -4,26 +4,18 @@ import { z } from 'zod';
 import { checkBaseUrl } from '../credentials/index.js';
 import { isPrn } from '../peridio/index.js';
 import { isPublicKeyValue } from '../signing/index.js';
+import {
+  NAME_PATTERN,
+  NAME_RULE,
+  nameProblem,
+  nameSchema,
+  textError,
+  unknownField,
+} from './schema-parts.js';
 import type { SettingsProblem } from './settings-errors.js';
+import { ruleFieldOf, ruleLabelAt, watchRuleListSchema } from './watch-rule-schema.js';
 
-/** Names go into keychain account names, JSON keys and command lines; starting with a letter
- * or digit keeps them from looking like an option (`-x`) or a special key (`__proto__`). */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const NAME_RULE =
-  'a name is 1 to 64 letters, digits, "-", "_" or ".", and starts with a letter or digit';
-
-/** Zod's message for a missing or non-text field. */
-function textError(what: string) {
-  return (issue: { input?: unknown }) =>
-    issue.input === undefined ? `${what} is missing` : `${what} must be text`;
-}
-
-export const nameSchema = z.string({ error: textError('the name') }).regex(NAME_PATTERN, NAME_RULE);
-
-/** Why `name` cannot name a profile or signing key, or undefined when it can. */
-export function nameProblem(name: string): string | undefined {
-  return NAME_PATTERN.test(name) ? undefined : NAME_RULE;
-}
+export { NAME_PATTERN, NAME_RULE, nameProblem, nameSchema };
 
 export const baseUrlSchema = z
   .string({ error: textError('the base URL') })
@@ -45,17 +37,6 @@ export const organizationPrnSchema = z
   });
 
 const caPathSchema = z.string({ error: textError('the CA path') }).min(1, 'the CA path is empty');
-
-/** Unknown fields are refused, not dropped, so a typo is named instead of silently lost. */
-function unknownField(issue: { code?: string; keys?: string[] }): string | undefined {
-  if (issue.code !== 'unrecognized_keys') return undefined;
-  const keys = issue.keys ?? [];
-  const secret = keys.some((key) => /api.?key|private/i.test(key));
-  return (
-    `unknown field${keys.length === 1 ? '' : 's'} ${keys.map((key) => `"${key}"`).join(', ')}` +
-    (secret ? ' (API keys and private keys belong in the OS keychain, never in this file)' : '')
-  );
-}
 
 export const storedProfileSchema = z.strictObject(
   {
@@ -136,6 +117,8 @@ export const settingsFileSchema = z
     profiles: z.record(nameSchema, storedProfileSchema).optional(),
     signingKeys: z.record(nameSchema, storedSigningKeySchema).optional(),
     preferences: preferencesSchema.optional(),
+    // A list, not a map by name like profiles: the order is kept as the user gave it.
+    watchRules: watchRuleListSchema().optional(),
   })
   .superRefine(
     (file, ctx) => {
@@ -158,14 +141,22 @@ export type SettingsFile = z.output<typeof settingsFileSchema>;
 export type StoredProfile = z.output<typeof storedProfileSchema>;
 export type StoredSigningKey = z.output<typeof storedSigningKeySchema>;
 
-function fieldOf(path: readonly PropertyKey[]): string {
+function fieldOf(path: readonly PropertyKey[], file: unknown): string {
+  const [top, index, ...rest] = path;
+  if (top === 'watchRules' && typeof index === 'number') {
+    // By the rule's name (or "rule 2"), as the watch rules file names them.
+    const rules = typeof file === 'object' && file !== null ? Reflect.get(file, top) : undefined;
+    const inside = ruleFieldOf(rest);
+    return `watchRules.${ruleLabelAt(rules, index)}${inside === '' ? '' : `.${inside}`}`;
+  }
   return path.map(String).join('.');
 }
 
-/** Zod's issues as problems a person can act on, each naming its field. */
-export function problemsOf(error: z.ZodError): SettingsProblem[] {
+/** Zod's issues as problems a person can act on, each naming its field. `file` is the value
+ * that was parsed, for the names of watch rules. */
+export function problemsOf(error: z.ZodError, file?: unknown): SettingsProblem[] {
   return error.issues.flatMap((issue) => {
-    const field = fieldOf(issue.path);
+    const field = fieldOf(issue.path, file);
     if (issue.code === 'invalid_key') {
       return issue.issues.map((inner) => ({
         field,

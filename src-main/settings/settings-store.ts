@@ -1,6 +1,6 @@
-// Profiles, signing key records and preferences, kept in the settings file through a
-// conf/electron-store backend. Every read validates the whole file and every change is
-// validated before it is written, so a broken file is reported (naming the file and the
+// Profiles, signing key records, preferences and watch rules, kept in the settings file
+// through a conf/electron-store backend. Every read validates the whole file and every change
+// is validated before it is written, so a broken file is reported (naming the file and the
 // field) and never written over. API keys and private keys are never stored here: they go
 // to the OS keychain (see the credentials room).
 import type { z } from 'zod';
@@ -26,6 +26,12 @@ import {
   type StoredProfile,
   type StoredSigningKey,
 } from './settings-schema.js';
+import {
+  ruleFieldOf,
+  watchRuleSchema,
+  type WatchRule,
+  type WatchRuleInput,
+} from './watch-rule-schema.js';
 
 export interface Profile {
   name: string;
@@ -290,6 +296,77 @@ export class SettingsStore implements ProfileSource {
     return { ...DEFAULT_PREFERENCES, ...next };
   }
 
+  // Watch rules, in the order they were added
+
+  listWatchRules(): WatchRule[] {
+    return [...(this.#read().watchRules ?? [])];
+  }
+
+  getWatchRule(name: string): WatchRule | undefined {
+    return this.#read().watchRules?.find((rule) => rule.name === name);
+  }
+
+  /** Checks a watch rule as `addWatchRule` would, without saving it. Its folder (and private
+   * key path) must be absolute: a caller with a working folder resolves them first. */
+  checkWatchRule(input: WatchRuleInput): WatchRule {
+    const parsed = watchRuleSchema.safeParse(input);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => ({
+        field: ruleFieldOf(issue.path),
+        message: issue.message,
+      }));
+      throw new SettingsError(
+        'invalid_watch_rule',
+        `The watch rule "${String(input.name)}" cannot be saved: ${describeProblems(problems)}.`,
+        problems,
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Adds a rule at the end, or with `replace` puts it in the place of the one of its name. */
+  addWatchRule(input: WatchRuleInput, options: ReplaceOption = {}): WatchRule {
+    const rule = this.checkWatchRule(input);
+    const rules = [...(this.#read().watchRules ?? [])];
+    const at = rules.findIndex((existing) => existing.name === rule.name);
+    if (at !== -1 && options.replace !== true) {
+      throw new SettingsError(
+        'watch_rule_exists',
+        `A watch rule named "${rule.name}" already exists. Replace it, or remove it first.`,
+      );
+    }
+    if (at === -1) rules.push(rule);
+    else rules[at] = rule;
+    this.#backend.set('watchRules', rules);
+    return rule;
+  }
+
+  removeWatchRule(name: string): boolean {
+    const rules = this.#read().watchRules ?? [];
+    const kept = rules.filter((rule) => rule.name !== name);
+    if (kept.length === rules.length) return false;
+    this.#backend.set('watchRules', kept);
+    return true;
+  }
+
+  /** Pauses a rule (its folder is not watched) or resumes it. */
+  setWatchRulePaused(name: string, paused: boolean): WatchRule {
+    const rules = [...(this.#read().watchRules ?? [])];
+    const at = rules.findIndex((rule) => rule.name === name);
+    if (at === -1) {
+      const known = rules.map((rule) => rule.name);
+      throw new SettingsError(
+        'watch_rule_not_found',
+        `There is no watch rule named "${name}". ` +
+          (known.length === 0 ? 'No watch rules exist yet.' : `Watch rules: ${known.join(', ')}.`),
+      );
+    }
+    const rule = this.checkWatchRule({ ...rules[at]!, paused });
+    rules[at] = rule;
+    this.#backend.set('watchRules', rules);
+    return rule;
+  }
+
   #requireProfile(name: string): Profile {
     const profile = this.getProfile(name);
     if (profile === undefined) {
@@ -322,7 +399,7 @@ export class SettingsStore implements ProfileSource {
     }
     const parsed = settingsFileSchema.safeParse(raw);
     if (!parsed.success) {
-      const problems = problemsOf(parsed.error);
+      const problems = problemsOf(parsed.error, raw);
       throw new SettingsFileError(
         this.path,
         `is not valid: ${describeProblems(problems)}`,

@@ -1,7 +1,8 @@
 // One read of a file gives its whole SHA-256 and every part's SHA-256 together: large reads,
 // the next one already under way while the current chunk is hashed, the part hashes here and
 // the whole-file hash in a second thread on the same shared buffers (a few 4 MiB buffers in
-// all). Runs in the worker thread.
+// all). A file of one part needs no second thread: its whole hash is its part's hash. Runs
+// in the worker thread.
 import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { MiB, planParts } from './part-plan.js';
@@ -75,11 +76,15 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
     );
     const parts = new PartHashes(plan.parts);
     // The whole-file hash runs in a second thread on the same shared buffers, so the one read
-    // costs about one hash of time instead of two.
-    thread = size > 0 ? new WholeHashThread(SLOTS, READ_SIZE) : undefined;
+    // costs about one hash of time instead of two. Starting that thread costs ~30 ms, which a
+    // burst of small build outputs would pay once per file.
+    thread = plan.parts.length > 1 ? new WholeHashThread(SLOTS, READ_SIZE) : undefined;
+    const buffers =
+      thread?.buffers ??
+      Array.from({ length: SLOTS }, () => Buffer.allocUnsafe(Math.min(READ_SIZE, size)));
     const readSlot = async (slot: number, position: number): Promise<number> => {
-      await thread!.free(slot);
-      const buffer = thread!.buffers[slot]!;
+      await thread?.free(slot);
+      const buffer = buffers[slot]!;
       const { bytesRead } = await handle
         .read(buffer, 0, Math.min(buffer.length, size - position), position)
         .catch((error: unknown) => {
@@ -90,7 +95,7 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
 
     let position = 0;
     let slot = 0;
-    pending = thread ? readSlot(0, 0) : undefined;
+    pending = size > 0 ? readSlot(0, 0) : undefined;
     while (pending !== undefined) {
       const bytesRead = await pending;
       pending = undefined;
@@ -99,12 +104,14 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
       position += bytesRead;
       slot = (slot + 1) % SLOTS;
       if (position < size) pending = readSlot(slot, position);
-      thread!.hash(current, bytesRead);
-      parts.update(thread!.buffers[current]!.subarray(0, bytesRead));
+      thread?.hash(current, bytesRead);
+      parts.update(buffers[current]!.subarray(0, bytesRead));
       options.onBytes?.(position, size);
       if (signal?.aborted) throw abortedError(`Hashing "${path}"`);
     }
-    const sha256 = thread ? await thread.digest() : createHash('sha256').digest('hex');
+    const sha256 = thread
+      ? await thread.digest()
+      : (parts.done[0]?.sha256 ?? createHash('sha256').digest('hex'));
 
     // The path, not the handle: a file replaced under the same name has changed too.
     const after = await stat(path).catch((error: unknown) => {

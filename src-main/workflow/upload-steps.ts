@@ -228,7 +228,7 @@ export class UploadSteps {
     if (!replace) {
       throw new JobFailure(
         'target_taken',
-        `The ${target} binary ${live.prn} ${other}. Upload again with --replace to reset it and upload this file instead.`,
+        `The ${target} binary ${live.prn} ${other}. Upload again with --replace (for a watch rule: "replace": true) to reset it and upload this file instead.`,
         { binaryPrn: live.prn },
       );
     }

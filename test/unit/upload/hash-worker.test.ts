@@ -81,6 +81,19 @@ describe('hashing in the worker', () => {
     expect(hashed.parts[1]!.sha256).toBe(sha256(data.subarray(16 * MiB)));
   });
 
+  it.each([
+    ['a small file', 1234],
+    ['a file of one whole read and a bit', 4 * MiB + 1],
+    ['a file of exactly one part', 8 * MiB],
+  ])('hashes %s (one part, so one thread) as node:crypto does', async (_, size) => {
+    const file = path.join(dir, `one-part-${size}.bin`);
+    const data = content(size);
+    await writeFile(file, data);
+    const hashed = await worker.hash(file);
+    expect(hashed.sha256).toBe(sha256(data));
+    expect(hashed.parts).toEqual([{ index: 1, offset: 0, size, sha256: sha256(data) }]);
+  });
+
   it('hashes an empty file into no parts', async () => {
     const file = path.join(dir, 'empty.bin');
     await writeFile(file, '');

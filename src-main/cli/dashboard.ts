@@ -1,0 +1,88 @@
+// `peridio-desk dashboard`: the engine and the renderer for a browser on this machine. Opens
+// the service on the workspace the other commands would use, serves it on 127.0.0.1, prints
+// one ready line with the URL (the token is in its fragment) and runs until Ctrl+C or SIGTERM.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startDashboard, type DashboardLogger } from '../dashboard/index.js';
+import { openDeskService } from '../service/index.js';
+import type { CliCommand } from './command.js';
+import { parseOptions, wholeNumber } from './options.js';
+import { waitForShutdownSignal } from './shutdown.js';
+
+/** The renderer build next to the package: `dist/renderer` from the sources or from dist. */
+export function defaultRendererDir(from: string = import.meta.dirname): string {
+  let dir = from;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(from, '..', '..', 'renderer');
+    dir = parent;
+  }
+  return path.join(dir, 'dist', 'renderer');
+}
+
+const usage = `Usage: peridio-desk dashboard [--port N] [--profile NAME] [--json]
+
+Serves Peridio Desk to a browser on this machine: the app's interface and the engine's
+commands and events, on 127.0.0.1 only. Prints the URL to open; it carries a token made
+for this start (in the part after "#", which the browser never sends to any server), and
+every request to the engine must present it. Runs until Ctrl+C or SIGTERM.
+
+Options:
+  --port N             the port to listen on, 0 for any free one (default 0)
+  --profile NAME       work against this profile instead of the current one
+  --renderer-dir DIR   the built interface (default: dist/renderer of the package)
+  --json               print the ready line as JSON: {"event":"ready","url":"..."}
+
+The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else --profile, the
+current profile (or PERIDIO_PROFILE), else the local workspace.
+Exit status: 0 after Ctrl+C or SIGTERM, 1 on an error, 2 for a usage mistake.`;
+
+function stderrLogger(): DashboardLogger {
+  const write = (level: string, message: string, fields?: Record<string, unknown>) =>
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level, module: 'dashboard', message, ...fields })}\n`,
+    );
+  return {
+    info: (message, fields) => write('info', message, fields),
+    warn: (message, fields) => write('warn', message, fields),
+    error: (message, fields) => write('error', message, fields),
+  };
+}
+
+export const dashboardCommand: CliCommand = {
+  name: 'dashboard',
+  summary: 'serve the app to a browser on this machine (127.0.0.1, with a per-start token)',
+  usage,
+  async run(args) {
+    const values = parseOptions(args, {
+      port: { type: 'string' },
+      profile: { type: 'string' },
+      'renderer-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const port = values.port === undefined ? 0 : wholeNumber('--port', values.port, 0, 65535);
+    const rendererDir = path.resolve(values['renderer-dir'] ?? defaultRendererDir());
+    const service = await openDeskService({
+      env: process.env,
+      ...(values.profile !== undefined ? { profile: values.profile } : {}),
+    });
+    let dashboard;
+    try {
+      dashboard = await startDashboard({ service, port, rendererDir, logger: stderrLogger() });
+    } catch (error) {
+      await service.close();
+      throw error;
+    }
+    // Listening before the ready line, so a signal right after it is not missed.
+    const stopped = waitForShutdownSignal();
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify({ event: 'ready', url: dashboard.url })}\n`
+        : `Peridio Desk dashboard: open ${dashboard.url}  (Ctrl+C to stop)\n`,
+    );
+    await stopped;
+    await dashboard.close();
+    await service.close();
+    return 0;
+  },
+};

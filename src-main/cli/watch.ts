@@ -1,0 +1,197 @@
+// `peridio-desk watch`: the agent of build machines. Watches the rules' folders and uploads
+// each finished build output, running the queue here until Ctrl+C or SIGTERM. `--check`
+// only reads a rules file and says what each rule would do, or what is wrong with it.
+import type { WatchRule } from '../settings/index.js';
+import { defaultDataDir, openSettings } from '../settings/index.js';
+import { RulesFileError, WatchAgent, loadRulesFile } from '../watch/index.js';
+import { UsageError, type CliCommand } from './command.js';
+import { parseOptions, partConcurrencyOption, wholeNumber } from './options.js';
+import { waitForShutdownSignal } from './shutdown.js';
+import { createWatchPrinter } from './watch-printer.js';
+import { engineFor, openWorkspace } from './workspace.js';
+
+const usage = `Usage: peridio-desk watch [--config RULES.json] [options]
+       peridio-desk watch --check RULES.json [--json]
+
+Watches the folders the rules name and uploads each file once it is complete (written,
+then unchanged for the rule's settle time): hashed, queued, uploaded, verified by the server
+and signed. Temporary and partial files (*.tmp, *.part, ~*, hidden files) are left alone;
+files already there when watching starts are checked against the queue and the server, so
+nothing is uploaded twice. A file is set aside (spooled) when queued, so a build that
+cleans its output folder does not break the upload. Runs until Ctrl+C or SIGTERM; the jobs
+in flight stop at a checkpoint and go on at the next start (or \`queue run\`).
+
+Options:
+  --config RULES.json   the rules: {"rules": [{"name", "folder", "target", ...}]}; without it,
+                        the watch rules kept in the settings
+  --check RULES.json    check the rules file, print what each rule does, and exit
+                        (status 0 when it is valid, 1 when not)
+  --jobs N              uploads at once (1 to 64, default 2)
+  --concurrency N       parts in flight at once per upload (1 to 16, default 4)
+  --json                print one JSON object per line (file:seen, file:ignored,
+                        file:conflict, job:queued, job:progress, job:done, job:failed,
+                        rule:paused, rule:resumed)
+
+A rule (JSON):
+  name                  1 to 64 letters, digits, "-", "_" or "."
+  folder                the folder to watch (relative to the rules file)
+  recursive             also the subfolders (default true)
+  include, exclude      globs on the path in the folder (default include ["**/*"])
+  artifactVersionPrn    the artifact version the files go to, or
+  artifactVersion       {"artifactPrn": PRN, "fromPath": "regex with (?<version>...)"}
+  target                a target triplet, "auto" (from the ELF/PE/Mach-O header), or
+                        {"fromPath": "regex with (?<target>...)"}
+  signingKey            a key name from \`peridio-desk keys\`, or
+                        {"privateKeyPath": FILE, "signingKeyPrn": PRN}
+  replace               reset an unsigned binary of the target holding other content
+                        (default false: reported as a conflict; signed ones always are)
+  spool                 set files aside when queued (default true)
+  settleMs              how long a file must stay unchanged (default 2000)
+  paused                leave the rule off (default false)
+
+The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else the current
+profile (or PERIDIO_PROFILE), else the local workspace.
+Exit status: 0 after Ctrl+C or SIGTERM, 1 on an error, 2 for a usage mistake or no rules.`;
+
+function describeRule(rule: WatchRule): string {
+  const where = `${rule.folder}${rule.recursive ? ' (and subfolders)' : ' (not subfolders)'}`;
+  const files = [
+    `include ${rule.include.join(', ')}`,
+    ...(rule.exclude.length ? [`exclude ${rule.exclude.join(', ')}`] : []),
+  ].join('; ');
+  const target =
+    typeof rule.target === 'string'
+      ? rule.target === 'auto'
+        ? 'the target from each file’s header'
+        : `target ${rule.target}`
+      : `the target from the path (${rule.target.fromPath})`;
+  const version = rule.artifactVersionPrn
+    ? `artifact version ${rule.artifactVersionPrn}`
+    : `the version from the path (${rule.artifactVersion!.fromPath}) under ${rule.artifactVersion!.artifactPrn}`;
+  const key =
+    rule.signingKey === undefined
+      ? 'not signed'
+      : typeof rule.signingKey === 'string'
+        ? `signed with key "${rule.signingKey}"`
+        : `signed with ${rule.signingKey.privateKeyPath} (${rule.signingKey.signingKeyPrn})`;
+  const extra = [
+    `settle ${rule.settleMs} ms`,
+    rule.spool ? 'spooled' : 'not spooled',
+    ...(rule.replace ? ['replaces unsigned binaries'] : []),
+    ...(rule.paused ? ['PAUSED'] : []),
+  ].join(', ');
+  return `${rule.name}: ${where}\n  ${files}\n  ${target}, ${version}\n  ${key}; ${extra}`;
+}
+
+async function check(file: string, json: boolean): Promise<number> {
+  let rules: WatchRule[];
+  try {
+    rules = await loadRulesFile(file);
+  } catch (error) {
+    if (!(error instanceof RulesFileError)) throw error;
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ event: 'invalid', ...error.toJSON() })}\n`);
+    } else {
+      const lines = error.problems.map((p) => {
+        const rule =
+          p.rule === undefined ? '' : p.rule.startsWith('rule ') ? `${p.rule}` : `rule "${p.rule}"`;
+        const field = p.field === '' ? '' : `${rule ? ', ' : ''}field "${p.field}"`;
+        return `  ${rule}${field}${rule || field ? ': ' : ''}${p.message}`;
+      });
+      const head =
+        error.code === 'rules_invalid' ? `${error.filePath ?? file} is not valid:` : error.message;
+      process.stderr.write(`${[head, ...lines].join('\n')}\n`);
+    }
+    return 1;
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ event: 'valid', file, rules })}\n`);
+  } else {
+    const count = `${rules.length} rule${rules.length === 1 ? '' : 's'}`;
+    process.stdout.write(`${file} is valid: ${count}\n${rules.map(describeRule).join('\n')}\n`);
+  }
+  return 0;
+}
+
+async function loadRules(config: string | undefined): Promise<WatchRule[]> {
+  if (config !== undefined) return loadRulesFile(config);
+  return openSettings({ dataDir: defaultDataDir() }).listWatchRules();
+}
+
+export const watchCommand: CliCommand = {
+  name: 'watch',
+  summary: 'watch folders and upload each finished build output (the build-machine agent)',
+  usage,
+  async run(args) {
+    const values = parseOptions(args, {
+      config: { type: 'string' },
+      check: { type: 'string' },
+      json: { type: 'boolean' },
+      jobs: { type: 'string' },
+      concurrency: { type: 'string' },
+    });
+    const json = values.json === true;
+    if (values.check !== undefined) {
+      if (values.config !== undefined || values.jobs !== undefined || values.concurrency) {
+        throw new UsageError('--check RULES.json takes only --json');
+      }
+      return check(values.check, json);
+    }
+    const jobConcurrency =
+      values.jobs === undefined ? undefined : wholeNumber('--jobs', values.jobs, 1, 64);
+    const partConcurrency = partConcurrencyOption(values.concurrency);
+    let rules: WatchRule[];
+    try {
+      rules = await loadRules(values.config);
+    } catch (error) {
+      if (error instanceof RulesFileError) {
+        process.stderr.write(`peridio-desk watch: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+    if (rules.length === 0) {
+      process.stderr.write(
+        values.config === undefined
+          ? 'peridio-desk watch: there are no watch rules in the settings. Give a rules file with --config RULES.json (see `peridio-desk watch --help`).\n'
+          : `peridio-desk watch: ${values.config} holds no rules; add at least one (see \`peridio-desk watch --help\`).\n`,
+      );
+      return 2;
+    }
+
+    const printer = createWatchPrinter({ json });
+    const workspace = await openWorkspace();
+    const engine = engineFor(workspace, {
+      partConcurrency,
+      jobConcurrency,
+      // The engine tells nothing before it runs, and the agent exists by then.
+      onEvent: (event) => agent.engineEvent(event),
+    });
+    const agent = new WatchAgent({
+      engine,
+      rules,
+      dataDir: workspace.dataDir,
+      onEvent: (event) => printer.event(event),
+    });
+    const shutdown = waitForShutdownSignal();
+    const running = engine.run({ forever: true });
+    try {
+      await agent.start();
+      printer.line(
+        `watching ${rules.length} rule${rules.length === 1 ? '' : 's'} on ${workspace.name}; Ctrl+C stops`,
+        { event: 'watch:ready', workspace: workspace.name, rules: rules.map((r) => r.name) },
+      );
+      await Promise.race([shutdown, running]);
+      // New files wait for the next start; the ones being taken in are queued first.
+      await agent.stop();
+      engine.stop();
+      await running;
+      printer.line('stopped; queued uploads go on at the next start', { event: 'watch:stopped' });
+      return 0;
+    } finally {
+      await agent.stop();
+      await engine.close();
+      await workspace.close();
+    }
+  },
+};

@@ -1,0 +1,123 @@
+// The workspace, profiles and signing keys: settings in the settings file, secrets in the
+// keychain, and neither API keys nor private keys ever in an answer.
+import type { ProfileView } from '../../../src-preload/contract.js';
+import { PeridioClient, search } from '../../peridio/index.js';
+import {
+  createSigningKey,
+  forgetProfile,
+  forgetSigningKey,
+  hasApiKey,
+  importPeridioCliSettings,
+  saveProfile,
+  storeSigningKey,
+  type CredentialStores,
+  type Profile,
+} from '../../settings/index.js';
+import { importPrivateKeyPem } from '../../signing/index.js';
+import { refuse } from '../desk-errors.js';
+import type { HandlerMap } from './handler.js';
+
+type AccountCommand =
+  | 'workspace.get'
+  | 'profiles.list'
+  | 'profiles.add'
+  | 'profiles.use'
+  | 'profiles.remove'
+  | 'profiles.importCli'
+  | 'keys.list'
+  | 'keys.import'
+  | 'keys.create'
+  | 'keys.remove';
+
+async function profileView(stores: CredentialStores, profile: Profile): Promise<ProfileView> {
+  return {
+    ...profile,
+    current: stores.settings.currentProfileName() === profile.name,
+    hasApiKey: await hasApiKey(stores.vault, profile.name),
+  };
+}
+
+export const accountCommands: HandlerMap<AccountCommand> = {
+  async 'workspace.get'(_input, { workspace }) {
+    return workspace();
+  },
+
+  async 'profiles.list'(_input, { stores }) {
+    return Promise.all(stores.settings.listProfiles().map((p) => profileView(stores, p)));
+  },
+
+  async 'profiles.add'({ name, baseUrl, apiKey, caPath }, { stores }) {
+    const input = { name, baseUrl, ...(caPath ? { caPath } : {}) };
+    // Checked as the settings would, then the key is tried on the server before anything is kept.
+    const profile = stores.settings.checkProfile(input);
+    const client = new PeridioClient({
+      baseUrl: profile.baseUrl,
+      apiKey,
+      ...(profile.caPath ? { caPath: profile.caPath } : {}),
+    });
+    let organizationPrn: string;
+    try {
+      organizationPrn = (await client.users.me()).organization_prn;
+    } finally {
+      client.close();
+    }
+    const saved = await saveProfile(stores, { ...input, organizationPrn }, { apiKey });
+    return profileView(stores, saved);
+  },
+
+  async 'profiles.use'({ name }, { stores, reopenWorkspace }) {
+    const previous = stores.settings.currentProfileName();
+    stores.settings.useProfile(name);
+    return reopenWorkspace(() => stores.settings.useProfile(previous));
+  },
+
+  async 'profiles.remove'({ name }, { stores, workspace, reopenWorkspace }) {
+    const wasInUse = workspace().profileName === name;
+    const removed = await forgetProfile(stores, name);
+    if (wasInUse) await reopenWorkspace();
+    return { removed };
+  },
+
+  async 'profiles.importCli'({ overwrite }, { stores, env }) {
+    return importPeridioCliSettings({ ...stores, env, overwrite: overwrite === true });
+  },
+
+  async 'keys.list'(_input, { stores }) {
+    return stores.settings.listSigningKeys();
+  },
+
+  async 'keys.import'({ name, pem }, { stores, client }) {
+    if (stores.settings.getSigningKey(name) !== undefined) {
+      // Refused before the server hears of the key, so a refusal changes nothing anywhere.
+      throw refuse(
+        'signing_key_exists',
+        `A signing key named "${name}" already exists. Remove it first, or choose another name.`,
+        [{ field: 'name', message: 'is taken' }],
+      );
+    }
+    const keyPair = importPrivateKeyPem(pem);
+    const api = client();
+    // A key the server knows already (by its public value) is used as is; a new one is registered.
+    const known = await api.signingKeys.list({ search: search().eq('value', keyPair.publicValue) });
+    const registered =
+      known.items[0] ?? (await api.signingKeys.create({ name, value: keyPair.publicValue }));
+    return storeSigningKey(stores, {
+      name,
+      signingKeyPrn: registered.prn,
+      keyid: registered.keyid,
+      keyPair,
+    });
+  },
+
+  async 'keys.create'({ name }, { stores, client }) {
+    const { record } = await createSigningKey(
+      { ...stores, signingKeys: client().signingKeys },
+      { name },
+    );
+    return record;
+  },
+
+  async 'keys.remove'({ name }, { stores }) {
+    return { removed: await forgetSigningKey(stores, name) };
+  },
+};

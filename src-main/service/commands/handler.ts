@@ -1,0 +1,29 @@
+// What every command handler gets: its checked input and the service's rooms.
+import type {
+  CheckedInput,
+  CommandName,
+  CommandResult,
+  WorkspaceInfo,
+} from '../../../src-preload/contract.js';
+import type { PeridioClient } from '../../peridio/index.js';
+import type { CredentialStores } from '../../settings/index.js';
+import type { UploadEngine } from '../upload-engine.js';
+
+export interface DeskContext {
+  stores: CredentialStores;
+  /** Where PERIDIO_* and the Peridio CLI's folder are read from. */
+  env: NodeJS.ProcessEnv;
+  engine(): UploadEngine;
+  client(): PeridioClient;
+  workspace(): WorkspaceInfo;
+  /** Opens the workspace again (after the current profile changed) and tells the faces;
+   * when that fails, `undo` restores the settings and the previous workspace is reopened. */
+  reopenWorkspace(undo?: () => void): Promise<WorkspaceInfo>;
+}
+
+export type Handler<N extends CommandName> = (
+  input: CheckedInput<N>,
+  context: DeskContext,
+) => Promise<CommandResult<N>>;
+
+export type HandlerMap<K extends CommandName> = { [N in K]: Handler<N> };

@@ -1,0 +1,226 @@
+// The engine's single entry: every face (desktop IPC, dashboard WebSocket, tests) calls
+// commands by name and listens to events, as the contract in src-preload/contract.ts says.
+// Each input is checked with the contract's schema before anything is done; a refused input
+// changes nothing. Failures come back in the contract's error shape, with the server's words,
+// status and request id.
+import {
+  checkCommandInput,
+  isCommandName,
+  type CommandInput,
+  type CommandName,
+  type CommandReply,
+  type CommandResult,
+  type DeskEvent,
+  type WorkspaceInfo,
+} from '../../src-preload/contract.js';
+import { KeyringVault, type SecretVault } from '../credentials/index.js';
+import { defaultDataDir, openSettings, type SettingsBackend } from '../settings/index.js';
+import { accountCommands } from './commands/account-commands.js';
+import { binaryCommands } from './commands/binary-commands.js';
+import { catalogCommands } from './commands/catalog-commands.js';
+import type { DeskContext, Handler, HandlerMap } from './commands/handler.js';
+import { uploadCommands } from './commands/upload-commands.js';
+import { DeskCommandError, refuse, toDeskError } from './desk-errors.js';
+import {
+  openDeskWorkspace,
+  type DeskWorkspace,
+  type DeskWorkspaceOptions,
+} from './desk-workspace.js';
+import type { EngineEvent } from './upload-engine.js';
+
+const handlers: HandlerMap<CommandName> = {
+  ...accountCommands,
+  ...catalogCommands,
+  ...binaryCommands,
+  ...uploadCommands,
+};
+
+export type DeskListener = (event: DeskEvent) => void;
+
+function deskEventOf(event: EngineEvent): DeskEvent {
+  switch (event.type) {
+    case 'job:queued':
+      return { name: 'job:queued', payload: { job: event.job } };
+    case 'job:step':
+      return {
+        name: 'job:step',
+        payload: { jobId: event.jobId, step: event.step, message: event.message },
+      };
+    case 'job:progress':
+      return { name: 'job:progress', payload: { jobId: event.jobId, progress: event.progress } };
+    case 'job:ended':
+      return { name: 'job:ended', payload: { job: event.job, outcome: event.outcome } };
+    case 'connectivity:changed':
+      return {
+        name: 'connectivity:changed',
+        payload: { online: event.online, reason: event.reason },
+      };
+  }
+}
+
+export interface OpenDeskServiceOptions {
+  /** The app's data folder (settings, queue, local workspace); defaultDataDir(env) unless given. */
+  dataDir?: string;
+  /** An explicit profile; wins over PERIDIO_PROFILE and the current one. */
+  profile?: string;
+  /** PERIDIO_API_KEY / PERIDIO_BASE_URL / PERIDIO_PROFILE / PERIDIO_CA_PATH are read here. */
+  env?: NodeJS.ProcessEnv;
+  /** The OS keychain unless given (tests, or a face with its own secret storage). */
+  vault?: SecretVault;
+  /** electron-store in the desktop app; conf in the data folder unless given. */
+  settingsBackend?: SettingsBackend;
+  /** Upload queued jobs as they come (default true). */
+  runQueue?: boolean;
+  /** Test knobs for the engine. */
+  engine?: DeskWorkspaceOptions['engine'];
+}
+
+export class DeskService {
+  readonly #listeners = new Set<DeskListener>();
+  readonly #context: DeskContext;
+  #workspace: DeskWorkspace | undefined;
+  #closed = false;
+  #switching: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly options: Omit<DeskWorkspaceOptions, 'onEvent'>) {
+    this.#context = {
+      stores: options.stores,
+      env: options.env,
+      engine: () => this.#open().engine,
+      client: () => this.#open().engine.client,
+      workspace: () => this.#open().info(),
+      reopenWorkspace: (undo) => this.#reopen(undo),
+    };
+  }
+
+  /** Opens the service on the workspace the settings and environment choose. */
+  static async open(options: OpenDeskServiceOptions = {}): Promise<DeskService> {
+    const env = options.env ?? process.env;
+    const dataDir = options.dataDir ?? defaultDataDir(env);
+    const settings = openSettings({
+      dataDir,
+      ...(options.settingsBackend ? { backend: options.settingsBackend } : {}),
+    });
+    const service = new DeskService({
+      dataDir,
+      env,
+      stores: { settings, vault: options.vault ?? new KeyringVault() },
+      runQueue: options.runQueue ?? true,
+      ...(options.profile !== undefined ? { profileName: options.profile } : {}),
+      ...(options.engine ? { engine: options.engine } : {}),
+    });
+    service.#workspace = await service.#openWorkspace();
+    return service;
+  }
+
+  /**
+   * Runs a command by name. `input` is anything a face sent: it is checked first and a
+   * refused input changes nothing. Rejects with DeskCommandError, whose `data` is plain data.
+   */
+  async call<N extends CommandName>(name: N, input?: CommandInput<N>): Promise<CommandResult<N>>;
+  async call(name: string, input?: unknown): Promise<unknown>;
+  async call(name: string, input?: unknown): Promise<unknown> {
+    if (!isCommandName(name)) {
+      throw refuse('unknown_command', `There is no command "${String(name).slice(0, 80)}".`);
+    }
+    if (this.#closed)
+      throw refuse('closed', 'The engine is shutting down; try again after it restarts.');
+    const checked = checkCommandInput(name, input);
+    if (!checked.ok) throw new DeskCommandError(checked.error);
+    const handler = handlers[name] as Handler<CommandName>;
+    try {
+      // A switch may start while this call waited its turn: wait for that one too (a bounded
+      // number of times, so a workspace that cannot be opened ends in an error, not a loop).
+      for (let turn = 0; turn < 3 && (turn === 0 || !this.#workspace); turn++) {
+        await this.#switching;
+      }
+      return await handler(checked.value as never, this.#context);
+    } catch (error) {
+      throw new DeskCommandError(toDeskError(error));
+    }
+  }
+
+  /** `call` for a transport: never rejects, answers plain data either way. */
+  async reply(name: string, input?: unknown): Promise<CommandReply> {
+    try {
+      return { ok: true, result: await this.call(name, input) };
+    } catch (error) {
+      return { ok: false, error: toDeskError(error) };
+    }
+  }
+
+  /** Every event, as `{ name, payload }`; returns the unsubscribe. */
+  subscribe(listener: DeskListener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  get workspace(): WorkspaceInfo {
+    return this.#open().info();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const workspace = this.#workspace;
+    this.#workspace = undefined;
+    await workspace?.close();
+    this.#listeners.clear();
+  }
+
+  #emit(event: DeskEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // One face's broken listener must not keep the others (or the queue) from their events.
+      }
+    }
+  }
+
+  #open(): DeskWorkspace {
+    if (!this.#workspace) throw refuse('closed', 'The engine is not connected to a workspace.');
+    return this.#workspace;
+  }
+
+  #openWorkspace(): Promise<DeskWorkspace> {
+    return openDeskWorkspace({
+      ...this.options,
+      onEvent: (event) => this.#emit(deskEventOf(event)),
+    });
+  }
+
+  /**
+   * Closes the workspace and opens the one the settings now choose. Commands that arrive
+   * meanwhile wait for it. When the new one cannot be opened (a profile without its API key),
+   * `undo` puts the settings back and the previous workspace is opened again.
+   */
+  #reopen(undo?: () => void): Promise<WorkspaceInfo> {
+    const switched = (async () => {
+      const previous = this.#workspace;
+      this.#workspace = undefined;
+      await previous?.close();
+      try {
+        this.#workspace = await this.#openWorkspace();
+      } catch (error) {
+        undo?.();
+        this.#workspace = await this.#openWorkspace();
+        throw error;
+      }
+      const workspace = this.#workspace.info();
+      this.#emit({ name: 'workspace:changed', payload: { workspace } });
+      return workspace;
+    })();
+    this.#switching = switched.then(
+      () => {},
+      () => {},
+    );
+    return switched;
+  }
+}
+
+/** The service as every face opens it: `openDeskService({ dataDir, profile, env })`. */
+export function openDeskService(options: OpenDeskServiceOptions = {}): Promise<DeskService> {
+  return DeskService.open(options);
+}

@@ -1,0 +1,583 @@
+// Turns settled files into jobs, a few at a time so that a burst keeps memory bounded and
+// the watcher never waits on hashing or the server: settle (the size and mtime must hold
+// still), spool, hash off the main thread, skip what is already queued or on the server,
+// report a conflict rather than replace signed (or, unless the rule says so, unsigned)
+// content, then enqueue with the hash cached so the job does not read the file again.
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { isPeridioError, searchBinaries, type Binary } from '../peridio/index.js';
+import type { Job, JobStatus, SigningKeyRef } from '../queue/index.js';
+import type { HashedFile } from '../upload/index.js';
+import { awaitsContent } from '../workflow/index.js';
+import type { ArtifactVersionFinder } from './artifact-version-finder.js';
+import type { Spool } from './spool.js';
+import type { WatchEngine } from './watch-engine.js';
+import type { WatchEvent } from './watch-events.js';
+
+/** What the intake needs to know of a rule, with its path rules already compiled. */
+export interface IntakeRule {
+  name: string;
+  settleMs: number;
+  spool: boolean;
+  /** Reset an unsigned binary of the target that holds other content. */
+  replace: boolean;
+  signingKey: SigningKeyRef | null;
+  target(file: string): Promise<{ ok: true; target: string } | { ok: false; message: string }>;
+  version(
+    file: string,
+  ):
+    | { kind: 'prn'; prn: string }
+    | { kind: 'create'; artifactPrn: string; version: string }
+    | { kind: 'error'; message: string };
+}
+
+export interface FileIntakeOptions {
+  engine: WatchEngine;
+  spool: Spool;
+  versions: ArtifactVersionFinder;
+  /** Hashes a file in a worker thread. */
+  hash(file: string): Promise<HashedFile>;
+  emit(event: WatchEvent): void;
+  /** Files being worked on at once (hashing, asking the server, enqueueing); default 8. */
+  concurrency?: number;
+  /** Of those, files being hashed at once; default 2. */
+  hashConcurrency?: number;
+}
+
+interface Fingerprint {
+  size: number;
+  mtimeMs: number;
+}
+
+/** A file on its way in, between its first report and its job (or the reason it has none). */
+interface Entry {
+  key: string;
+  rule: IntakeRule;
+  file: string;
+  /** The last size and mtime reported or looked at. */
+  seen: Fingerprint;
+  /** Since when `seen` is known to have held still (ms since epoch). */
+  stableSince: number;
+  state: 'settling' | 'ready' | 'working' | 'waiting-server';
+  timer?: NodeJS.Timeout;
+  /** Reported again while being worked on: look at it again afterwards. */
+  again: boolean;
+  /** Hashed and spooled, waiting for the server to say which artifact version it goes to. */
+  prepared?: Prepared;
+  /** The size and mtime the file had when it was taken (hashed, queued or skipped). */
+  takenAs?: Fingerprint;
+}
+
+interface Prepared {
+  fingerprint: Fingerprint;
+  target: string;
+  hashed: HashedFile;
+  /** The spool copy, when made. */
+  copy: string | undefined;
+}
+
+/** Statuses of a job that still uploads (or may upload) its content. */
+const ACTIVE: readonly JobStatus[] = ['queued', 'running', 'waiting', 'paused'];
+/** An mtime this close to the settle time counts (file system clocks are coarse). */
+const CLOCK_SLACK_MS = 20;
+/** How many files' last taken size and mtime are remembered (see `taken`). */
+const TAKEN_MEMORY = 100_000;
+/** Client failures that pass by themselves: treated as the server being unreachable. */
+const TRANSIENT = new Set(['network', 'timeout', 'rate_limited', 'server_error']);
+
+function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+function fingerprintOf(stats: Stats): Fingerprint {
+  return { size: stats.size, mtimeMs: stats.mtimeMs };
+}
+
+function shortHash(hash: string): string {
+  return hash.slice(0, 12);
+}
+
+class Semaphore {
+  private free: number;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(count: number) {
+    this.free = count;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiters.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.free += 1;
+    }
+  }
+}
+
+/** Why a file was skipped, told as a `file:ignored` reason or a conflict. */
+class Skip extends Error {
+  constructor(
+    readonly kind: 'ignored' | 'conflict',
+    message: string,
+    readonly conflict?: { target: string; artifactVersionPrn: string; binaryPrn: string | null },
+  ) {
+    super(message);
+  }
+}
+
+export class FileIntake {
+  private readonly entries = new Map<string, Entry>();
+  /**
+   * The size and mtime each file had when it was last taken: a report of the same again is
+   * no news (the folder watcher reports attribute changes too, such as the spool's hard link
+   * to the file, and a rule that resumes reports every file again).
+   */
+  private readonly taken = new Map<string, Fingerprint>();
+  private readonly ready: Entry[] = [];
+  private readonly working = new Set<Promise<void>>();
+  /**
+   * One file at a time per (artifact version, target) between the duplicate checks and its
+   * enqueue, so that the second of two files for one binary sees the first one's job.
+   */
+  private readonly binaryLocks = new Map<string, Promise<void>>();
+  private readonly hashing: Semaphore;
+  private stopping = false;
+  private readonly stopped = new AbortController();
+  private waitingForServer = false;
+
+  constructor(private readonly options: FileIntakeOptions) {
+    this.hashing = new Semaphore(options.hashConcurrency ?? 2);
+  }
+
+  private get concurrency(): number {
+    return this.options.concurrency ?? 8;
+  }
+
+  /** Files reported but not yet queued or skipped. */
+  get pending(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * A watcher saw `file` appear or change. `settled`: its size has already held still for
+   * the rule's settle time.
+   */
+  offer(rule: IntakeRule, file: string, stats: Stats, settled: boolean): void {
+    if (this.stopping) return;
+    const key = `${rule.name}\u0000${file}`;
+    const seen = fingerprintOf(stats);
+    const stableSince = settled ? Date.now() - rule.settleMs : Date.now();
+    const entry = this.entries.get(key);
+    if (!entry) {
+      const last = this.taken.get(key);
+      if (last && sameFingerprint(last, seen)) return;
+    }
+    if (entry) {
+      entry.seen = seen;
+      entry.stableSince = stableSince;
+      if (entry.state === 'working') entry.again = true;
+      if (entry.state === 'waiting-server') {
+        // Newer content replaces what waited: the waiting copy is not uploaded.
+        void this.discard(entry.prepared);
+        entry.prepared = undefined;
+        this.settle(entry);
+      }
+      return;
+    }
+    this.options.emit({ type: 'file:seen', rule: rule.name, path: file, size: stats.size });
+    const fresh: Entry = { key, rule, file, seen, stableSince, state: 'settling', again: false };
+    this.entries.set(key, fresh);
+    this.settle(fresh);
+  }
+
+  /** The server answers again: files waiting for it go on. */
+  serverIsBack(): void {
+    this.waitingForServer = false;
+    for (const entry of this.entries.values()) {
+      if (entry.state === 'waiting-server') this.makeReady(entry);
+    }
+  }
+
+  /** Takes no more files; resolves once the files being worked on are queued or skipped. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopped.abort();
+    for (const entry of this.entries.values()) clearTimeout(entry.timer);
+    this.ready.length = 0;
+    while (this.working.size > 0) await Promise.allSettled([...this.working]);
+    // Copies that waited for the server: the next start sees their files again.
+    for (const entry of this.entries.values()) await this.discard(entry.prepared);
+    this.entries.clear();
+  }
+
+  /** Waits until the file should have held still long enough, then lines it up. */
+  private settle(entry: Entry): void {
+    entry.state = 'settling';
+    clearTimeout(entry.timer);
+    const now = Date.now();
+    const { settleMs } = entry.rule;
+    const byAge = settleMs - (now - entry.seen.mtimeMs);
+    const byWatch = settleMs - (now - entry.stableSince);
+    const wait = Math.max(0, Math.min(byAge, byWatch));
+    if (wait <= CLOCK_SLACK_MS) {
+      this.makeReady(entry);
+      return;
+    }
+    entry.timer = setTimeout(() => this.makeReady(entry), wait);
+  }
+
+  private makeReady(entry: Entry): void {
+    if (this.stopping) return;
+    entry.timer = undefined;
+    entry.state = 'ready';
+    this.ready.push(entry);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.stopping && this.working.size < this.concurrency && this.ready.length > 0) {
+      const entry = this.ready.shift()!;
+      const work: Promise<void> = this.work(entry).finally(() => {
+        this.working.delete(work);
+        this.pump();
+      });
+      this.working.add(work);
+    }
+  }
+
+  private async work(entry: Entry): Promise<void> {
+    entry.state = 'working';
+    entry.again = false;
+    let outcome: 'done' | 'settle' | 'wait' = 'done';
+    try {
+      outcome = await this.take(entry);
+    } catch (error) {
+      this.report(entry, error);
+    }
+    if (this.stopping) return;
+    const { takenAs } = entry;
+    if (outcome === 'done' && takenAs) this.remember(entry.key, takenAs);
+    if (outcome === 'wait') {
+      entry.state = 'waiting-server';
+      this.waitForServer();
+    } else if (
+      outcome === 'settle' ||
+      (entry.again && !(takenAs && sameFingerprint(entry.seen, takenAs)))
+    ) {
+      this.settle(entry);
+    } else {
+      this.entries.delete(entry.key);
+    }
+  }
+
+  private remember(key: string, fingerprint: Fingerprint): void {
+    this.taken.delete(key);
+    if (this.taken.size >= TAKEN_MEMORY) {
+      const oldest = this.taken.keys().next().value;
+      if (oldest !== undefined) this.taken.delete(oldest);
+    }
+    this.taken.set(key, fingerprint);
+  }
+
+  private report(entry: Entry, error: unknown): void {
+    const { rule, file } = entry;
+    if (error instanceof Skip && error.kind === 'conflict' && error.conflict) {
+      this.options.emit({
+        type: 'file:conflict',
+        rule: rule.name,
+        path: file,
+        ...error.conflict,
+        message: error.message,
+      });
+      return;
+    }
+    const reason =
+      error instanceof Skip
+        ? error.message
+        : `could not be queued: ${error instanceof Error ? error.message : String(error)}`;
+    this.options.emit({ type: 'file:ignored', rule: rule.name, path: file, reason });
+  }
+
+  /** One look at the file: on to its job, back to settling, or waiting for the server. */
+  private async take(entry: Entry): Promise<'done' | 'settle' | 'wait'> {
+    const { rule, file } = entry;
+    let prepared = entry.prepared;
+    if (!prepared) {
+      entry.takenAs = undefined;
+      let now: Stats;
+      try {
+        now = await stat(file);
+      } catch {
+        throw new Skip('ignored', 'was removed before it could be taken');
+      }
+      const fingerprint = fingerprintOf(now);
+      if (!sameFingerprint(fingerprint, entry.seen)) {
+        entry.seen = fingerprint;
+        entry.stableSince = Date.now();
+        return 'settle';
+      }
+      const age = Date.now() - fingerprint.mtimeMs;
+      const heldStill = Date.now() - entry.stableSince;
+      if (age < rule.settleMs - CLOCK_SLACK_MS && heldStill < rule.settleMs - CLOCK_SLACK_MS) {
+        return 'settle';
+      }
+      entry.takenAs = fingerprint;
+      const version = rule.version(file);
+      if (version.kind === 'error') throw new Skip('ignored', version.message);
+      const target = await rule.target(file);
+      if (!target.ok) throw new Skip('ignored', target.message);
+      const made = await this.prepare(entry, fingerprint, target.target);
+      if (!made) return 'settle';
+      prepared = made;
+    }
+    let artifactVersionPrn: string;
+    try {
+      const found = await this.artifactVersionOf(entry);
+      if (found === undefined) {
+        await this.ensureCopy(entry, prepared);
+        entry.prepared = prepared;
+        return 'wait';
+      }
+      artifactVersionPrn = found;
+    } catch (error) {
+      await this.discard(prepared);
+      entry.prepared = undefined;
+      throw error;
+    }
+    entry.prepared = undefined;
+    try {
+      await this.enqueue(entry, prepared, artifactVersionPrn);
+    } catch (error) {
+      await this.discard(prepared);
+      throw error;
+    }
+    return 'done';
+  }
+
+  /**
+   * The file's hash (from the cache when this path, size and mtime were hashed before) and,
+   * unless it is already queued, its spool copy. Undefined when it changed meanwhile.
+   */
+  private async prepare(
+    entry: Entry,
+    fingerprint: Fingerprint,
+    target: string,
+  ): Promise<Prepared | undefined> {
+    const { engine } = this.options;
+    const { rule, file } = entry;
+    const cached = engine.store.cachedHash(file, fingerprint, engine.workspace);
+    if (cached) return { fingerprint, target, hashed: cached, copy: undefined };
+    const copy = rule.spool ? await this.options.spool.put(file) : undefined;
+    try {
+      const hashed = await this.hashing.run(() => this.options.hash(copy ?? file));
+      // The file moved on since it settled: what was copied or hashed may be torn, so it
+      // settles again. Gone is fine: the copy was made of the settled file (that is what
+      // the spool is for).
+      const after = await stat(file).catch(() => undefined);
+      if (after && !sameFingerprint(fingerprintOf(after), fingerprint)) {
+        await this.discard({ copy });
+        entry.seen = fingerprintOf(after);
+        entry.stableSince = Date.now();
+        return undefined;
+      }
+      const original = { ...hashed, path: file, ...fingerprint };
+      if (after) engine.store.rememberHash(original, engine.workspace);
+      if (copy) engine.store.rememberHash(hashed, engine.workspace);
+      return { fingerprint, target, hashed: original, copy };
+    } catch (error) {
+      await this.discard({ copy });
+      throw error;
+    }
+  }
+
+  /** Sets the file aside now (once), so a build cleaning its folder cannot take it away. */
+  private async ensureCopy(entry: Entry, prepared: Prepared): Promise<void> {
+    if (!entry.rule.spool || prepared.copy) return;
+    const { engine, spool } = this.options;
+    const copy = await spool.put(entry.file);
+    const copied = await stat(copy);
+    engine.store.rememberHash(
+      { ...prepared.hashed, path: copy, size: copied.size, mtimeMs: copied.mtimeMs },
+      engine.workspace,
+    );
+    prepared.copy = copy;
+  }
+
+  /** The artifact version's PRN, or undefined while the server cannot be asked. */
+  private async artifactVersionOf(entry: Entry): Promise<string | undefined> {
+    const version = entry.rule.version(entry.file);
+    if (version.kind === 'error') throw new Skip('ignored', version.message);
+    if (version.kind === 'prn') return version.prn;
+    const { versions, engine } = this.options;
+    const known = versions.known(version.artifactPrn, version.version);
+    if (known !== undefined) return known;
+    if (!engine.connectivity.online) return undefined;
+    try {
+      return await versions.prnOf(version.artifactPrn, version.version);
+    } catch (error) {
+      if (isPeridioError(error) && TRANSIENT.has(error.code)) {
+        engine.connectivity.reportOffline(error.message);
+        return undefined;
+      }
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Skip(
+        'ignored',
+        `has no artifact version: version "${version.version}" of ${version.artifactPrn} could not be found or created (${why})`,
+      );
+    }
+  }
+
+  private async enqueue(
+    entry: Entry,
+    prepared: Prepared,
+    artifactVersionPrn: string,
+  ): Promise<void> {
+    const key = `${artifactVersionPrn}\u0000${prepared.target}`;
+    const before = this.binaryLocks.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const turn = before.then(() => mine);
+    this.binaryLocks.set(key, turn);
+    await before;
+    try {
+      await this.enqueueNow(entry, prepared, artifactVersionPrn);
+    } finally {
+      release();
+      if (this.binaryLocks.get(key) === turn) this.binaryLocks.delete(key);
+    }
+  }
+
+  private async enqueueNow(
+    entry: Entry,
+    prepared: Prepared,
+    artifactVersionPrn: string,
+  ): Promise<void> {
+    const { engine } = this.options;
+    const { rule, file } = entry;
+    const { target, hashed } = prepared;
+    this.checkQueue(artifactVersionPrn, target, hashed);
+    const replace = await this.checkServer(rule, artifactVersionPrn, target, hashed);
+    await this.ensureCopy(entry, prepared);
+    const copy = prepared.copy;
+    const job = await engine.enqueue(
+      { path: copy ?? file, artifactVersionPrn, target, signingKey: rule.signingKey, replace },
+      { ...(copy ? { sourcePath: file } : {}), sha256: hashed.sha256 },
+    );
+    this.options.emit({
+      type: 'job:queued',
+      rule: rule.name,
+      jobId: job.id,
+      path: file,
+      uploadPath: job.request.path,
+      target,
+      artifactVersionPrn,
+      sha256: hashed.sha256,
+      size: hashed.size,
+    });
+  }
+
+  /** The queue already has this content for the target, or other content on its way there. */
+  private checkQueue(artifactVersionPrn: string, target: string, hashed: HashedFile): void {
+    const { engine } = this.options;
+    const jobs = engine.store.jobsForBinary({
+      workspace: engine.workspace,
+      artifactVersionPrn,
+      target,
+      statuses: [...ACTIVE, 'done'],
+    });
+    const same = jobs.find((job) => job.sha256 === hashed.sha256);
+    if (same) {
+      const what = same.status === 'done' ? 'was uploaded by' : 'is already queued as';
+      throw new Skip('ignored', `duplicate: the same content ${what} job ${same.id}`);
+    }
+    const other = jobs.find((job: Job) => ACTIVE.includes(job.status));
+    if (other) {
+      throw new Skip(
+        'conflict',
+        `job ${other.id} (${other.sourcePath ?? other.request.path}) already uploads other content (hash ${shortHash(other.sha256 ?? '')}…) as the ${target} binary of ${artifactVersionPrn}; this file is not queued. Let that job finish or cancel it, then touch this file.`,
+        { target, artifactVersionPrn, binaryPrn: other.binaryPrn },
+      );
+    }
+  }
+
+  /**
+   * What the server holds for the target: the same content finished is skipped, other
+   * content is a conflict unless it is unsigned and the rule replaces. Answers whether the
+   * job should replace. Unreachable: the job checks the same when it runs.
+   */
+  private async checkServer(
+    rule: IntakeRule,
+    artifactVersionPrn: string,
+    target: string,
+    hashed: HashedFile,
+  ): Promise<boolean> {
+    const { engine } = this.options;
+    if (!engine.connectivity.online) return false;
+    let live: Binary | undefined;
+    try {
+      const found = await engine.client.binaries.list(
+        {
+          search: searchBinaries()
+            .eq('artifact_version_prn', artifactVersionPrn)
+            .eq('target', target),
+          limit: 100,
+        },
+        { timeoutMs: 15_000, signal: this.stopped.signal },
+      );
+      live = found.items.find((binary) => binary.state !== 'destroyed');
+    } catch (error) {
+      if (isPeridioError(error) && TRANSIENT.has(error.code)) {
+        engine.connectivity.reportOffline(error.message);
+      }
+      // Whatever it was, the job asks again and says what is wrong.
+      return false;
+    }
+    // No binary, or one whose upload stopped before it declared its content (the job takes
+    // it over, as the workflow does).
+    if (!live || awaitsContent(live)) return false;
+    if (live.hash === hashed.sha256 && live.size === hashed.size) {
+      const finished =
+        live.state === 'signed' || (live.state === 'signable' && rule.signingKey === null);
+      if (finished) {
+        throw new Skip(
+          'ignored',
+          `already uploaded: ${live.prn} holds this content (${live.state})`,
+        );
+      }
+      return false;
+    }
+    const other = `holds other content (hash ${shortHash(live.hash)}…, ${live.size} bytes, state ${live.state})`;
+    const conflict = { target, artifactVersionPrn, binaryPrn: live.prn };
+    if (live.state === 'signed') {
+      throw new Skip(
+        'conflict',
+        `the ${target} binary ${live.prn} of ${artifactVersionPrn} ${other} and is signed; signed binaries are final, so this file is not uploaded. Destroy that binary, or put this build under another version.`,
+        conflict,
+      );
+    }
+    if (!rule.replace) {
+      throw new Skip(
+        'conflict',
+        `the ${target} binary ${live.prn} of ${artifactVersionPrn} ${other}; this file is not uploaded. Set "replace": true on rule "${rule.name}" to reset unsigned binaries to new content.`,
+        conflict,
+      );
+    }
+    return true;
+  }
+
+  private waitForServer(): void {
+    if (this.waitingForServer) return;
+    this.waitingForServer = true;
+    void this.options.engine.connectivity.whenOnline(this.stopped.signal).then(() => {
+      if (!this.stopping) this.serverIsBack();
+    });
+  }
+
+  private async discard(prepared: { copy?: string | undefined } | undefined): Promise<void> {
+    if (prepared?.copy) await this.options.spool.remove(prepared.copy).catch(() => {});
+  }
+}

@@ -1,0 +1,13 @@
+// What the watch agent needs of the upload engine: its queue (for the hash cache and the
+// duplicate checks), its client and connectivity, and enqueue.
+import type { PeridioClient } from '../peridio/index.js';
+import type { ConnectivityMonitor, Job, JobOrigin, JobStore } from '../queue/index.js';
+
+export interface WatchEngine {
+  /** The workspace the engine's jobs go to. */
+  readonly workspace: string;
+  readonly store: JobStore;
+  readonly client: PeridioClient;
+  readonly connectivity: ConnectivityMonitor;
+  enqueue(input: unknown, origin?: JobOrigin): Promise<Job>;
+}

@@ -1,0 +1,482 @@
+// The one contract between the engine and its faces (desktop, dashboard, and whatever comes
+// next): every command the UI may call, with its input schema and result type, and every
+// event the engine sends, with its payload. Environment-free on purpose: it imports zod and
+// nothing else, so the preload, the renderer (in a browser) and the engine all use this file.
+// Every input is a strict object (unknown keys are refused, not dropped), every string is
+// bounded, and every PRN is checked for its type before the engine does anything with it.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------
+// Plain data the UI shows. The engine's own types must fit these (the service's handler map
+// is typed against them), so a change on either side is a compile error, not a surprise.
+
+export type BinaryState =
+  'uploadable' | 'hashable' | 'hashing' | 'signable' | 'signed' | 'destroyed';
+
+/** Which lifecycle actions are legal now, from the one lifecycle definition. */
+export interface AllowedActions {
+  upload: boolean;
+  markComplete: boolean;
+  hash: boolean;
+  reset: boolean;
+  sign: boolean;
+  destroy: boolean;
+}
+
+export interface ResourceView {
+  prn: string;
+  organization_prn: string;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface ArtifactView extends ResourceView {
+  name: string;
+  description: string | null;
+}
+
+export interface ArtifactVersionView extends ResourceView {
+  artifact_prn: string;
+  version: string;
+  description: string | null;
+}
+
+export interface BinaryView extends ResourceView {
+  artifact_version_prn: string;
+  target: string;
+  hash: string;
+  size: number;
+  description: string | null;
+  state: BinaryState;
+  revision: number;
+  signatures: { signature: string; signing_key_prn: string; keyid: string }[] | null;
+  destroyed?: boolean;
+  bytes_uploaded?: number;
+  allowedActions: AllowedActions;
+}
+
+export interface ReleaseView extends ResourceView {
+  name: string;
+  bundle_prn: string;
+  cohort_prn: string;
+  required: boolean;
+  disabled: boolean;
+}
+
+export interface BundleView extends ResourceView {
+  name: string | null;
+}
+
+/** One page of a list; hand `nextCursor` back as `cursor` for the next one. */
+export interface PageOf<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type WorkspaceKind = 'local' | 'profile' | 'environment';
+
+export interface WorkspaceInfo {
+  /** local: the embedded server; profile: a saved profile; environment: PERIDIO_API_KEY. */
+  kind: WorkspaceKind;
+  profileName: string | null;
+  baseUrl: string;
+  online: boolean;
+  offlineReason: string | null;
+}
+
+export interface ProfileView {
+  name: string;
+  baseUrl: string;
+  caPath?: string;
+  apiVersion: 1 | 2;
+  organizationPrn?: string;
+  current: boolean;
+  /** Whether the keychain holds its API key (the key itself never leaves the engine). */
+  hasApiKey: boolean;
+}
+
+export interface CliImportReportView {
+  configDir: string;
+  layout: string;
+  profiles: { name: string; baseUrl: string; apiKey: 'imported' | 'missing'; replaced: boolean }[];
+  signingKeys: { name: string; signingKeyPrn: string; keyid: string; replaced: boolean }[];
+  skipped: { kind: string; name: string; reason: string }[];
+}
+
+export interface SigningKeyView {
+  name: string;
+  signingKeyPrn: string;
+  keyid: string;
+  publicValue: string;
+  source: 'keychain';
+}
+
+export type JobStatus =
+  'queued' | 'running' | 'waiting' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+export type JobStep =
+  | 'queued'
+  | 'hashing-file'
+  | 'finding-binary'
+  | 'uploading'
+  | 'completing'
+  | 'hashing'
+  | 'waiting-signable'
+  | 'signing'
+  | 'done';
+
+export type SigningKeyChoice =
+  | { kind: 'keychain'; name: string }
+  | { kind: 'file'; privateKeyPath: string; signingKeyPrn: string };
+
+export interface JobView {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  status: JobStatus;
+  step: JobStep;
+  request: {
+    path: string;
+    artifactVersionPrn: string;
+    target: string;
+    signingKey: SigningKeyChoice | null;
+    replace: boolean;
+    workspace: string;
+  };
+  binaryPrn: string | null;
+  binaryState: BinaryState | null;
+  error: { code: string; message: string; details?: Record<string, unknown> } | null;
+  waitingReason: string | null;
+  attempts: number;
+  sourcePath: string | null;
+  sha256: string | null;
+}
+
+export type TargetDetectionView =
+  { ok: true; target: string; format: 'elf' | 'pe' | 'mach-o' } | { ok: false; reason: string };
+
+export interface TransferProgressView {
+  phase: 'hashing' | 'uploading';
+  bytesDone: number;
+  bytesTotal: number;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export type JobOutcomeView =
+  | { status: 'done' }
+  | { status: 'failed'; error: { code: string; message: string } }
+  | { status: 'waiting'; reason: string }
+  | { status: 'interrupted' };
+
+// ---------------------------------------------------------------------------------------
+// The error the UI shows: people's words, the server's words, and the request id.
+
+export interface DeskErrorField {
+  /** The input field (`artifactVersionPrn`, `signingKey.name`) or server field (`target`). */
+  field: string;
+  message: string;
+}
+
+export interface DeskError {
+  /** `invalid_input` for a refused input; the server's or the engine's code otherwise. */
+  code: string;
+  message: string;
+  /** HTTP status of the server's answer, when there was one. */
+  status?: number;
+  /** The server's `peridio-request-id`, to quote to support. */
+  requestId?: string;
+  fields?: DeskErrorField[];
+}
+
+/** How a command's answer crosses a transport (IPC, WebSocket): plain data either way. */
+export type CommandReply<T = unknown> = { ok: true; result: T } | { ok: false; error: DeskError };
+
+// ---------------------------------------------------------------------------------------
+// Input pieces
+
+/** Names go into keychain accounts, JSON keys and command lines (the settings room's rule). */
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const NAME_RULE =
+  'a name is 1 to 64 letters, digits, "-", "_" or ".", and starts with a letter or digit';
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export type PrnType =
+  'artifact' | 'artifact_version' | 'binary' | 'signing_key' | 'release' | 'bundle';
+
+/** Whether `value` is a PRN of the given type: `prn:1:<org-uuid>:<type>:<uuid>`. */
+export function isPrnOf(value: unknown, type: PrnType): value is string {
+  return typeof value === 'string' && new RegExp(`^prn:1:${UUID}:${type}:${UUID}$`).test(value);
+}
+
+function text(what: string, min: number, max: number) {
+  return z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${what} is missing` : `${what} must be text`),
+    })
+    .min(
+      min,
+      min === 1 ? `${what} must not be empty` : `${what} must be at least ${min} characters`,
+    )
+    .max(max, `${what} must be at most ${max} characters`);
+}
+
+function singleLine(what: string, min: number, max: number) {
+  return text(what, min, max).refine((value) => !CONTROL_CHARACTERS.test(value), {
+    message: `${what} must not contain control characters (line breaks, tabs, NUL)`,
+  });
+}
+
+function prn(type: PrnType, what: string) {
+  return z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${what} is missing` : `${what} must be text`),
+    })
+    .max(200, `${what} is too long for a PRN`)
+    .refine((value) => isPrnOf(value, type), {
+      message: `${what} must be a ${type} PRN (prn:1:<organization-uuid>:${type}:<uuid>)`,
+    });
+}
+
+const name = (what: string) =>
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${what} is missing` : `${what} must be text`),
+    })
+    .regex(NAME_PATTERN, `${what}: ${NAME_RULE}`);
+
+/** A local file path: absolute or relative to the engine's folder, one line, bounded. */
+const filePath = (what: string) => singleLine(what, 1, 4096);
+const cursor = text('the cursor', 1, 2048).optional();
+const description = singleLine('the description', 1, 256).optional();
+const target = singleLine('the target', 1, 128);
+const jobId = z
+  .string({ error: 'the job id must be text' })
+  .regex(/^[A-Za-z0-9-]{1,64}$/, 'the job id is the id a job was given (letters, digits, "-")');
+
+const signingKeyChoice = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('keychain'), name: name('the signing key name') }),
+    z.strictObject({
+      kind: z.literal('file'),
+      privateKeyPath: filePath('the private key path'),
+      signingKeyPrn: prn('signing_key', 'the signing key PRN'),
+    }),
+  ],
+  {
+    error:
+      'the signing key is { kind: "keychain", name } or { kind: "file", privateKeyPath, signingKeyPrn }',
+  },
+);
+
+const nothing = z.strictObject({});
+
+// ---------------------------------------------------------------------------------------
+// Commands
+
+export const commandInputs = {
+  'workspace.get': nothing,
+
+  'profiles.list': nothing,
+  'profiles.add': z.strictObject({
+    name: name('the profile name'),
+    baseUrl: singleLine('the base URL', 1, 2048),
+    // Goes to the keychain only; the settings file never sees it.
+    apiKey: singleLine('the API key', 1, 512),
+    caPath: filePath('the CA file path').optional(),
+  }),
+  'profiles.use': z.strictObject({ name: name('the profile name').nullable() }),
+  'profiles.remove': z.strictObject({ name: name('the profile name') }),
+  'profiles.importCli': z.strictObject({ overwrite: z.boolean().optional() }),
+
+  'artifacts.list': z.strictObject({ cursor }),
+  'artifacts.create': z.strictObject({
+    name: singleLine('the artifact name', 1, 128),
+    description,
+  }),
+  'artifactVersions.list': z.strictObject({
+    artifactPrn: prn('artifact', 'the artifact PRN'),
+    cursor,
+  }),
+  'artifactVersions.create': z.strictObject({
+    artifactPrn: prn('artifact', 'the artifact PRN'),
+    version: singleLine('the version', 1, 128),
+    description,
+  }),
+
+  'binaries.list': z.strictObject({
+    artifactVersionPrn: prn('artifact_version', 'the artifact version PRN'),
+    cursor,
+    limit: z
+      .number({ error: 'the limit must be a number' })
+      .int('the limit must be a whole number')
+      .min(1, 'the limit is 1 to 100')
+      .max(100, 'the limit is 1 to 100')
+      .optional(),
+  }),
+  'binaries.markComplete': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
+  'binaries.reset': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
+  'binaries.sign': z.strictObject({
+    prn: prn('binary', 'the binary PRN'),
+    signingKey: signingKeyChoice,
+  }),
+  'binaries.affectedReleases': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
+  'binaries.destroy': z.strictObject({
+    prn: prn('binary', 'the binary PRN'),
+    // Typed by a person who saw what is destroyed: must equal the binary's target.
+    confirmTarget: target,
+    disableReleasePrns: z
+      .array(prn('release', 'a release PRN'), {
+        error: 'disableReleasePrns must be a list of release PRNs',
+      })
+      .max(1000, 'at most 1,000 releases at once')
+      .optional(),
+  }),
+
+  'uploads.detectTarget': z.strictObject({ path: filePath('the file path') }),
+  'uploads.enqueue': z.strictObject({
+    path: filePath('the file path'),
+    artifactVersionPrn: prn('artifact_version', 'the artifact version PRN'),
+    target,
+    signingKey: signingKeyChoice.nullable().optional(),
+    replace: z.boolean({ error: 'replace must be true or false' }).optional(),
+  }),
+
+  'jobs.list': nothing,
+  'jobs.pause': z.strictObject({ id: jobId }),
+  'jobs.resume': z.strictObject({ id: jobId }),
+  'jobs.retry': z.strictObject({ id: jobId }),
+  'jobs.cancel': z.strictObject({ id: jobId }),
+
+  'keys.list': nothing,
+  'keys.import': z.strictObject({
+    name: name('the signing key name'),
+    pem: text('the PEM', 1, 16_384),
+  }),
+  'keys.create': z.strictObject({ name: name('the signing key name') }),
+  'keys.remove': z.strictObject({ name: name('the signing key name') }),
+} as const;
+
+export interface CommandResults {
+  'workspace.get': WorkspaceInfo;
+  'profiles.list': ProfileView[];
+  'profiles.add': ProfileView;
+  'profiles.use': WorkspaceInfo;
+  'profiles.remove': { removed: boolean };
+  'profiles.importCli': CliImportReportView;
+  'artifacts.list': PageOf<ArtifactView>;
+  'artifacts.create': ArtifactView;
+  'artifactVersions.list': PageOf<ArtifactVersionView>;
+  'artifactVersions.create': ArtifactVersionView;
+  'binaries.list': PageOf<BinaryView>;
+  'binaries.markComplete': BinaryView;
+  'binaries.reset': BinaryView;
+  'binaries.sign': BinaryView;
+  'binaries.affectedReleases': { bundles: BundleView[]; releases: ReleaseView[] };
+  'binaries.destroy': { binary: BinaryView; disabledReleasePrns: string[] };
+  'uploads.detectTarget': TargetDetectionView;
+  'uploads.enqueue': JobView;
+  'jobs.list': JobView[];
+  'jobs.pause': JobView;
+  'jobs.resume': JobView;
+  'jobs.retry': JobView;
+  'jobs.cancel': JobView;
+  'keys.list': SigningKeyView[];
+  'keys.import': SigningKeyView;
+  'keys.create': SigningKeyView;
+  'keys.remove': { removed: boolean };
+}
+
+export type CommandName = keyof typeof commandInputs;
+/** What a caller passes (optional fields may be left out). */
+export type CommandInput<N extends CommandName> = z.input<(typeof commandInputs)[N]>;
+/** What the engine works with once the input is checked. */
+export type CheckedInput<N extends CommandName> = z.output<(typeof commandInputs)[N]>;
+export type CommandResult<N extends CommandName> = CommandResults[N];
+
+export const COMMAND_NAMES = Object.keys(commandInputs) as CommandName[];
+
+export function isCommandName(value: unknown): value is CommandName {
+  return typeof value === 'string' && Object.hasOwn(commandInputs, value);
+}
+
+// ---------------------------------------------------------------------------------------
+// Events
+
+export interface EventPayloads {
+  'job:queued': { job: JobView };
+  'job:step': { jobId: string; step: JobStep; message: string };
+  'job:progress': { jobId: string; progress: TransferProgressView };
+  'job:ended': { job: JobView; outcome: JobOutcomeView };
+  'connectivity:changed': { online: boolean; reason: string | null };
+  /** Another profile (or the local workspace) is in use now. */
+  'workspace:changed': { workspace: WorkspaceInfo };
+}
+
+export type EventName = keyof EventPayloads;
+export type EventPayload<N extends EventName> = EventPayloads[N];
+export type DeskEvent = { [N in EventName]: { name: N; payload: EventPayloads[N] } }[EventName];
+
+export const EVENT_NAMES: readonly EventName[] = [
+  'job:queued',
+  'job:step',
+  'job:progress',
+  'job:ended',
+  'connectivity:changed',
+  'workspace:changed',
+];
+
+// ---------------------------------------------------------------------------------------
+// Checking an input: the engine does it at the door; a face may do it early for quick feedback.
+
+function plainObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.') || 'input';
+}
+
+export type InputCheck<N extends CommandName> =
+  { ok: true; value: CheckedInput<N> } | { ok: false; error: DeskError };
+
+/**
+ * Checks a command's input. No input counts as `{}` (for commands that take none); anything
+ * but a plain object is refused, so a value smuggling fields through its prototype cannot pass.
+ */
+export function checkCommandInput<N extends CommandName>(name: N, input: unknown): InputCheck<N> {
+  const refuse = (fields: DeskErrorField[]): InputCheck<N> => ({
+    ok: false,
+    error: {
+      code: 'invalid_input',
+      message:
+        `${name} was not run: ` +
+        fields.map((f) => `${f.field}: ${f.message}`).join('; ') +
+        '. Fix the input and try again; nothing was changed.',
+      fields,
+    },
+  });
+  const value = input === undefined ? {} : input;
+  if (!plainObject(value)) {
+    return refuse([{ field: 'input', message: 'the input must be an object of named fields' }]);
+  }
+  const parsed = commandInputs[name].safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data as CheckedInput<N> };
+  return refuse(
+    parsed.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        const keys = issue.keys.map((key) => `"${key.slice(0, 64)}"`).join(', ');
+        return {
+          field: fieldOf(issue.path),
+          message: `unknown field${issue.keys.length === 1 ? '' : 's'} ${keys}`,
+        };
+      }
+      return { field: fieldOf(issue.path), message: issue.message };
+    }),
+  );
+}

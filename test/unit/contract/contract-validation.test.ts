@@ -1,0 +1,358 @@
+// The contract's door: every command's valid input passes, and random or hostile payloads
+// (wrong types, extra keys, __proto__, huge strings, nested junk, PRNs of the wrong type, path
+// traversal where a name goes) are refused with a message that names the field.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  COMMAND_NAMES,
+  checkCommandInput,
+  commandInputs,
+  isPrnOf,
+  type CommandName,
+  type DeskError,
+} from '../../../src-preload/contract.js';
+
+const ORG = '11111111-2222-4333-8444-555555555555';
+const ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+const prn = (type: string) => `prn:1:${ORG}:${type}:${ID}`;
+
+/** One valid input per command; a new command without one fails the first test. */
+const VALID: Record<CommandName, Record<string, unknown>[]> = {
+  'workspace.get': [{}],
+  'profiles.list': [{}],
+  'profiles.add': [
+    { name: 'prod', baseUrl: 'https://api.cremini.peridio.com', apiKey: 'abc123' },
+    { name: 'lab.1', baseUrl: 'http://127.0.0.1:4000', apiKey: 'k', caPath: '/etc/ca.pem' },
+  ],
+  'profiles.use': [{ name: 'prod' }, { name: null }],
+  'profiles.remove': [{ name: 'prod' }],
+  'profiles.importCli': [{}, { overwrite: true }],
+  'artifacts.list': [{}, { cursor: 'opaque-cursor' }],
+  'artifacts.create': [{ name: 'firmware' }, { name: 'firmware', description: 'the main image' }],
+  'artifactVersions.list': [{ artifactPrn: prn('artifact') }],
+  'artifactVersions.create': [{ artifactPrn: prn('artifact'), version: '1.2.3' }],
+  'binaries.list': [
+    { artifactVersionPrn: prn('artifact_version') },
+    { artifactVersionPrn: prn('artifact_version'), cursor: 'c', limit: 100 },
+  ],
+  'binaries.markComplete': [{ prn: prn('binary') }],
+  'binaries.reset': [{ prn: prn('binary') }],
+  'binaries.sign': [
+    { prn: prn('binary'), signingKey: { kind: 'keychain', name: 'release-key' } },
+    {
+      prn: prn('binary'),
+      signingKey: {
+        kind: 'file',
+        privateKeyPath: '/keys/a.pem',
+        signingKeyPrn: prn('signing_key'),
+      },
+    },
+  ],
+  'binaries.affectedReleases': [{ prn: prn('binary') }],
+  'binaries.destroy': [
+    { prn: prn('binary'), confirmTarget: 'aarch64-unknown-linux-gnu' },
+    { prn: prn('binary'), confirmTarget: 'x86_64', disableReleasePrns: [prn('release')] },
+  ],
+  'uploads.detectTarget': [{ path: '/builds/out/firmware.elf' }],
+  'uploads.enqueue': [
+    { path: 'out/fw.img', artifactVersionPrn: prn('artifact_version'), target: 'arm' },
+    {
+      path: '/out/fw.img',
+      artifactVersionPrn: prn('artifact_version'),
+      target: 'aarch64-unknown-linux-gnu',
+      signingKey: { kind: 'keychain', name: 'k1' },
+      replace: true,
+    },
+    {
+      path: '/out/fw.img',
+      artifactVersionPrn: prn('artifact_version'),
+      target: 'arm',
+      signingKey: null,
+    },
+  ],
+  'jobs.list': [{}],
+  'jobs.pause': [{ id: ID }],
+  'jobs.resume': [{ id: ID }],
+  'jobs.retry': [{ id: ID }],
+  'jobs.cancel': [{ id: ID }],
+  'keys.list': [{}],
+  'keys.import': [{ name: 'release-key', pem: '-----BEGIN PRIVATE KEY-----\n...' }],
+  'keys.create': [{ name: 'release-key' }],
+  'keys.remove': [{ name: 'release-key' }],
+};
+
+function refusal(name: CommandName, input: unknown): DeskError {
+  const checked = checkCommandInput(name, input);
+  if (checked.ok) {
+    throw new Error(`${name} accepted ${JSON.stringify(input)?.slice(0, 200)}`);
+  }
+  expect(checked.error.code).toBe('invalid_input');
+  expect(checked.error.message).toMatch(/nothing was changed/);
+  expect(checked.error.message.length).toBeLessThan(2000);
+  return checked.error;
+}
+
+function expectRefusedNaming(name: CommandName, input: unknown, field: string): void {
+  const error = refusal(name, input);
+  const fields = (error.fields ?? []).map((f) => f.field);
+  expect(fields.some((f) => f === field || f.startsWith(`${field}.`))).toBe(true);
+  expect(error.message).toContain(field);
+}
+
+/** A tiny seeded generator, so a failing random case can be replayed. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function junk(next: () => number, depth = 0): unknown {
+  const kind = Math.floor(next() * (depth > 2 ? 6 : 8));
+  switch (kind) {
+    case 0:
+      return null;
+    case 1:
+      return Math.floor(next() * 1e9) - 5e8;
+    case 2:
+      return next() < 0.5;
+    case 3:
+      return 'x'.repeat(Math.floor(next() * 70_000));
+    case 4:
+      return ['../../etc/passwd', '__proto__', '', '\u0000', 'prn:1:x', '%00'][
+        Math.floor(next() * 6)
+      ];
+    case 5:
+      return undefined;
+    case 6:
+      return Array.from({ length: Math.floor(next() * 4) }, () => junk(next, depth + 1));
+    default:
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(next() * 4) }, (_, i) => [`k${i}`, junk(next, depth + 1)]),
+      );
+  }
+}
+
+const fieldsOf = (name: CommandName): string[] =>
+  Object.keys((commandInputs[name] as unknown as { shape: Record<string, unknown> }).shape);
+
+function isOptional(name: CommandName, field: string): boolean {
+  const shape = (
+    commandInputs[name] as unknown as {
+      shape: Record<string, { safeParse(v: unknown): { success: boolean } }>;
+    }
+  ).shape;
+  return shape[field]!.safeParse(undefined).success;
+}
+
+describe('the contract', () => {
+  it('has a valid example for every command, and each passes', () => {
+    expect(Object.keys(VALID).sort()).toEqual([...COMMAND_NAMES].sort());
+    for (const name of COMMAND_NAMES) {
+      for (const input of VALID[name]) {
+        const checked = checkCommandInput(name, input);
+        expect(checked.ok, `${name} ${JSON.stringify(input)}`).toBe(true);
+      }
+    }
+  });
+
+  it('takes no input as {} for commands without fields', () => {
+    expect(checkCommandInput('jobs.list', undefined).ok).toBe(true);
+    expect(checkCommandInput('artifacts.list', undefined).ok).toBe(true);
+    expect(checkCommandInput('binaries.reset', undefined).ok).toBe(false);
+  });
+
+  it.each(COMMAND_NAMES)('%s refuses inputs that are not plain objects', (name) => {
+    for (const input of [null, 0, 'text', true, [], [VALID[name][0]], new Date(), () => 1]) {
+      expectRefusedNaming(name, input, 'input');
+    }
+    // Fields smuggled through the prototype do not count as fields.
+    expectRefusedNaming(name, Object.create(VALID[name][0]!), 'input');
+  });
+
+  it.each(COMMAND_NAMES)(
+    '%s refuses unknown keys, __proto__ and constructor among them',
+    (name) => {
+      const valid = VALID[name][0]!;
+      for (const extra of [
+        { extra: 1 },
+        { privateKey: 'sneaky' },
+        JSON.parse('{"__proto__": {"polluted": true}}') as object,
+        { constructor: { prototype: { polluted: true } } },
+      ]) {
+        const error = refusal(name, { ...valid, ...extra });
+        expect(error.message).toMatch(/unknown field/);
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
+
+  it.each(COMMAND_NAMES)('%s refuses wrong types and junk in every field, naming it', (name) => {
+    const valid = VALID[name][0]!;
+    for (const field of fieldsOf(name)) {
+      const nullable = checkCommandInput(name, { ...valid, [field]: null }).ok;
+      const values: unknown[] = [
+        12345,
+        { nested: { deep: [1, { x: '' }] } },
+        [[[]]],
+        'x'.repeat(100_000),
+        ...(nullable ? [] : [null]),
+      ];
+      for (const value of values) expectRefusedNaming(name, { ...valid, [field]: value }, field);
+      if (!isOptional(name, field)) {
+        const rest = { ...valid };
+        delete rest[field];
+        expectRefusedNaming(name, rest, field);
+      }
+    }
+  });
+
+  it.each(COMMAND_NAMES)('%s refuses random payloads without throwing', (name) => {
+    const next = random(COMMAND_NAMES.indexOf(name) + 1);
+    const valid = VALID[name][0]!;
+    for (let round = 0; round < 200; round++) {
+      const field = fieldsOf(name)[Math.floor(next() * fieldsOf(name).length)];
+      const input =
+        next() < 0.3 || field === undefined
+          ? junk(next)
+          : {
+              ...valid,
+              [field]: junk(next),
+              ...(next() < 0.3 ? { [`x${round}`]: junk(next) } : {}),
+            };
+      const checked = checkCommandInput(name, input);
+      if (!checked.ok) {
+        expect(checked.error.fields?.length).toBeGreaterThan(0);
+        continue;
+      }
+      // What passes is a plain object of the command's own fields only.
+      expect(Object.keys(checked.value as object).every((k) => fieldsOf(name).includes(k))).toBe(
+        true,
+      );
+    }
+  });
+
+  it('refuses PRNs of the wrong type, and PRN look-alikes', () => {
+    const prnFields: [CommandName, string, string][] = [
+      ['artifactVersions.list', 'artifactPrn', 'artifact'],
+      ['artifactVersions.create', 'artifactPrn', 'artifact'],
+      ['binaries.list', 'artifactVersionPrn', 'artifact_version'],
+      ['binaries.markComplete', 'prn', 'binary'],
+      ['binaries.reset', 'prn', 'binary'],
+      ['binaries.sign', 'prn', 'binary'],
+      ['binaries.affectedReleases', 'prn', 'binary'],
+      ['binaries.destroy', 'prn', 'binary'],
+      ['uploads.enqueue', 'artifactVersionPrn', 'artifact_version'],
+    ];
+    const others = ['artifact', 'artifact_version', 'binary', 'signing_key', 'release', 'bundle'];
+    for (const [name, field, type] of prnFields) {
+      const valid = VALID[name][0]!;
+      for (const other of others.filter((t) => t !== type)) {
+        expectRefusedNaming(name, { ...valid, [field]: prn(other) }, field);
+      }
+      for (const lookAlike of [
+        `prn:1:${ORG}`,
+        `prn:2:${ORG}:${type}:${ID}`,
+        `prn:1:${ORG}:${type}:${ID}:extra`,
+        `prn:1:not-a-uuid:${type}:${ID}`,
+        ` prn:1:${ORG}:${type}:${ID}`,
+        `prn:1:${ORG}:${type}:${ID}\n`,
+        `prn:1:${ORG}:${type}:../../${ID}`,
+      ]) {
+        expectRefusedNaming(name, { ...valid, [field]: lookAlike }, field);
+      }
+    }
+    expectRefusedNaming(
+      'binaries.destroy',
+      { ...VALID['binaries.destroy'][0], disableReleasePrns: [prn('binary')] },
+      'disableReleasePrns.0',
+    );
+    expectRefusedNaming(
+      'binaries.sign',
+      {
+        prn: prn('binary'),
+        signingKey: { kind: 'file', privateKeyPath: '/k.pem', signingKeyPrn: prn('release') },
+      },
+      'signingKey.signingKeyPrn',
+    );
+    expect(isPrnOf(prn('binary'), 'binary')).toBe(true);
+    expect(isPrnOf(prn('binary').toUpperCase(), 'binary')).toBe(false);
+  });
+
+  it('refuses path traversal and special keys where a name is expected', () => {
+    const nameFields: [CommandName, Record<string, unknown>, string][] = [
+      ['profiles.add', VALID['profiles.add'][0]!, 'name'],
+      ['profiles.use', VALID['profiles.use'][0]!, 'name'],
+      ['profiles.remove', {}, 'name'],
+      ['keys.import', VALID['keys.import'][0]!, 'name'],
+      ['keys.create', {}, 'name'],
+      ['keys.remove', {}, 'name'],
+    ];
+    const hostile = [
+      '../../etc/passwd',
+      '..',
+      '.',
+      'a/b',
+      'a\\b',
+      '/abs',
+      '__proto__',
+      '-rf',
+      'name with spaces',
+      'línea',
+      'a'.repeat(65),
+      '',
+      'a\u0000b',
+    ];
+    for (const [name, base, field] of nameFields) {
+      for (const value of hostile) expectRefusedNaming(name, { ...base, [field]: value }, field);
+    }
+    expectRefusedNaming(
+      'uploads.enqueue',
+      { ...VALID['uploads.enqueue'][0], signingKey: { kind: 'keychain', name: '../secret' } },
+      'signingKey.name',
+    );
+  });
+
+  it('bounds strings and refuses control characters in one-line fields', () => {
+    expectRefusedNaming('artifacts.create', { name: 'a'.repeat(129) }, 'name');
+    expectRefusedNaming(
+      'artifacts.create',
+      { name: 'fw', description: 'd'.repeat(257) },
+      'description',
+    );
+    expectRefusedNaming('artifacts.create', { name: 'fw\nrm -rf' }, 'name');
+    expectRefusedNaming('uploads.detectTarget', { path: '/tmp/\u0000x' }, 'path');
+    expectRefusedNaming('uploads.detectTarget', { path: '/'.repeat(4097) }, 'path');
+    expectRefusedNaming('keys.import', { name: 'k', pem: 'P'.repeat(16_385) }, 'pem');
+    expectRefusedNaming('binaries.list', { ...VALID['binaries.list'][0], limit: 0 }, 'limit');
+    expectRefusedNaming('binaries.list', { ...VALID['binaries.list'][0], limit: 1.5 }, 'limit');
+    expectRefusedNaming(
+      'binaries.list',
+      { ...VALID['binaries.list'][0], limit: Number.NaN },
+      'limit',
+    );
+    expectRefusedNaming('jobs.cancel', { id: '../../x' }, 'id');
+    expectRefusedNaming(
+      'binaries.destroy',
+      { ...VALID['binaries.destroy'][0], disableReleasePrns: Array(1001).fill(prn('release')) },
+      'disableReleasePrns',
+    );
+  });
+
+  it('imports nothing but zod, so every face (a browser too) can load it', () => {
+    const source = readFileSync(
+      path.resolve(import.meta.dirname, '../../../src-preload/contract.ts'),
+      'utf8',
+    );
+    const specifiers = [
+      ...source.matchAll(/\bfrom\s+['"]([^'"]+)['"]/g),
+      ...source.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]/g),
+      ...source.matchAll(/\brequire\s*\(\s*['"]([^'"]+)['"]/g),
+      ...source.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
+    ].map((match) => match[1]);
+    expect(specifiers).toEqual(['zod']);
+    expect(source).not.toMatch(/\b(process|Buffer|__dirname|window|document)\./);
+  });
+});
