@@ -1,7 +1,7 @@
 // Which server a command works against, by the credentials room's rules: the environment
 // (PERIDIO_API_KEY, build machines), else the chosen or current profile, else the embedded
 // local workspace, started in this process.
-import { KeyringVault, resolveConnection, type Connection } from '../credentials/index.js';
+import { KeyringVault, resolveConnection } from '../credentials/index.js';
 import { startLocalPeridio, type LocalPeridioServer } from '../local-peridio/index.js';
 import { loadExtraCaCertificates } from '../peridio/index.js';
 import { UploadEngine, type EngineEvent } from '../service/index.js';
@@ -42,17 +42,6 @@ export interface OpenWorkspace {
   close(): Promise<void>;
 }
 
-function nameOf(connection: Connection): string {
-  switch (connection.source) {
-    case 'environment':
-      return `environment:${connection.baseUrl}`;
-    case 'profile':
-      return `profile:${connection.profileName}`;
-    default:
-      return 'local';
-  }
-}
-
 async function resolve(env: NodeJS.ProcessEnv, startLocal: boolean) {
   const dataDir = defaultDataDir(env);
   let local: LocalPeridioServer | undefined;
@@ -71,14 +60,14 @@ async function resolve(env: NodeJS.ProcessEnv, startLocal: boolean) {
 
 /** The workspace's name without connecting: enough to queue a job for it. */
 export async function workspaceName(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return nameOf((await resolve(env, false)).connection);
+  return (await resolve(env, false)).connection.workspaceName;
 }
 
 export async function openWorkspace(env: NodeJS.ProcessEnv = process.env): Promise<OpenWorkspace> {
   const { dataDir, connection, local } = await resolve(env, true);
   const caPems = connection.caPath ? loadExtraCaCertificates({ caPath: connection.caPath }) : [];
   return {
-    name: nameOf(connection),
+    name: connection.workspaceName,
     dataDir,
     connection: {
       baseUrl: connection.baseUrl,

@@ -40,6 +40,21 @@ export class Connection {
     this.#apiKey = init.apiKey;
   }
 
+  /**
+   * Names the workspace in the queue and its hash cache (`local`, `profile:<name>` or
+   * `environment:<url>`): every face names it the same way, so all see the same jobs.
+   */
+  get workspaceName(): string {
+    switch (this.source) {
+      case 'environment':
+        return `environment:${this.baseUrl}`;
+      case 'profile':
+        return `profile:${this.profileName}`;
+      default:
+        return 'local';
+    }
+  }
+
   /** The Admin API key: hand it to the client, never to a log or the renderer. */
   get apiKey(): string {
     return this.#apiKey;

@@ -2,7 +2,7 @@
 // else the chosen or current profile, else the embedded local server, started here): its
 // connection, its upload engine (whose client the commands share) and its queue runner.
 import type { WorkspaceInfo } from '../../src-preload/contract.js';
-import { resolveConnection, type Connection } from '../credentials/index.js';
+import { resolveConnection } from '../credentials/index.js';
 import { startLocalPeridio, type LocalPeridioServer } from '../local-peridio/index.js';
 import { loadExtraCaCertificates } from '../peridio/index.js';
 import { localWorkspaceDir, type CredentialStores } from '../settings/index.js';
@@ -26,18 +26,6 @@ export interface DeskWorkspace {
   readonly engine: UploadEngine;
   info(): WorkspaceInfo;
   close(): Promise<void>;
-}
-
-/** Names the workspace in the queue, as the CLI does, so both see the same jobs. */
-function queueName(connection: Connection): string {
-  switch (connection.source) {
-    case 'environment':
-      return `environment:${connection.baseUrl}`;
-    case 'profile':
-      return `profile:${connection.profileName}`;
-    default:
-      return 'local';
-  }
 }
 
 const KINDS = {
@@ -68,7 +56,7 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       apiVersion: String(connection.apiVersion),
       ...(caPems.length ? { caPems } : {}),
     },
-    workspace: queueName(connection),
+    workspace: connection.workspaceName,
     resolveSigner: jobSignerResolver(options.stores),
     partConcurrency: preferences.uploadConcurrency,
     onEvent: options.onEvent,

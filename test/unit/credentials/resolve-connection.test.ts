@@ -215,6 +215,23 @@ describe('a connection', () => {
     );
     expect({ ...connection }).not.toHaveProperty('apiKey');
   });
+
+  it('names its workspace in the queue the same way for every face', async () => {
+    const fromEnv = await resolveConnection({
+      profiles: profiles([]),
+      vault: noKeychain,
+      localWorkspace: () => LOCAL,
+      env: { PERIDIO_API_KEY: 'k', PERIDIO_BASE_URL: 'https://peridio.example.com' },
+    });
+    expect(fromEnv.workspaceName).toBe('environment:https://peridio.example.com');
+    const local = await resolveConnection({
+      profiles: profiles([]),
+      vault: noKeychain,
+      localWorkspace: () => LOCAL,
+      env: {},
+    });
+    expect(local.workspaceName).toBe('local');
+  });
 });
 
 describe('checkBaseUrl', () => {
