@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { isPeridioError, searchBinaries, type Binary } from '../peridio/index.js';
 import type { Job, JobStatus, SigningKeyRef } from '../queue/index.js';
 import type { HashedFile } from '../upload/index.js';
-import { awaitsContent } from '../workflow/index.js';
+import { TRANSIENT_CLIENT_CODES, awaitsContent } from '../workflow/index.js';
 import type { ArtifactVersionFinder } from './artifact-version-finder.js';
 import type { Spool } from './spool.js';
 import type { WatchEngine } from './watch-engine.js';
@@ -82,8 +82,6 @@ const ACTIVE: readonly JobStatus[] = ['queued', 'running', 'waiting', 'paused'];
 const CLOCK_SLACK_MS = 20;
 /** How many files' last taken size and mtime are remembered (see `taken`). */
 const TAKEN_MEMORY = 100_000;
-/** Client failures that pass by themselves: treated as the server being unreachable. */
-const TRANSIENT = new Set(['network', 'timeout', 'rate_limited', 'server_error']);
 
 function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs;
@@ -419,7 +417,7 @@ export class FileIntake {
     try {
       return await versions.prnOf(version.artifactPrn, version.version);
     } catch (error) {
-      if (isPeridioError(error) && TRANSIENT.has(error.code)) {
+      if (isPeridioError(error) && TRANSIENT_CLIENT_CODES.has(error.code)) {
         engine.connectivity.reportOffline(error.message);
         return undefined;
       }
@@ -530,7 +528,7 @@ export class FileIntake {
       );
       live = found.items.find((binary) => binary.state !== 'destroyed');
     } catch (error) {
-      if (isPeridioError(error) && TRANSIENT.has(error.code)) {
+      if (isPeridioError(error) && TRANSIENT_CLIENT_CODES.has(error.code)) {
         engine.connectivity.reportOffline(error.message);
       }
       // Whatever it was, the job asks again and says what is wrong.

@@ -1,5 +1,5 @@
 export { PENDING_CONTENT_HASH, awaitsContent } from './content-pending.js';
-export { JobFailure, outcomeOf } from './job-failure.js';
+export { JobFailure, TRANSIENT_CLIENT_CODES, outcomeOf } from './job-failure.js';
 export {
   UploadSteps,
   nextStepFor,
