@@ -170,6 +170,88 @@ export type JobOutcomeView =
   | { status: 'interrupted' };
 
 // ---------------------------------------------------------------------------------------
+// Watch folders: rules that upload each finished build output of a folder.
+
+/** A rule's settings as saved (paths absolute, defaults filled in). `watch.save` takes the
+ * same shape back, so an edit form can load a rule and send it as it is. */
+export interface WatchRuleSettingsView {
+  name: string;
+  folder: string;
+  /** Also the subfolders. */
+  recursive: boolean;
+  /** Globs on the path relative to the folder, `/`-separated on every system. */
+  include: string[];
+  exclude: string[];
+  /** Exactly one of the two is set: a fixed artifact version, or the version taken from the
+   * path (a regular expression with a `version` group) under an artifact. */
+  artifactVersionPrn: string | null;
+  artifactVersion: { artifactPrn: string; fromPath: string } | null;
+  /** A target triplet, "auto" (from the file's ELF, PE or Mach-O header), or a regular
+   * expression with a `target` group matched against the relative path. */
+  target: string | { fromPath: string };
+  /** Which key signs the uploads (never the key itself); null: they are left signable. */
+  signingKey: SigningKeyChoice | null;
+  /** Reset an unsigned binary of the target that holds other content (else: a conflict). */
+  replace: boolean;
+  /** Set a file aside when queued, so a build cleaning its folder cannot break the upload. */
+  spool: boolean;
+  /** How long a file must stay unchanged before it is taken. */
+  settleMs: number;
+  /** Paused by a person: the folder is not watched. */
+  paused: boolean;
+}
+
+/**
+ * starting: the folder is being looked at; watching: new files are taken; paused: by a
+ * person; stopped: the folder is missing or unreadable (see `reason`; watching goes on by
+ * itself once it is back); off: this engine runs no queue, so no rule is watched.
+ */
+export type WatchRuleStatus = 'starting' | 'watching' | 'paused' | 'stopped' | 'off';
+
+/** What happened to a rule's files since the engine started. */
+export interface WatchCountersView {
+  seen: number;
+  queued: number;
+  /** Left out: patterns, temporary or hidden files, removed before they settled, errors. */
+  skipped: number;
+  /** The same content already queued or on the server. */
+  duplicates: number;
+  /** Other content already holds the target: a person decides. */
+  conflicts: number;
+  uploaded: number;
+  failed: number;
+}
+
+export interface WatchMessageView {
+  at: string;
+  text: string;
+}
+
+export interface WatchRuleView {
+  settings: WatchRuleSettingsView;
+  status: WatchRuleStatus;
+  /** Why the rule is stopped, paused or off; null while it starts or watches. */
+  reason: string | null;
+  counters: WatchCountersView;
+  /** The last thing that happened to the rule or one of its files. */
+  lastMessage: WatchMessageView | null;
+}
+
+export type WatchFileKind =
+  'seen' | 'skipped' | 'duplicate' | 'conflict' | 'queued' | 'uploaded' | 'failed';
+
+export interface WatchFileView {
+  rule: string;
+  /** The file in the watched folder. */
+  path: string;
+  kind: WatchFileKind;
+  message: string;
+  /** The job the file became, once queued. */
+  jobId: string | null;
+  at: string;
+}
+
+// ---------------------------------------------------------------------------------------
 // The error the UI shows: people's words, the server's words, and the request id.
 
 export interface DeskErrorField {
@@ -274,6 +356,100 @@ const signingKeyChoice = z.discriminatedUnion(
 
 const nothing = z.strictObject({});
 
+// Watch rules: the shapes and bounds are checked here; the engine checks the rest (globs,
+// regular expressions and their groups, the folder itself) with the settings' rule schema,
+// which needs Node and so cannot live in this file.
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+const absolutePath = (what: string, example: string) =>
+  filePath(what).refine((value) => ABSOLUTE_PATH.test(value), {
+    message: `${what} must be an absolute path, such as ${example}`,
+  });
+const pathPattern = (what: string) => singleLine(what, 1, 1024);
+const globList = (what: string) =>
+  z
+    .array(singleLine('a pattern', 1, 1024), {
+      error: `${what} must be a list of glob patterns, such as ["**/*.bin"]`,
+    })
+    .max(100, `${what} holds at most 100 patterns`);
+const watchBoolean = (what: string) => z.boolean({ error: `${what} must be true or false` });
+
+const watchSigningKey = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('keychain'), name: name('the signing key name') }),
+    z.strictObject({
+      kind: z.literal('file'),
+      privateKeyPath: absolutePath('the private key path', '/etc/peridio/release.pem'),
+      signingKeyPrn: prn('signing_key', 'the signing key PRN'),
+    }),
+  ],
+  {
+    error:
+      'the signing key is { kind: "keychain", name } or { kind: "file", privateKeyPath, signingKeyPrn }',
+  },
+);
+
+const watchTarget = z.union(
+  [
+    singleLine('the target', 1, 128).regex(/^\S+$/, 'the target must not contain spaces'),
+    z.strictObject({ fromPath: pathPattern('the target pattern') }),
+  ],
+  {
+    error:
+      'the target is a target triplet such as aarch64-unknown-linux-gnu, "auto", or ' +
+      '{ fromPath: "<regular expression with (?<target>...)>" }',
+  },
+);
+
+const watchRuleInput = z
+  .strictObject({
+    name: name('the rule name'),
+    folder: absolutePath('the folder', '/builds/out'),
+    recursive: watchBoolean('recursive').optional(),
+    include: globList('include').optional(),
+    exclude: globList('exclude').optional(),
+    artifactVersionPrn: prn('artifact_version', 'the artifact version PRN').nullable().optional(),
+    artifactVersion: z
+      .strictObject(
+        {
+          artifactPrn: prn('artifact', 'the artifact PRN'),
+          fromPath: pathPattern('the version pattern'),
+        },
+        {
+          error: (issue) =>
+            issue.code === 'unrecognized_keys'
+              ? undefined
+              : 'the version from the path is { artifactPrn, fromPath: "<regular expression with (?<version>...)>" }',
+        },
+      )
+      .nullable()
+      .optional(),
+    target: watchTarget,
+    signingKey: watchSigningKey.nullable().optional(),
+    replace: watchBoolean('replace').optional(),
+    spool: watchBoolean('spool').optional(),
+    settleMs: z
+      .number({ error: 'settleMs must be a number of milliseconds' })
+      .int('settleMs must be a whole number of milliseconds')
+      .min(0, 'settleMs is 0 to 600000 milliseconds')
+      .max(600_000, 'settleMs is 0 to 600000 milliseconds (10 minutes)')
+      .optional(),
+    paused: watchBoolean('paused').optional(),
+  })
+  .superRefine((rule, ctx) => {
+    const fixed = typeof rule.artifactVersionPrn === 'string';
+    const fromPath = typeof rule.artifactVersion === 'object' && rule.artifactVersion !== null;
+    if (fixed !== fromPath) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['artifactVersionPrn'],
+      message: fixed
+        ? 'give either artifactVersionPrn or artifactVersion, not both'
+        : 'give the artifact version the files go to: artifactVersionPrn, or artifactVersion ' +
+          '{ artifactPrn, fromPath } to take it from the path',
+    });
+  });
+
 // ---------------------------------------------------------------------------------------
 // Commands
 
@@ -358,6 +534,17 @@ export const commandInputs = {
   }),
   'keys.create': z.strictObject({ name: name('the signing key name') }),
   'keys.remove': z.strictObject({ name: name('the signing key name') }),
+
+  'watch.list': nothing,
+  'watch.save': z.strictObject({
+    rule: watchRuleInput,
+    // Without it the name must be new; with it the rule of that name is replaced (renamed
+    // when the names differ), so an add form cannot overwrite a rule by accident.
+    editing: name('the name of the rule being edited').optional(),
+  }),
+  'watch.remove': z.strictObject({ name: name('the rule name') }),
+  'watch.pause': z.strictObject({ name: name('the rule name') }),
+  'watch.resume': z.strictObject({ name: name('the rule name') }),
 } as const;
 
 export interface CommandResults {
@@ -388,6 +575,11 @@ export interface CommandResults {
   'keys.import': SigningKeyView;
   'keys.create': SigningKeyView;
   'keys.remove': { removed: boolean };
+  'watch.list': WatchRuleView[];
+  'watch.save': WatchRuleView;
+  'watch.remove': { removed: boolean };
+  'watch.pause': WatchRuleView;
+  'watch.resume': WatchRuleView;
 }
 
 export type CommandName = keyof typeof commandInputs;
@@ -414,6 +606,19 @@ export interface EventPayloads {
   'connectivity:changed': { online: boolean; reason: string | null };
   /** Another profile (or the local workspace) is in use now. */
   'workspace:changed': { workspace: WorkspaceInfo };
+  /** Every rule with its status: on start, save, remove, pause, resume, folder gone or back. */
+  'watch:changed': { rules: WatchRuleView[] };
+  /**
+   * What became of files in watched folders, in order: at most one batch each 250 ms and at
+   * most 50 files in one (when more happen, conflicts and failures are kept first, then
+   * queued and uploaded files; `omitted` counts the rest), with the counters of the rules
+   * the batch touches (the totals, omitted files included).
+   */
+  'watch:files': {
+    files: WatchFileView[];
+    omitted: number;
+    counters: { rule: string; counters: WatchCountersView }[];
+  };
 }
 
 export type EventName = keyof EventPayloads;
@@ -427,6 +632,8 @@ export const EVENT_NAMES: readonly EventName[] = [
   'job:ended',
   'connectivity:changed',
   'workspace:changed',
+  'watch:changed',
+  'watch:files',
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -479,4 +686,29 @@ export function checkCommandInput<N extends CommandName>(name: N, input: unknown
       return { field: fieldOf(issue.path), message: issue.message };
     }),
   );
+}
+
+// ---------------------------------------------------------------------------------------
+// The desktop bridge: what the preload exposes on `window[DESK_BRIDGE_GLOBAL]`, and the IPC
+// channels under it. One function per command and one subscribe per event, nothing else,
+// plus `pathForFile`: a dropped file's path can only be read in the preload (Electron's
+// `webUtils`), and the dashboard's counterpart is `POST /api/files`.
+
+export const DESK_BRIDGE_GLOBAL = 'peridioDesk';
+
+export interface DeskBridge {
+  commands: {
+    [N in CommandName]: (input?: CommandInput<N>) => Promise<CommandReply<CommandResult<N>>>;
+  };
+  events: { [N in EventName]: (listener: (payload: EventPayload<N>) => void) => () => void };
+  /** The local path of a file the person dropped or picked; '' when it has none. */
+  pathForFile(file: File): string;
+}
+
+export function commandChannel(name: CommandName): string {
+  return `desk:command:${name}`;
+}
+
+export function eventChannel(name: EventName): string {
+  return `desk:event:${name}`;
 }

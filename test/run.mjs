@@ -58,41 +58,80 @@ function run(label, command, args, env = process.env) {
   }
 }
 
+/**
+ * Runs `command` (a shell line); on Linux inside a private session bus with an unlocked
+ * throwaway keyring (its password must not be empty), in a throwaway HOME so the user's own
+ * keyring is never touched.
+ */
+function runWithKeyring(label, command, env = process.env) {
+  if (process.platform !== 'linux') {
+    run(label, 'sh', ['-c', command], env);
+    return;
+  }
+  const home = mkdtempSync(join(tmpdir(), 'peridio-desk-keyring-'));
+  const script =
+    'printf %s throwaway | gnome-keyring-daemon --unlock --components=secrets >/dev/null; ' +
+    `exec ${command}`;
+  try {
+    run(
+      `${label} (private D-Bus session, throwaway keyring)`,
+      'dbus-run-session',
+      ['--', 'sh', '-c', script],
+      {
+        ...env,
+        HOME: home,
+        XDG_DATA_HOME: join(home, '.local/share'),
+      },
+    );
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const quoted = (args) => args.map((a) => `'${a}'`).join(' ');
+
 /** Runs one vitest project, keeping its JSON report for the totals. */
 function vitest(project, { inKeyringSession = false } = {}) {
   const report = join(reports, `${project}.json`);
   const args = ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json'];
   args.push(`--outputFile.json=${report}`);
-  const command = `npx ${args.map((a) => `'${a}'`).join(' ')}`;
+  const command = `npx ${quoted(args)}`;
   try {
-    if (inKeyringSession && process.platform === 'linux') {
-      // A private session bus and an unlocked throwaway keyring (its password must not be
-      // empty), in a throwaway HOME so the user's own keyring is never touched.
-      const home = mkdtempSync(join(tmpdir(), 'peridio-desk-keyring-'));
-      const script =
-        'printf %s throwaway | gnome-keyring-daemon --unlock --components=secrets >/dev/null; ' +
-        `exec ${command}`;
-      run(
-        `vitest ${project} (private D-Bus session, throwaway keyring)`,
-        'dbus-run-session',
-        ['--', 'sh', '-c', script],
-        { ...process.env, HOME: home, XDG_DATA_HOME: join(home, '.local/share') },
-      );
-      rmSync(home, { recursive: true, force: true });
-    } else {
-      run(`vitest ${project}`, 'sh', ['-c', command]);
-    }
+    if (inKeyringSession) runWithKeyring(`vitest ${project}`, command);
+    else run(`vitest ${project}`, 'sh', ['-c', command]);
   } finally {
-    count(report);
+    countVitest(report);
   }
 }
 
-function count(report) {
+/** The Playwright end-to-end tests in Chromium, against the dashboard face. */
+function e2e() {
+  const report = join(reports, 'e2e.json');
+  const command = `npx ${quoted(['playwright', 'test', '-c', 'test/e2e/playwright.config.ts'])}`;
+  try {
+    runWithKeyring('playwright e2e (Chromium, dashboard face)', command, {
+      ...process.env,
+      PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+    });
+  } finally {
+    countPlaywright(report);
+  }
+}
+
+function countVitest(report) {
   if (!existsSync(report)) return;
   const json = JSON.parse(readFileSync(report, 'utf8'));
   totals.passed += json.numPassedTests ?? 0;
   totals.failed += json.numFailedTests ?? 0;
   totals.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+}
+
+function countPlaywright(report) {
+  if (!existsSync(report)) return;
+  const { stats } = JSON.parse(readFileSync(report, 'utf8'));
+  totals.passed += (stats?.expected ?? 0) + (stats?.flaky ?? 0);
+  totals.failed += stats?.unexpected ?? 0;
+  totals.skipped += stats?.skipped ?? 0;
 }
 
 function summary() {
@@ -111,7 +150,11 @@ run('peridio-desk --help (the installed command)', 'npx', [
   'peridio-desk',
   '--help',
 ]);
+run('electronegativity (the built main, preload and renderer)', 'node', [
+  'scripts/electronegativity.mjs',
+]);
 vitest('unit');
 vitest('integration', { inKeyringSession: true });
+if (hasFiles(join(root, 'test/e2e'), '.e2e.ts')) e2e();
 summary();
 rmSync(reports, { recursive: true, force: true });

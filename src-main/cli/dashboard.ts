@@ -3,8 +3,10 @@
 // one ready line with the URL (the token is in its fragment) and runs until Ctrl+C or SIGTERM.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { startDashboard, type DashboardLogger } from '../dashboard/index.js';
+import { DroppedFiles, startDashboard, type DashboardLogger } from '../dashboard/index.js';
 import { openDeskService } from '../service/index.js';
+import { defaultDataDir } from '../settings/index.js';
+import { Spool } from '../watch/index.js';
 import type { CliCommand } from './command.js';
 import { parseOptions, wholeNumber } from './options.js';
 import { waitForShutdownSignal } from './shutdown.js';
@@ -62,13 +64,23 @@ export const dashboardCommand: CliCommand = {
     });
     const port = values.port === undefined ? 0 : wholeNumber('--port', values.port, 0, 65535);
     const rendererDir = path.resolve(values['renderer-dir'] ?? defaultRendererDir());
+    const dataDir = defaultDataDir(process.env);
     const service = await openDeskService({
       env: process.env,
+      dataDir,
       ...(values.profile !== undefined ? { profile: values.profile } : {}),
     });
     let dashboard;
     try {
-      dashboard = await startDashboard({ service, port, rendererDir, logger: stderrLogger() });
+      const files = new DroppedFiles(new Spool(dataDir), () => service.pathsInUse());
+      await files.sweep();
+      dashboard = await startDashboard({
+        service,
+        port,
+        rendererDir,
+        files,
+        logger: stderrLogger(),
+      });
     } catch (error) {
       await service.close();
       throw error;

@@ -1,7 +1,9 @@
 // The dashboard: the renderer served to a browser on this machine, and the engine's contract
 // over HTTP. `POST /api/commands/:name` runs a command (`authorization: Bearer <token>`);
 // `GET /api/events?token=` streams the events (EventSource cannot set headers). Every other
-// GET is a file of the renderer build. See ./README.md for the rules and the error mapping.
+// GET is a file of the renderer build. `POST /api/files` takes a file the person dropped in
+// the browser (a browser cannot tell a file's path) into the app's spool and answers its path
+// for `uploads.enqueue`. See ./README.md for the rules and the error mapping.
 import { createReadStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -18,7 +20,9 @@ import {
   tokenMatches,
   type Refusal,
 } from './request-guard.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 import { lookUpStatic, notBuiltPage } from './static-files.js';
+import { receiveDroppedFile, type DroppedFiles } from './dropped-files.js';
 
 /** What the dashboard needs of the engine: the DeskService fits it. */
 export interface DashboardService {
@@ -44,6 +48,8 @@ export interface DashboardOptions {
   /** The renderer build (index.html and its assets). */
   rendererDir: string;
   logger?: DashboardLogger;
+  /** Where files sent by the browser go; without it `POST /api/files` answers 404. */
+  files?: DroppedFiles;
   /** Event stream knobs, for tests. */
   events?: { keepAliveMs?: number; dropAboveBytes?: number };
 }
@@ -60,18 +66,6 @@ export interface Dashboard {
 
 /** Bodies are command inputs: small JSON objects (a PEM is at most 16 KiB). */
 export const DASHBOARD_BODY_LIMIT = 1024 * 1024;
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; " +
-    "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; " +
-    "form-action 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-};
 
 const silent: DashboardLogger = { info() {}, warn() {}, error() {} };
 
@@ -277,7 +271,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         return refuse(reply, {
           status: 415,
           code: 'unsupported_media_type',
-          message: 'Send the command input as JSON, with content-type: application/json.',
+          message:
+            request.routeOptions.url === '/api/files'
+              ? "Send the file's bytes as the body, with content-type: application/octet-stream."
+              : 'Send the command input as JSON, with content-type: application/json.',
         });
     }
     const status = error.statusCode ?? 500;
@@ -295,6 +292,25 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       message: 'The dashboard failed to answer; see its log.',
     });
   });
+
+  const files = options.files;
+  if (files) {
+    // In its own context so that only this route reads raw bytes, and with no body limit:
+    // the body is streamed to disk, never held. Registered after the error handler and the
+    // hooks, so that the context inherits them.
+    await app.register(async (upload) => {
+      upload.addContentTypeParser('application/octet-stream', (_request, payload, done) =>
+        done(null, payload),
+      );
+      upload.post('/api/files', { bodyLimit: Number.MAX_SAFE_INTEGER }, async (request, reply) => {
+        const received = await receiveDroppedFile(files, request.headers, request.body);
+        if (!received.ok) return refuse(reply, received.refusal);
+        return reply.code(200).send({ ok: true, result: { path: received.path } });
+      });
+    });
+    const stopCleaning = files.cleanUpAfterJobs(service);
+    app.addHook('onClose', async () => stopCleaning());
+  }
 
   await app.listen({ host, port });
   const address = app.server.address() as AddressInfo;

@@ -280,12 +280,22 @@ export class JobStore {
     return job;
   }
 
-  list(filter: { statuses?: readonly JobStatus[] } = {}): Job[] {
+  list(filter: { statuses?: readonly JobStatus[]; workspace?: string } = {}): Job[] {
     const statuses = filter.statuses ?? [];
-    const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
+    const clauses: string[] = [];
+    const values: string[] = [];
+    if (statuses.length) {
+      clauses.push(`status IN (${statuses.map(() => '?').join(',')})`);
+      values.push(...statuses);
+    }
+    if (filter.workspace !== undefined) {
+      clauses.push('workspace = ?');
+      values.push(filter.workspace);
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const rows = this.db
       .prepare(`SELECT * FROM jobs ${where} ORDER BY seq`)
-      .all(...statuses) as JobRow[];
+      .all(...values) as JobRow[];
     return rows.map(toJob);
   }
 

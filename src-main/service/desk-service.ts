@@ -20,6 +20,7 @@ import { binaryCommands } from './commands/binary-commands.js';
 import { catalogCommands } from './commands/catalog-commands.js';
 import type { DeskContext, Handler, HandlerMap } from './commands/handler.js';
 import { uploadCommands } from './commands/upload-commands.js';
+import { watchCommands } from './commands/watch-commands.js';
 import { DeskCommandError, refuse, toDeskError } from './desk-errors.js';
 import {
   openDeskWorkspace,
@@ -33,6 +34,7 @@ const handlers: HandlerMap<CommandName> = {
   ...catalogCommands,
   ...binaryCommands,
   ...uploadCommands,
+  ...watchCommands,
 };
 
 export type DeskListener = (event: DeskEvent) => void;
@@ -73,6 +75,8 @@ export interface OpenDeskServiceOptions {
   runQueue?: boolean;
   /** Test knobs for the engine. */
   engine?: DeskWorkspaceOptions['engine'];
+  /** Test knobs for the watch agent (how often a folder is looked at). */
+  watch?: DeskWorkspaceOptions['watch'];
 }
 
 export class DeskService {
@@ -82,13 +86,19 @@ export class DeskService {
   #closed = false;
   #switching: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly options: Omit<DeskWorkspaceOptions, 'onEvent'>) {
+  private constructor(
+    private readonly options: Omit<
+      DeskWorkspaceOptions,
+      'onEvent' | 'onWatchChanged' | 'onWatchFiles'
+    >,
+  ) {
     this.#context = {
       stores: options.stores,
       env: options.env,
       engine: () => this.#open().engine,
       client: () => this.#open().engine.client,
       workspace: () => this.#open().info(),
+      watch: () => this.#open().watch,
       reopenWorkspace: (undo) => this.#reopen(undo),
     };
   }
@@ -108,6 +118,7 @@ export class DeskService {
       runQueue: options.runQueue ?? true,
       ...(options.profile !== undefined ? { profileName: options.profile } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
+      ...(options.watch ? { watch: options.watch } : {}),
     });
     service.#workspace = await service.#openWorkspace();
     return service;
@@ -161,6 +172,17 @@ export class DeskService {
     return this.#open().info();
   }
 
+  /** Files that queued or unfinished jobs (of any workspace) still need: the spool keeps them. */
+  pathsInUse(): Set<string> {
+    return this.#open().engine.store.pathsInUse([
+      'queued',
+      'running',
+      'waiting',
+      'paused',
+      'failed',
+    ]);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const workspace = this.#workspace;
@@ -188,6 +210,8 @@ export class DeskService {
     return openDeskWorkspace({
       ...this.options,
       onEvent: (event) => this.#emit(deskEventOf(event)),
+      onWatchChanged: (payload) => this.#emit({ name: 'watch:changed', payload }),
+      onWatchFiles: (payload) => this.#emit({ name: 'watch:files', payload }),
     });
   }
 

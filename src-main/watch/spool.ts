@@ -5,9 +5,11 @@
 // but shares a write made in place: the job then fails as "changed" instead of uploading
 // torn content), else (another file system) a plain copy.
 import { randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, createWriteStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export class Spool {
   readonly dir: string;
@@ -40,6 +42,23 @@ export class Spool {
       throw error;
     }
     return copy;
+  }
+
+  /**
+   * Writes `content` into a new entry as `<spool>/<id>/<fileName>` (a file the dashboard's
+   * browser sent: it has no path of its own). A failed or aborted write leaves nothing.
+   */
+  async receive(content: Readable, fileName: string): Promise<string> {
+    const entry = path.join(this.dir, randomUUID());
+    await mkdir(entry, { recursive: true, mode: 0o700 });
+    const file = path.join(entry, fileName);
+    try {
+      await pipeline(content, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    } catch (error) {
+      await rm(entry, { recursive: true, force: true });
+      throw error;
+    }
+    return file;
   }
 
   /** True when `file` is a copy in this spool. */

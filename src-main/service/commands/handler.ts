@@ -7,6 +7,7 @@ import type {
 } from '../../../src-preload/contract.js';
 import type { PeridioClient } from '../../peridio/index.js';
 import type { CredentialStores } from '../../settings/index.js';
+import type { WatchRunner } from '../../watch/watch-runner.js';
 import type { UploadEngine } from '../upload-engine.js';
 
 export interface DeskContext {
@@ -16,6 +17,8 @@ export interface DeskContext {
   engine(): UploadEngine;
   client(): PeridioClient;
   workspace(): WorkspaceInfo;
+  /** The workspace's watch folders (their agent runs while the queue does). */
+  watch(): WatchRunner;
   /** Opens the workspace again (after the current profile changed) and tells the faces;
    * when that fails, `undo` restores the settings and the previous workspace is reopened. */
   reopenWorkspace(undo?: () => void): Promise<WorkspaceInfo>;

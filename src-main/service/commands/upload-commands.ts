@@ -29,7 +29,9 @@ export const uploadCommands: HandlerMap<UploadCommand> = {
   },
 
   async 'jobs.list'(_input, { engine }) {
-    return engine().store.list();
+    // Only this workspace's jobs: another server's jobs wait for that workspace's runner.
+    const current = engine();
+    return current.store.list({ workspace: current.workspace });
   },
   async 'jobs.pause'({ id }, { engine }) {
     return engine().pause(id);

@@ -80,6 +80,20 @@ const VALID: Record<CommandName, Record<string, unknown>[]> = {
   'keys.import': [{ name: 'release-key', pem: '-----BEGIN PRIVATE KEY-----\n...' }],
   'keys.create': [{ name: 'release-key' }],
   'keys.remove': [{ name: 'release-key' }],
+  'watch.list': [{}],
+  'watch.save': [
+    {
+      rule: {
+        name: 'nightly',
+        folder: '/builds/out',
+        target: 'aarch64-unknown-linux-gnu',
+        artifactVersionPrn: prn('artifact_version'),
+      },
+    },
+  ],
+  'watch.remove': [{ name: 'nightly' }],
+  'watch.pause': [{ name: 'nightly' }],
+  'watch.resume': [{ name: 'nightly' }],
 };
 
 function refusal(name: CommandName, input: unknown): DeskError {

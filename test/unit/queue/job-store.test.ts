@@ -80,6 +80,18 @@ describe('JobStore', () => {
     expect(store.hasPendingWork('local')).toBe(true);
   });
 
+  it('lists one workspace’s jobs for the faces, with or without a status filter', () => {
+    const local = store.enqueue(REQUEST, FILE);
+    const production = store.enqueue({ ...REQUEST, workspace: 'production' }, FILE);
+    store.cancel(production.id);
+    expect(store.list({ workspace: 'local' }).map((j) => j.id)).toEqual([local.id]);
+    expect(
+      store.list({ workspace: 'production', statuses: ['cancelled'] }).map((j) => j.id),
+    ).toEqual([production.id]);
+    expect(store.list({ workspace: 'production', statuses: ['queued'] })).toEqual([]);
+    expect(store.list().map((j) => j.id)).toEqual([local.id, production.id]);
+  });
+
   it('keeps a pause or cancel that happened while a runner held the job', () => {
     const job = store.enqueue(REQUEST, FILE);
     store.claimNext({ owner: 'a', workspace: 'local', leaseUntil: Date.now() + 1000 });

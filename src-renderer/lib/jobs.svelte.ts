@@ -1,0 +1,89 @@
+// The upload queue as the UI sees it: jobs from `jobs.list`, kept current by events. Progress
+// goes through a coalescer: at most one update per job per animation frame, whatever the
+// event rate, so a 1 GiB upload does not cost the page its frame rate.
+import type {
+  DeskError,
+  JobStep,
+  JobView,
+  TransferProgressView,
+} from '../../src-preload/contract.js';
+import { toDeskError } from './desk-failure.js';
+import { facade } from './facade.js';
+import { ProgressCoalescer } from './progress-coalescer.js';
+
+export interface StepNote {
+  step: JobStep;
+  message: string;
+}
+
+class JobsState {
+  jobs = $state<JobView[]>([]);
+  progress = $state<Record<string, TransferProgressView>>({});
+  notes = $state<Record<string, StepNote>>({});
+  error = $state<DeskError | null>(null);
+  private readonly coalescer = new ProgressCoalescer<TransferProgressView>(
+    (batch) => {
+      for (const [id, value] of batch) this.progress[id] = value;
+    },
+    (callback) => requestAnimationFrame(callback),
+  );
+  /** Listeners for the end of a job (the binaries view refreshes its version). */
+  private readonly endListeners = new Set<(job: JobView) => void>();
+
+  active = $derived(
+    this.jobs.filter((job) => ['queued', 'running', 'waiting'].includes(job.status)).length,
+  );
+
+  start(): void {
+    const desk = facade();
+    desk.on('job:queued', ({ job }) => this.put(job));
+    desk.on('job:step', ({ jobId, step, message }) => {
+      this.coalescer.drop(jobId);
+      this.notes[jobId] = { step, message };
+      const job = this.jobs.find((candidate) => candidate.id === jobId);
+      if (job) {
+        job.step = step;
+        if (job.status === 'queued' || job.status === 'waiting') job.status = 'running';
+      }
+    });
+    desk.on('job:progress', ({ jobId, progress }) => this.coalescer.push(jobId, progress));
+    desk.on('job:ended', ({ job }) => {
+      this.coalescer.drop(job.id);
+      this.put(job);
+      for (const listener of this.endListeners) listener(job);
+    });
+    desk.onReconnect(() => void this.load());
+    void this.load();
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.jobs = await facade().call('jobs.list');
+      this.error = null;
+    } catch (error) {
+      this.error = toDeskError(error);
+    }
+  }
+
+  put(job: JobView): void {
+    const index = this.jobs.findIndex((candidate) => candidate.id === job.id);
+    if (index < 0) this.jobs.unshift(job);
+    else this.jobs[index] = job;
+  }
+
+  onJobEnded(listener: (job: JobView) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  /** The newest job for a binary (by PRN, or by version and target before it had one). */
+  latestFor(binaryPrn: string, versionPrn: string, target: string): JobView | undefined {
+    return this.jobs.find(
+      (job) =>
+        job.binaryPrn === binaryPrn ||
+        (job.request.artifactVersionPrn === versionPrn && job.request.target === target),
+    );
+  }
+}
+
+export const jobs = new JobsState();

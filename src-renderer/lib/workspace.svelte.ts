@@ -1,0 +1,42 @@
+// Which workspace the engine works against and whether its server answers. `generation`
+// grows on every workspace switch, so views that read it reload their data.
+import type { WorkspaceInfo } from '../../src-preload/contract.js';
+import { facade } from './facade.js';
+import { toDeskError } from './desk-failure.js';
+import type { DeskError } from '../../src-preload/contract.js';
+
+class WorkspaceState {
+  info = $state<WorkspaceInfo | null>(null);
+  error = $state<DeskError | null>(null);
+  generation = $state(0);
+
+  start(): void {
+    const desk = facade();
+    desk.on('connectivity:changed', ({ online, reason }) => {
+      if (this.info) this.info = { ...this.info, online, offlineReason: reason };
+    });
+    desk.on('workspace:changed', ({ workspace }) => {
+      this.info = workspace;
+      this.generation += 1;
+    });
+    desk.onReconnect(() => void this.load());
+    void this.load();
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.info = await facade().call('workspace.get');
+      this.error = null;
+    } catch (error) {
+      this.error = toDeskError(error);
+    }
+  }
+
+  /** After this face switched the workspace itself (the event also arrives; both are fine). */
+  switched(info: WorkspaceInfo): void {
+    this.info = info;
+    this.generation += 1;
+  }
+}
+
+export const workspace = new WorkspaceState();
