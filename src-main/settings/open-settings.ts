@@ -20,12 +20,22 @@ export interface OpenSettingsOptions {
  */
 export function openSettings(options: OpenSettingsOptions = {}): SettingsStore {
   if (options.backend !== undefined) return new SettingsStore(options.backend);
-  const dataDir = options.dataDir ?? defaultDataDir();
-  let backend: SettingsBackend;
+  return new SettingsStore(
+    openBackendOrExplain(options.dataDir ?? defaultDataDir(), openConfBackend),
+  );
+}
+
+/**
+ * Opens the file with `open` (conf, or electron-store in the desktop app), which reads it in
+ * its constructor and throws on broken JSON: that becomes a SettingsFileError naming the file.
+ */
+export function openBackendOrExplain(
+  dataDir: string,
+  open: (dataDir: string) => SettingsBackend,
+): SettingsBackend {
   try {
-    backend = openConfBackend(dataDir);
+    return open(dataDir);
   } catch (error) {
-    // conf reads the file in its constructor and throws on broken JSON.
     const detail = error instanceof Error ? error.message : String(error);
     const why = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
     throw new SettingsFileError(
@@ -35,7 +45,6 @@ export function openSettings(options: OpenSettingsOptions = {}): SettingsStore {
       { cause: error },
     );
   }
-  return new SettingsStore(backend);
 }
 
 function timestamp(now: Date): string {

@@ -15,15 +15,23 @@ export interface SettingsBackend {
 
 export const SETTINGS_FILE_NAME = 'config.json';
 
+/**
+ * How every face opens the file (conf here, electron-store in the desktop app): the same
+ * options, so the CLI, the dashboard and the desktop app read and write it alike.
+ */
+export const SETTINGS_STORE_OPTIONS = {
+  // Profile and key names may hold dots; the store only ever uses top-level keys anyway.
+  accessPropertiesByDotNotation: false,
+  // Never replace a file that could not be read: a hand-edit mistake must not cost the
+  // user their profiles.
+  clearInvalidConfig: false,
+} as const;
+
 /** A conf store at `<dataDir>/config.json`. Throws conf's own error when the file is broken. */
 export function openConfBackend(dataDir: string): SettingsBackend {
   return new Conf<Record<string, unknown>>({
     cwd: dataDir,
     configName: 'config',
-    // Profile and key names may hold dots; the store only ever uses top-level keys anyway.
-    accessPropertiesByDotNotation: false,
-    // Never replace a file that could not be read: a hand-edit mistake must not cost the
-    // user their profiles.
-    clearInvalidConfig: false,
+    ...SETTINGS_STORE_OPTIONS,
   });
 }

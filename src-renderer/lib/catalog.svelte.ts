@@ -7,6 +7,8 @@ import { facade } from './facade.js';
 export interface VersionLabel {
   artifactName: string | null;
   version: string;
+  /** The version's artifact (a watch rule's edit form picks it). */
+  artifactPrn?: string;
 }
 
 async function allPages<T>(
@@ -67,7 +69,11 @@ class CatalogState {
       if (this.selected?.prn !== artifact.prn) return;
       this.versions = versions;
       for (const version of versions) {
-        this.labels[version.prn] = { artifactName: artifact.name, version: version.version };
+        this.labels[version.prn] = {
+          artifactName: artifact.name,
+          version: version.version,
+          artifactPrn: artifact.prn,
+        };
       }
       this.versionsError = null;
     } catch (error) {
@@ -91,7 +97,11 @@ class CatalogState {
           }),
         );
         for (const version of versions) {
-          this.labels[version.prn] = { artifactName: artifact.name, version: version.version };
+          this.labels[version.prn] = {
+            artifactName: artifact.name,
+            version: version.version,
+            artifactPrn: artifact.prn,
+          };
         }
         if (this.labels[versionPrn]) return this.labels[versionPrn];
       }

@@ -56,3 +56,42 @@ export function formatTime(iso: string | null | undefined): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+function startOfDay(date: Date): number {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+}
+
+/**
+ * A time as a table cell reads it: "just now", "5 min ago", "3 h ago", "yesterday",
+ * "4 days ago", then the date ("Nov 3", with the year when it is not this year's). The exact
+ * date and time go in a tooltip (`formatFullTime`).
+ */
+export function formatRelativeTime(iso: string | null | undefined, now: Date): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const ago = now.getTime() - date.getTime();
+  // A server clock a little ahead still reads as now.
+  if (ago < MINUTE) return 'just now';
+  if (ago < HOUR) return `${Math.floor(ago / MINUTE)} min ago`;
+  const days = Math.round((startOfDay(now) - startOfDay(date)) / (24 * HOUR));
+  if (days === 0) return `${Math.floor(ago / HOUR)} h ago`;
+  if (days === 1) return 'yesterday';
+  if (days < 7) return `${days} days ago`;
+  return date.toLocaleDateString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+  });
+}
+
+/** The exact local date and time, for a tooltip or a `<time>` element's title. */
+export function formatFullTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}

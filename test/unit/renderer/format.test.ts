@@ -3,6 +3,8 @@ import {
   countOf,
   formatBytes,
   formatEta,
+  formatFullTime,
+  formatRelativeTime,
   formatSpeed,
   percentOf,
   shortHash,
@@ -48,5 +50,33 @@ describe('formatting numbers for people', () => {
   it('counts in plain digits, singular for one', () => {
     expect(countOf(1000, 'binary', 'binaries')).toBe('1000 binaries');
     expect(countOf(1, 'binary', 'binaries')).toBe('1 binary');
+  });
+});
+
+describe('times in the binaries table', () => {
+  const now = new Date(2026, 10, 27, 18, 30, 0);
+  const at = (month: number, day: number, hour: number, minute: number, second = 0) =>
+    new Date(2026, month, day, hour, minute, second).toISOString();
+
+  it('says how long ago, in minutes and hours today', () => {
+    expect(formatRelativeTime(at(10, 27, 18, 29, 20), now)).toBe('just now');
+    expect(formatRelativeTime(at(10, 27, 18, 27), now)).toBe('3 min ago');
+    expect(formatRelativeTime(at(10, 27, 15, 10), now)).toBe('3 h ago');
+  });
+
+  it('says yesterday and days ago by calendar day, then the date', () => {
+    expect(formatRelativeTime(at(10, 26, 23, 50), now)).toBe('yesterday');
+    expect(formatRelativeTime(at(10, 23, 9, 0), now)).toBe('4 days ago');
+    const older = formatRelativeTime(at(9, 3, 9, 0), now);
+    expect(older).toMatch(/3/);
+    expect(older).not.toMatch(/2026|ago/);
+    expect(formatRelativeTime(new Date(2025, 9, 3).toISOString(), now)).toMatch(/2025/);
+  });
+
+  it('reads a server clock a little ahead as now, and a missing time as a dash', () => {
+    expect(formatRelativeTime(at(10, 27, 18, 30, 20), now)).toBe('just now');
+    expect(formatRelativeTime(null, now)).toBe('—');
+    expect(formatFullTime(null)).toBe('');
+    expect(formatFullTime(at(10, 27, 18, 27))).toMatch(/2026/);
   });
 });
