@@ -83,27 +83,38 @@ class CatalogState {
     }
   }
 
-  /** Finds a version's names by walking the artifacts: the contract has no get-by-PRN. */
+  /**
+   * Finds a version's names by walking the artifacts (the contract has no get-by-PRN): the
+   * loaded list first, then, when the version is not there, a fresh list's newcomers (an
+   * artifact made after the list was loaded).
+   */
   async label(versionPrn: string): Promise<VersionLabel | null> {
     const known = this.labels[versionPrn];
     if (known) return known;
+    const walked: Record<string, true> = {};
     try {
-      if (!this.artifactsLoaded) await this.loadArtifacts();
-      for (const artifact of this.artifacts) {
-        const versions = await allPages((cursor) =>
-          facade().call('artifactVersions.list', {
-            artifactPrn: artifact.prn,
-            ...(cursor ? { cursor } : {}),
-          }),
-        );
-        for (const version of versions) {
-          this.labels[version.prn] = {
-            artifactName: artifact.name,
-            version: version.version,
-            artifactPrn: artifact.prn,
-          };
+      const wasLoaded = this.artifactsLoaded;
+      if (!wasLoaded) await this.loadArtifacts();
+      for (const fresh of wasLoaded ? [false, true] : [false]) {
+        if (fresh) await this.loadArtifacts();
+        for (const artifact of this.artifacts) {
+          if (walked[artifact.prn]) continue;
+          walked[artifact.prn] = true;
+          const versions = await allPages((cursor) =>
+            facade().call('artifactVersions.list', {
+              artifactPrn: artifact.prn,
+              ...(cursor ? { cursor } : {}),
+            }),
+          );
+          for (const version of versions) {
+            this.labels[version.prn] = {
+              artifactName: artifact.name,
+              version: version.version,
+              artifactPrn: artifact.prn,
+            };
+          }
+          if (this.labels[versionPrn]) return this.labels[versionPrn];
         }
-        if (this.labels[versionPrn]) return this.labels[versionPrn];
       }
     } catch {
       // The heading falls back to the PRN; the binaries list shows its own errors.
