@@ -3,7 +3,12 @@
 // one ready line with the URL (the token is in its fragment) and runs until Ctrl+C or SIGTERM.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DroppedFiles, startDashboard, type DashboardLogger } from '../dashboard/index.js';
+import {
+  DROPPED_FILES_FOLDER,
+  DroppedFiles,
+  startDashboard,
+  type DashboardLogger,
+} from '../dashboard/index.js';
 import { openDeskService } from '../service/index.js';
 import { defaultDataDir } from '../settings/index.js';
 import { Spool } from '../watch/index.js';
@@ -72,7 +77,9 @@ export const dashboardCommand: CliCommand = {
     });
     let dashboard;
     try {
-      const files = new DroppedFiles(new Spool(dataDir), () => service.pathsInUse());
+      const files = new DroppedFiles(new Spool(dataDir, DROPPED_FILES_FOLDER), () =>
+        service.pathsInUse(),
+      );
       await files.sweep();
       dashboard = await startDashboard({
         service,

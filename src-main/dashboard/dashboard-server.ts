@@ -1,14 +1,14 @@
 // The dashboard: the renderer served to a browser on this machine, and the engine's contract
 // over HTTP. `POST /api/commands/:name` runs a command (`authorization: Bearer <token>`);
 // `GET /api/events?token=` streams the events (EventSource cannot set headers). Every other
-// GET is a file of the renderer build. `POST /api/files` takes a file the person dropped in
-// the browser (a browser cannot tell a file's path) into the app's spool and answers its path
-// for `uploads.enqueue`. See ./README.md for the rules and the error mapping.
+// GET is a file of the renderer build. `POST /api/files` keeps a file the person dropped in
+// the browser (a browser cannot tell a file's path) and answers its path for `uploads.enqueue`. See ./README.md for the rules and the error mapping.
 import { createReadStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { CommandReply, DeskEvent } from '../../src-preload/contract.js';
 import { EventStream } from './event-stream.js';
+import { receiveDroppedFile, type DroppedFiles } from './dropped-files.js';
 import {
   UNAUTHORIZED,
   bearerTokenOf,
@@ -22,7 +22,6 @@ import {
 } from './request-guard.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { lookUpStatic, notBuiltPage } from './static-files.js';
-import { receiveDroppedFile, type DroppedFiles } from './dropped-files.js';
 
 /** What the dashboard needs of the engine: the DeskService fits it. */
 export interface DashboardService {

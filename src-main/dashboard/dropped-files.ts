@@ -1,8 +1,9 @@
 // Files a person drops or picks in the browser. A browser never tells a file's path, so the
 // page sends the bytes (`POST /api/files`, the name in `x-file-name`) and the dashboard keeps
-// them in the app's spool, the folder the watcher uses for the same reason: a queued job's
-// file must stay put until it is signed. Entries go once their job is done or cancelled, and
-// at the next start when no job needs them (a file whose upload dialog was cancelled).
+// them in a spool of their own (`<data>/dropped-files`; the watcher's spool is swept by its
+// own rules): a queued job's file must stay put until it is signed. Entries go once their
+// job is done or cancelled, and at the next start when no job needs them and they are an
+// hour old (a file whose upload dialog was never confirmed).
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { DeskEvent } from '../../src-preload/contract.js';
@@ -14,6 +15,9 @@ const UNQUEUED_GRACE_MS = 60 * 60_000;
 const MAX_NAME_BYTES = 255;
 // eslint-disable-next-line no-control-regex
 const UNSAFE_NAME = /[\u0000-\u001f\u007f/\\]/;
+
+/** The folder under the app's data folder where dropped files are kept. */
+export const DROPPED_FILES_FOLDER = 'dropped-files';
 
 export class DroppedFiles {
   constructor(

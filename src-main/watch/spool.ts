@@ -14,8 +14,9 @@ import { pipeline } from 'node:stream/promises';
 export class Spool {
   readonly dir: string;
 
-  constructor(dataDir: string) {
-    this.dir = path.join(dataDir, 'spool');
+  /** `<dataDir>/<folder>`: the watcher's `spool`, or another kept apart from it. */
+  constructor(dataDir: string, folder = 'spool') {
+    this.dir = path.join(dataDir, folder);
   }
 
   /** Sets `file` aside; answers the copy's path (`<spool>/<id>/<basename>`). */

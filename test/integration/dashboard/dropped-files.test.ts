@@ -1,4 +1,4 @@
-// Files dropped in the browser: `POST /api/files` keeps the bytes in the app's spool and
+// Files dropped in the browser: `POST /api/files` keeps the bytes in `<data>/dropped-files` and
 // answers a path `uploads.enqueue` takes; the entry goes once its job is done. Bad names,
 // wrong content types, a missing token and an aborted send leave nothing behind.
 import { readFile, readdir, rm, utimes } from 'node:fs/promises';
@@ -6,7 +6,12 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DroppedFiles, startDashboard, type Dashboard } from '../../../src-main/dashboard/index.js';
+import {
+  DROPPED_FILES_FOLDER,
+  DroppedFiles,
+  startDashboard,
+  type Dashboard,
+} from '../../../src-main/dashboard/index.js';
 import { openDeskService, type DeskService } from '../../../src-main/service/index.js';
 import { Spool } from '../../../src-main/watch/index.js';
 import { MemoryVault } from '../../unit/memory-vault.js';
@@ -30,7 +35,7 @@ beforeAll(async () => {
     vault: new MemoryVault(),
     engine: { pollMs: 100, probeDelayMs: { initial: 100, max: 1000 } },
   });
-  spool = new Spool(dataDir);
+  spool = new Spool(dataDir, DROPPED_FILES_FOLDER);
   const files = new DroppedFiles(spool, () => service.pathsInUse());
   dashboard = await startDashboard({ service, rendererDir: path.join(dir, 'none'), files });
 });
@@ -73,6 +78,8 @@ describe('POST /api/files', () => {
     const stored = sent.json.result!.path;
     expect(path.basename(stored)).toBe('fw ünï.img');
     expect(spool.holds(stored)).toBe(true);
+    // Apart from the watcher's spool, whose sweeps follow the watch rules' own timing.
+    expect(path.dirname(path.dirname(stored))).toBe(path.join(dataDir, 'dropped-files'));
     expect((await readFile(stored)).equals(bytes)).toBe(true);
 
     const artifact = await command(dashboard.origin, dashboard.token, 'artifacts.create', {
