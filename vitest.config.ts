@@ -1,9 +1,13 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     projects: [
       {
+        // Compiles the renderer's runes modules (`*.svelte.ts`) so their state classes are
+        // tested like any other module.
+        plugins: [svelte({ configFile: false })],
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],

@@ -29,12 +29,14 @@ export function errorDetails(error: DeskError): string[] {
 
 /**
  * Field errors keyed by the first segment of the field path (`signingKey.name` → `signingKey`),
- * so a form puts each message next to the control that holds that input.
+ * so a form puts each message next to the control that holds that input. A form that sends one
+ * nested object names it as `within` (`rule`: `rule.folder` → `folder`).
  */
-export function fieldMessages(error: DeskError | null): Record<string, string> {
+export function fieldMessages(error: DeskError | null, within?: string): Record<string, string> {
   const byField: Record<string, string> = {};
   for (const { field, message } of error?.fields ?? []) {
-    const key = field.split('.', 1)[0] ?? field;
+    const inner = within && field.startsWith(`${within}.`) ? field.slice(within.length + 1) : field;
+    const key = inner.split('.', 1)[0] ?? inner;
     byField[key] = byField[key] ? `${byField[key]}; ${message}` : message;
   }
   return byField;
