@@ -25,6 +25,7 @@ import { createMainWindow, showWindow } from './main-window.js';
 import { STILL_RUNNING_NOTICE, showNotice } from './notifications.js';
 import { QueueMonitor } from './queue-monitor.js';
 import { externalUrlToOpen } from './security-policy.js';
+import { startFailureMessage } from './start-failure.js';
 import { DeskTray } from './tray.js';
 import { isTrustedSender, senderFactsOf } from './trusted-sender.js';
 import { hardenSession, hardenWebContents } from './window-security.js';
@@ -125,7 +126,7 @@ async function openEngine(): Promise<DeskService | null> {
     } catch (error) {
       if (!(error instanceof SettingsFileError)) {
         log('error', 'the engine could not start', { error: describe(error) });
-        dialog.showErrorBox('Peridio Desk could not start', describe(error));
+        dialog.showErrorBox('Peridio Desk could not start', startFailureMessage(error));
         return null;
       }
       const choice = dialog.showMessageBoxSync({
