@@ -2,13 +2,9 @@
 // invokes that command's channel with its input, one subscribe per event, and `pathForFile`.
 // Nothing else, and never the IPC object itself: listeners get the payload, not Electron's
 // event (whose `sender` is the raw ipcRenderer). Plain code; index.ts feeds it Electron's IPC.
-import {
-  COMMAND_NAMES,
-  EVENT_NAMES,
-  commandChannel,
-  eventChannel,
-  type DeskBridge,
-} from './contract.js';
+import { COMMAND_NAMES, EVENT_NAMES, commandChannel, eventChannel } from './contract-names.js';
+// Types only: the schemas (and zod) stay out of the preload bundle.
+import type { DeskBridge } from './contract.js';
 
 type IpcListener = (event: unknown, payload: unknown) => void;
 

@@ -1,10 +1,20 @@
 // The one contract between the engine and its faces (desktop, dashboard, and whatever comes
 // next): every command the UI may call, with its input schema and result type, and every
 // event the engine sends, with its payload. Environment-free on purpose: it imports zod and
-// nothing else, so the preload, the renderer (in a browser) and the engine all use this file.
+// its own list of names (contract-names.ts) and nothing else, so the renderer (in a browser)
+// and the engine both use this file; the preload needs only the names.
 // Every input is a strict object (unknown keys are refused, not dropped), every string is
 // bounded, and every PRN is checked for its type before the engine does anything with it.
 import { z } from 'zod';
+import type { COMMAND_NAMES, EVENT_NAMES } from './contract-names.js';
+
+export {
+  COMMAND_NAMES,
+  DESK_BRIDGE_GLOBAL,
+  EVENT_NAMES,
+  commandChannel,
+  eventChannel,
+} from './contract-names.js';
 
 // ---------------------------------------------------------------------------------------
 // Plain data the UI shows. The engine's own types must fit these (the service's handler map
@@ -589,8 +599,6 @@ export type CommandInput<N extends CommandName> = z.input<(typeof commandInputs)
 export type CheckedInput<N extends CommandName> = z.output<(typeof commandInputs)[N]>;
 export type CommandResult<N extends CommandName> = CommandResults[N];
 
-export const COMMAND_NAMES = Object.keys(commandInputs) as CommandName[];
-
 export function isCommandName(value: unknown): value is CommandName {
   return typeof value === 'string' && Object.hasOwn(commandInputs, value);
 }
@@ -625,16 +633,16 @@ export type EventName = keyof EventPayloads;
 export type EventPayload<N extends EventName> = EventPayloads[N];
 export type DeskEvent = { [N in EventName]: { name: N; payload: EventPayloads[N] } }[EventName];
 
-export const EVENT_NAMES: readonly EventName[] = [
-  'job:queued',
-  'job:step',
-  'job:progress',
-  'job:ended',
-  'connectivity:changed',
-  'workspace:changed',
-  'watch:changed',
-  'watch:files',
-];
+/** `true` when A and B are the same union. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * contract-names.ts lists exactly the commands and events defined here: a missing or extra
+ * name there makes this fail to typecheck.
+ */
+export const NAMES_MATCH_THE_CONTRACT: [
+  Same<CommandName, (typeof COMMAND_NAMES)[number]>,
+  Same<EventName, (typeof EVENT_NAMES)[number]>,
+] = [true, true];
 
 // ---------------------------------------------------------------------------------------
 // Checking an input: the engine does it at the door; a face may do it early for quick feedback.
@@ -689,12 +697,11 @@ export function checkCommandInput<N extends CommandName>(name: N, input: unknown
 }
 
 // ---------------------------------------------------------------------------------------
-// The desktop bridge: what the preload exposes on `window[DESK_BRIDGE_GLOBAL]`, and the IPC
-// channels under it. One function per command and one subscribe per event, nothing else,
+// The desktop bridge: what the preload exposes on `window[DESK_BRIDGE_GLOBAL]` (the channels
+// under it are in contract-names.ts). One function per command and one subscribe per event,
+// nothing else,
 // plus `pathForFile`: a dropped file's path can only be read in the preload (Electron's
 // `webUtils`), and the dashboard's counterpart is `POST /api/files`.
-
-export const DESK_BRIDGE_GLOBAL = 'peridioDesk';
 
 export interface DeskBridge {
   commands: {
@@ -703,12 +710,4 @@ export interface DeskBridge {
   events: { [N in EventName]: (listener: (payload: EventPayload<N>) => void) => () => void };
   /** The local path of a file the person dropped or picked; '' when it has none. */
   pathForFile(file: File): string;
-}
-
-export function commandChannel(name: CommandName): string {
-  return `desk:command:${name}`;
-}
-
-export function eventChannel(name: EventName): string {
-  return `desk:event:${name}`;
 }

@@ -2,7 +2,7 @@
 // bridge on window.peridioDesk and nothing else. Built into dist/preload/index.cjs.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createDeskBridge } from './bridge.js';
-import { DESK_BRIDGE_GLOBAL } from './contract.js';
+import { DESK_BRIDGE_GLOBAL } from './contract-names.js';
 
 contextBridge.exposeInMainWorld(
   DESK_BRIDGE_GLOBAL,

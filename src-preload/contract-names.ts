@@ -1,0 +1,60 @@
+// The contract's names alone, with no schema and no zod: all the Electron preload needs to
+// build its bridge, so the sandboxed preload carries a list of names rather than a validation
+// library. contract.ts checks at compile time that these are exactly its commands and events.
+
+export const COMMAND_NAMES = [
+  'workspace.get',
+  'profiles.list',
+  'profiles.add',
+  'profiles.use',
+  'profiles.remove',
+  'profiles.importCli',
+  'artifacts.list',
+  'artifacts.create',
+  'artifactVersions.list',
+  'artifactVersions.create',
+  'binaries.list',
+  'binaries.markComplete',
+  'binaries.reset',
+  'binaries.sign',
+  'binaries.affectedReleases',
+  'binaries.destroy',
+  'uploads.detectTarget',
+  'uploads.enqueue',
+  'jobs.list',
+  'jobs.pause',
+  'jobs.resume',
+  'jobs.retry',
+  'jobs.cancel',
+  'keys.list',
+  'keys.import',
+  'keys.create',
+  'keys.remove',
+  'watch.list',
+  'watch.save',
+  'watch.remove',
+  'watch.pause',
+  'watch.resume',
+] as const;
+
+export const EVENT_NAMES = [
+  'job:queued',
+  'job:step',
+  'job:progress',
+  'job:ended',
+  'connectivity:changed',
+  'workspace:changed',
+  'watch:changed',
+  'watch:files',
+] as const;
+
+/** The name the preload gives the bridge on the page's global object. */
+export const DESK_BRIDGE_GLOBAL = 'peridioDesk';
+
+export function commandChannel(name: (typeof COMMAND_NAMES)[number]): string {
+  return `desk:command:${name}`;
+}
+
+export function eventChannel(name: (typeof EVENT_NAMES)[number]): string {
+  return `desk:event:${name}`;
+}
