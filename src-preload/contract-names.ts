@@ -4,6 +4,7 @@
 
 export const COMMAND_NAMES = [
   'workspace.get',
+  'workspace.checkConnection',
   'profiles.list',
   'profiles.add',
   'profiles.use',

@@ -465,6 +465,8 @@ const watchRuleInput = z
 
 export const commandInputs = {
   'workspace.get': nothing,
+  /** While offline: ask the server now rather than at the next probe (backoff up to 60 s). */
+  'workspace.checkConnection': nothing,
 
   'profiles.list': nothing,
   'profiles.add': z.strictObject({
@@ -559,6 +561,7 @@ export const commandInputs = {
 
 export interface CommandResults {
   'workspace.get': WorkspaceInfo;
+  'workspace.checkConnection': WorkspaceInfo;
   'profiles.list': ProfileView[];
   'profiles.add': ProfileView;
   'profiles.use': WorkspaceInfo;

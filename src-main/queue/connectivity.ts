@@ -15,6 +15,8 @@ export class ConnectivityMonitor {
   private delayMs: number;
   private timer: NodeJS.Timeout | undefined;
   private probing: AbortController | undefined;
+  /** The probe under way (scheduled or asked for), so a second ask joins it. */
+  private inFlight: Promise<void> | undefined;
   private waiters: (() => void)[] = [];
   private stopped = false;
 
@@ -73,11 +75,29 @@ export class ConnectivityMonitor {
     if (this.stopped) return;
     // ±25 % jitter so that many agents behind one outage do not probe in step.
     const delay = this.delayMs * (0.75 + Math.random() * 0.5);
-    this.timer = setTimeout(() => void this.runProbe(), delay);
+    this.timer = setTimeout(() => {
+      this.inFlight = this.runProbe();
+    }, delay);
     this.timer.unref();
   }
 
-  private async runProbe(): Promise<void> {
+  /**
+   * While offline, asks the server now instead of at the next scheduled probe (a person
+   * pressed "check now", or the system says the network is back); joins a probe already under
+   * way. The backoff is left as it was. Answers whether the server is reachable afterwards.
+   */
+  async checkNow(): Promise<boolean> {
+    if (this.isOnline || this.stopped) return this.isOnline;
+    if (!this.inFlight) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.inFlight = this.runProbe({ backoff: false });
+    }
+    await this.inFlight;
+    return this.isOnline;
+  }
+
+  private async runProbe({ backoff = true } = {}): Promise<void> {
     this.timer = undefined;
     this.probing = new AbortController();
     try {
@@ -88,8 +108,10 @@ export class ConnectivityMonitor {
       this.probing = undefined;
       if (this.isOnline || this.stopped) return;
       this.reason = (error as Error).message;
-      this.delayMs = Math.min(this.delayMs * 2, this.options.maxDelayMs ?? 60_000);
+      if (backoff) this.delayMs = Math.min(this.delayMs * 2, this.options.maxDelayMs ?? 60_000);
       this.scheduleProbe();
+    } finally {
+      this.inFlight = undefined;
     }
   }
 

@@ -74,6 +74,13 @@ function apiFailure(transfer: Transfer, part: HashedPart, error: unknown): Attem
     case 'aborted':
       throw abortedError('The upload');
     case 'network':
+      // The transport's own words ("connect ECONNREFUSED …"): the part's message already says
+      // which part and file, and that the network is not getting through.
+      return {
+        ...common,
+        reason: 'api_unavailable',
+        message: error.cause instanceof Error ? error.cause.message : error.message,
+      };
     case 'timeout':
       return { ...common, reason: 'api_unavailable', message: error.message };
     case 'rate_limited':

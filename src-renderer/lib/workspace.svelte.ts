@@ -9,6 +9,7 @@ class WorkspaceState {
   info = $state<WorkspaceInfo | null>(null);
   error = $state<DeskError | null>(null);
   generation = $state(0);
+  checking = $state(false);
 
   start(): void {
     const desk = facade();
@@ -20,7 +21,24 @@ class WorkspaceState {
       this.generation += 1;
     });
     desk.onReconnect(() => void this.load());
+    // The system says the network is back: ask the server now rather than at its next probe.
+    window.addEventListener('online', () => {
+      if (this.info && !this.info.online) void this.checkNow();
+    });
     void this.load();
+  }
+
+  /** While offline: asks the server now (the next probe may be a minute away). */
+  async checkNow(): Promise<void> {
+    this.checking = true;
+    try {
+      this.info = await facade().call('workspace.checkConnection');
+      this.error = null;
+    } catch (error) {
+      this.error = toDeskError(error);
+    } finally {
+      this.checking = false;
+    }
   }
 
   async load(): Promise<void> {

@@ -70,6 +70,14 @@ test('keeps an upload waiting while the server is down and finishes it when it i
   await expect(job.getByRole('button', { name: `Retry ${file.name}` })).toHaveCount(0);
   await screenshot(page, 'offline', { dark: true });
 
+  // Asking while the server is still down says so again (that an ask finds a server that is
+  // back, before the next probe, is test/integration/service/check-connection.test.ts).
+  const checkNow = page.getByRole('button', { name: 'Check now', exact: true });
+  await checkNow.click();
+  await expect(checkNow).toBeEnabled();
+  await expect(connection).toHaveText(/^Offline: .+/);
+  await expect(job).toContainText(/Waiting: .+/);
+
   await peridio.restart();
   await expect(connection).toHaveText('Online', { timeout: 90_000 });
   await expect(

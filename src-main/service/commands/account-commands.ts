@@ -19,6 +19,7 @@ import type { HandlerMap } from './handler.js';
 
 type AccountCommand =
   | 'workspace.get'
+  | 'workspace.checkConnection'
   | 'profiles.list'
   | 'profiles.add'
   | 'profiles.use'
@@ -39,6 +40,12 @@ async function profileView(stores: CredentialStores, profile: Profile): Promise<
 
 export const accountCommands: HandlerMap<AccountCommand> = {
   async 'workspace.get'(_input, { workspace }) {
+    return workspace();
+  },
+
+  async 'workspace.checkConnection'(_input, { engine, workspace }) {
+    // Coming back online wakes the waiting jobs and tells every face (connectivity:changed).
+    await engine().connectivity.checkNow();
     return workspace();
   },
 

@@ -20,6 +20,7 @@ const prn = (type: string) => `prn:1:${ORG}:${type}:${ID}`;
 /** One valid input per command; a new command without one fails the first test. */
 const VALID: Record<CommandName, Record<string, unknown>[]> = {
   'workspace.get': [{}],
+  'workspace.checkConnection': [{}],
   'profiles.list': [{}],
   'profiles.add': [
     { name: 'prod', baseUrl: 'https://api.cremini.peridio.com', apiKey: 'abc123' },
