@@ -44,11 +44,31 @@ The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else --prof
 current profile (or PERIDIO_PROFILE), else the local workspace.
 Exit status: 0 after Ctrl+C or SIGTERM, 1 on an error, 2 for a usage mistake.`;
 
-function stderrLogger(): DashboardLogger {
-  const write = (level: string, message: string, fields?: Record<string, unknown>) =>
-    process.stderr.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level, module: 'dashboard', message, ...fields })}\n`,
-    );
+/**
+ * The dashboard's log on stderr: JSON lines for a machine (`--json`, or stderr not a
+ * terminal), readable lines for a person at a terminal, where "listening" would only repeat
+ * the ready line and is left out.
+ */
+export function stderrLogger(
+  forPerson: boolean,
+  stream: Pick<NodeJS.WritableStream, 'write'> = process.stderr,
+): DashboardLogger {
+  const write = (level: string, message: string, fields: Record<string, unknown> = {}) => {
+    if (!forPerson) {
+      const line = {
+        time: new Date().toISOString(),
+        level,
+        module: 'dashboard',
+        message,
+        ...fields,
+      };
+      stream.write(`${JSON.stringify(line)}\n`);
+      return;
+    }
+    if (level === 'info') return;
+    const facts = Object.entries(fields).map(([key, value]) => `${key}: ${String(value)}`);
+    stream.write(`dashboard ${level}: ${message}${facts.length ? ` (${facts.join(', ')})` : ''}\n`);
+  };
   return {
     info: (message, fields) => write('info', message, fields),
     warn: (message, fields) => write('warn', message, fields),
@@ -86,7 +106,7 @@ export const dashboardCommand: CliCommand = {
         port,
         rendererDir,
         files,
-        logger: stderrLogger(),
+        logger: stderrLogger(!values.json && process.stderr.isTTY === true),
       });
     } catch (error) {
       await service.close();
