@@ -12,6 +12,7 @@ import {
   type CommandName,
   type DeskError,
 } from '../../../src-preload/contract.js';
+import { junk, random } from './hostile-payloads.js';
 
 const ORG = '11111111-2222-4333-8444-555555555555';
 const ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -113,41 +114,6 @@ function expectRefusedNaming(name: CommandName, input: unknown, field: string): 
   const fields = (error.fields ?? []).map((f) => f.field);
   expect(fields.some((f) => f === field || f.startsWith(`${field}.`))).toBe(true);
   expect(error.message).toContain(field);
-}
-
-/** A tiny seeded generator, so a failing random case can be replayed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-function junk(next: () => number, depth = 0): unknown {
-  const kind = Math.floor(next() * (depth > 2 ? 6 : 8));
-  switch (kind) {
-    case 0:
-      return null;
-    case 1:
-      return Math.floor(next() * 1e9) - 5e8;
-    case 2:
-      return next() < 0.5;
-    case 3:
-      return 'x'.repeat(Math.floor(next() * 70_000));
-    case 4:
-      return ['../../etc/passwd', '__proto__', '', '\u0000', 'prn:1:x', '%00'][
-        Math.floor(next() * 6)
-      ];
-    case 5:
-      return undefined;
-    case 6:
-      return Array.from({ length: Math.floor(next() * 4) }, () => junk(next, depth + 1));
-    default:
-      return Object.fromEntries(
-        Array.from({ length: Math.floor(next() * 4) }, (_, i) => [`k${i}`, junk(next, depth + 1)]),
-      );
-  }
 }
 
 const fieldsOf = (name: CommandName): string[] =>
