@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Makes the tray icons (resources/tray.png 16x16 and tray@2x.png 32x32, which Electron picks
-// on high-density screens) from resources/icon.png by averaging pixel blocks. Plain Node and
+// on high-density screens) from resources/icon.png by averaging pixel blocks, and macOS's
+// template images (trayTemplate.png, trayTemplate@2x.png): the icon's white glyph as black with
+// alpha, which the menu bar draws in its own colours, light or dark. Plain Node and
 // zlib, no image library and no network; reads only 8-bit RGBA non-interlaced PNGs, which
 // is what icon.png is. Run it again after changing icon.png.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -122,11 +124,33 @@ function encodeRgba(size, pixels) {
   ]);
 }
 
+/**
+ * The glyph alone: how white a pixel is (its darkest channel, from the background's to white)
+ * becomes its alpha, in black. The background's own darkest channel is taken at a corner
+ * inside the rounded square.
+ */
+function templateOf({ width, height, pixels }) {
+  const inset = Math.floor(width / 8);
+  const background = Math.min(
+    ...pixels.subarray((inset * width + inset) * 4, (inset * width + inset) * 4 + 3),
+  );
+  const out = Buffer.alloc(pixels.length);
+  for (let i = 0; i < pixels.length; i += 4) {
+    const whiteness = Math.min(pixels[i], pixels[i + 1], pixels[i + 2]);
+    const glyph = Math.max(0, whiteness - background) / (255 - background);
+    out[i + 3] = Math.round(glyph * pixels[i + 3]);
+  }
+  return { width, height, pixels: out };
+}
+
 const icon = decodeRgba(readFileSync(new URL('icon.png', resources)));
-for (const [name, size] of [
-  ['tray.png', 16],
-  ['tray@2x.png', 32],
+const template = templateOf(icon);
+for (const [name, size, image] of [
+  ['tray.png', 16, icon],
+  ['tray@2x.png', 32, icon],
+  ['trayTemplate.png', 16, template],
+  ['trayTemplate@2x.png', 32, template],
 ]) {
-  writeFileSync(new URL(name, resources), encodeRgba(size, shrink(icon, size)));
+  writeFileSync(new URL(name, resources), encodeRgba(size, shrink(image, size)));
   console.log(`resources/${name}: ${size}x${size}`);
 }

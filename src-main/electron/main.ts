@@ -1,12 +1,16 @@
-// The desktop app's main process: one instance, the engine (DeskService) opened on the same
-// data folder as the CLI and the dashboard, the renderer served from app://desk, the contract
-// over IPC to our own windows only, a tray icon that keeps the queue running after the window
-// closes, and a Quit that closes the engine cleanly. Security rules: window-security.ts.
+// The desktop app's main process: one instance per data folder, the engine (DeskService)
+// opened on the same data folder as the CLI and the dashboard, the renderer served from
+// app://desk, the contract over IPC to our own windows only, a tray icon (and, where the person
+// wants it, a window that closes to the tray while the queue keeps running), and an engine
+// closed once and cleanly however the app ends: Quit, a signal, a logoff or a shutdown.
+// Security rules: window-security.ts.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   app,
   dialog,
   ipcMain,
+  powerMonitor,
   protocol,
   session,
   shell,
@@ -18,12 +22,17 @@ import { SettingsFileError, defaultDataDir, moveBrokenSettingsAside } from '../s
 import { DOCS_URL, installAppMenu } from './app-menu.js';
 import { APP_SCHEME } from './app-origin.js';
 import { APP_SCHEME_PRIVILEGES, appProtocolResponse } from './app-protocol.js';
+import { closeOnce, shouldHideOnClose } from './close-behaviour.js';
+import { appUserModelId, chromiumUserDataDir, trayIconFile } from './desktop-identity.js';
+import { DesktopPreferences } from './desktop-preferences.js';
 import { openDesktopSettingsBackend } from './desktop-settings.js';
+import { refuseElectronStoreChannel } from './electron-store-channel.js';
 import { forwardEvents, handleCommands } from './ipc-bridge.js';
 import { jobEndNotice } from './job-notice.js';
 import { createMainWindow, showWindow } from './main-window.js';
 import { STILL_RUNNING_NOTICE, showNotice } from './notifications.js';
 import { QueueMonitor } from './queue-monitor.js';
+import { appImageSandboxNotice } from './sandbox-notice.js';
 import { externalUrlToOpen } from './security-policy.js';
 import { startFailureMessage } from './start-failure.js';
 import { DeskTray } from './tray.js';
@@ -36,7 +45,7 @@ const paths = {
   renderer: path.join(root, 'dist', 'renderer'),
   preload: path.join(root, 'dist', 'preload', 'index.cjs'),
   windowIcon: path.join(root, 'resources', 'icon.png'),
-  trayIcon: path.join(root, 'resources', 'tray.png'),
+  trayIcon: path.join(root, 'resources', trayIconFile(process.platform)),
 };
 
 /** Structured lines on stderr, for a person watching a terminal; never a secret in them. */
@@ -47,6 +56,14 @@ function log(level: 'info' | 'warn' | 'error', message: string, fields?: object)
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** The one way out to the person's browser: parsed, https, allow-listed, or nothing. */
@@ -66,16 +83,28 @@ function openExternal(url: string): void {
 // "Electron" in notifications and the dock; packaged, this is its product name anyway.
 app.setName('Peridio Desk');
 
+// Chromium's profile lives in the data folder, set before the single-instance lock (which is
+// taken in it) and before anything else reads userData.
+const dataDir = defaultDataDir(process.env);
+app.setPath('userData', chromiumUserDataDir(dataDir));
+
 // Before the app is ready (Electron's rule for both).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));
 
 const windows = new Set<BrowserWindow>();
 let mainWindow: BrowserWindow | undefined;
+let engineReady = false;
 let quitting = false;
 let engineClosed = false;
 let closeEngine: () => Promise<void> = async () => {};
 let stillRunningShown = false;
+let tray: DeskTray | undefined;
+let preferences: DesktopPreferences | undefined;
+
+// However many ways ask for it (a second Quit, Ctrl+C forwarded by npm and start.mjs, a
+// shutdown during a quit), the engine checkpoints and closes once.
+const closeEngineOnce = closeOnce(() => closeEngine());
 
 function ourWebContentsIds(): Set<number> {
   return new Set([...windows].filter((w) => !w.isDestroyed()).map((w) => w.webContents.id));
@@ -93,7 +122,12 @@ function openWindow(): BrowserWindow {
   const window = createMainWindow({
     preloadPath: paths.preload,
     iconPath: paths.windowIcon,
-    hideOnClose: () => !quitting,
+    hideOnClose: () =>
+      shouldHideOnClose({
+        quitting,
+        closeToTray: preferences?.closeToTray ?? false,
+        trayReady: tray !== undefined,
+      }),
     onHidden: () => {
       if (stillRunningShown) return;
       stillRunningShown = true;
@@ -102,6 +136,14 @@ function openWindow(): BrowserWindow {
     onLoadFailed: (error) => log('error', 'the window could not load', { error: describe(error) }),
   });
   windows.add(window);
+  // A Windows logoff or shutdown emits neither before-quit nor will-quit, only this (on each
+  // window, shown or hidden), and cannot be held: close the engine at once.
+  window.on('session-end', () => {
+    quitting = true;
+    void closeEngineOnce().catch((error: unknown) =>
+      log('error', 'closing the engine at session end failed', { error: describe(error) }),
+    );
+  });
   window.on('closed', () => {
     windows.delete(window);
     if (mainWindow === window) mainWindow = undefined;
@@ -115,7 +157,6 @@ function openWindow(): BrowserWindow {
  * start with fresh settings; any other failure is shown and the app ends.
  */
 async function openEngine(): Promise<DeskService | null> {
-  const dataDir = defaultDataDir(process.env);
   for (;;) {
     try {
       return await openDeskService({
@@ -145,9 +186,52 @@ async function openEngine(): Promise<DeskService | null> {
   }
 }
 
+/** A tray icon, or none where the desktop cannot have one (then the window never hides). */
+function createTray(queue: QueueMonitor, desktop: DesktopPreferences): DeskTray | undefined {
+  try {
+    return new DeskTray(
+      paths.trayIcon,
+      {
+        open: () => openWindow(),
+        pauseAll: () => void queue.applyToAll('jobs.pause', queue.snapshot.pausableIds),
+        resumeAll: () => void queue.applyToAll('jobs.resume', queue.snapshot.resumableIds),
+        setCloseToTray: (value) => (desktop.closeToTray = value),
+        quit: () => app.quit(),
+      },
+      queue.snapshot,
+      desktop.closeToTray,
+    );
+  } catch (error) {
+    log('warn', 'no tray icon: closing the window will quit the app', { error: describe(error) });
+    return undefined;
+  }
+}
+
+/** Once, on the AppImage's first start where its launcher had to turn the sandbox off. */
+function noticeSandbox(desktop: DesktopPreferences, window: BrowserWindow): void {
+  const notice = appImageSandboxNotice({
+    platform: process.platform,
+    env: process.env,
+    noSandbox: app.commandLine.hasSwitch('no-sandbox'),
+    execPath: process.execPath,
+    readText,
+  });
+  if (notice === null) return;
+  log('warn', 'running without Chromium’s sandbox', { notice });
+  if (!desktop.takeSandboxNotice()) return;
+  void dialog.showMessageBox(window, {
+    type: 'warning',
+    title: 'Peridio Desk',
+    message: 'Peridio Desk runs without Chromium’s sandbox here.',
+    detail: notice,
+  });
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
-  if (process.platform === 'win32') app.setAppUserModelId('com.peridio.desk');
+  if (process.platform === 'win32') {
+    app.setAppUserModelId(appUserModelId(app.isPackaged, process.execPath));
+  }
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, (request) => appProtocolResponse(paths.renderer, request));
 
@@ -157,6 +241,12 @@ async function start(): Promise<void> {
     app.quit();
     return;
   }
+  const desktop = new DesktopPreferences(dataDir);
+  preferences = desktop;
+  // After every electron-store is made: each construction registers its channel.
+  refuseElectronStoreChannel(ipcMain, (senderId) =>
+    log('warn', 'refused electron-store’s channel', { webContentsId: senderId }),
+  );
 
   const removeCommands = handleCommands({
     ipcMain,
@@ -172,11 +262,11 @@ async function start(): Promise<void> {
     [...windows].filter((w) => !w.isDestroyed()).map((w) => w.webContents),
   );
 
-  // onChange runs from a timer, never before `tray` below is set.
+  // onChange runs from a timer, after `tray` below is set (or known to be missing).
   const queue = new QueueMonitor({
     service,
     onChange: (snapshot) => {
-      tray.update(snapshot);
+      tray?.update(snapshot);
       for (const window of windows) {
         if (!window.isDestroyed()) window.setProgressBar(snapshot.fraction ?? -1);
       }
@@ -186,21 +276,12 @@ async function start(): Promise<void> {
       if (notice) showNotice(notice, () => openWindow());
     },
   });
-  const tray = new DeskTray(
-    paths.trayIcon,
-    {
-      open: () => openWindow(),
-      pauseAll: () => void queue.applyToAll('jobs.pause', queue.snapshot.pausableIds),
-      resumeAll: () => void queue.applyToAll('jobs.resume', queue.snapshot.resumableIds),
-      quit: () => app.quit(),
-    },
-    queue.snapshot,
-  );
+  tray = createTray(queue, desktop);
   void queue.refresh();
 
   closeEngine = async () => {
     queue.close();
-    tray.destroy();
+    tray?.destroy();
     stopEvents();
     removeCommands();
     await service.close();
@@ -211,23 +292,25 @@ async function start(): Promise<void> {
     quit: () => app.quit(),
     withDevTools: !app.isPackaged,
   });
-  app.on('second-instance', () => openWindow());
-  app.on('activate', () => openWindow());
-  openWindow();
+  // A system shutdown may be held (Linux, macOS) until the engine has closed. Electron passes
+  // the event whose preventDefault holds it, though its typings declare no argument.
+  const onShutdown = powerMonitor.on.bind(powerMonitor) as unknown as (
+    name: 'shutdown',
+    listener: (event: { preventDefault(): void }) => void,
+  ) => void;
+  onShutdown('shutdown', (event) => {
+    event.preventDefault();
+    quitAfterClosing();
+  });
+  engineReady = true;
+  noticeSandbox(desktop, openWindow());
 }
 
-// Closing the last window keeps the app (and the upload queue) running in the tray; only Quit
-// (tray, menu, Cmd+Q, a signal) ends it. Without this listener Electron would quit here.
-app.on('window-all-closed', () => {});
-app.on('before-quit', () => {
+/** Closes the engine (once, at most 10 s), then lets the quit go on. */
+function quitAfterClosing(): void {
   quitting = true;
-});
-app.on('will-quit', (event) => {
-  if (engineClosed) return;
-  // Hold the quit until the engine has checkpointed its running jobs and closed its files.
-  event.preventDefault();
   const deadline = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
-  Promise.race([closeEngine(), deadline])
+  Promise.race([closeEngineOnce(), deadline])
     .catch((error: unknown) =>
       log('error', 'closing the engine failed', { error: describe(error) }),
     )
@@ -235,11 +318,34 @@ app.on('will-quit', (event) => {
       engineClosed = true;
       app.quit();
     });
+}
+
+// At the top level, before the engine opens: a second start or a dock click while the engine
+// is still opening shows the window as soon as there is one (start() opens it anyway).
+app.on('second-instance', () => {
+  if (engineReady) openWindow();
+});
+app.on('activate', () => {
+  if (engineReady) openWindow();
+});
+// A window kept in the tray is hidden, not closed, so this runs only when the window really
+// closed (the preference is off, or there is no tray to find it again): the app ends, on
+// macOS too, since a hidden dock app with no window would leave uploads running unseen.
+app.on('window-all-closed', () => app.quit());
+app.on('before-quit', () => {
+  quitting = true;
+});
+app.on('will-quit', (event) => {
+  if (engineClosed) return;
+  // Hold the quit until the engine has checkpointed its running jobs and closed its files.
+  event.preventDefault();
+  quitAfterClosing();
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 
 if (!app.requestSingleInstanceLock()) {
-  // Another Peridio Desk is running: it shows its window (second-instance) and this one ends.
+  // Another Peridio Desk on this data folder is running: it shows its window
+  // (second-instance) and this one ends.
   engineClosed = true;
   app.quit();
 } else {

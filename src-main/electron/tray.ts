@@ -8,6 +8,8 @@ export interface TrayActions {
   open(): void;
   pauseAll(): void;
   resumeAll(): void;
+  /** The close-to-tray preference, changed from the menu's checkbox. */
+  setCloseToTray(value: boolean): void;
   quit(): void;
 }
 
@@ -24,9 +26,19 @@ export class DeskTray {
   readonly #tray: Tray;
   readonly #actions: TrayActions;
   #menuKey = '';
+  #closeToTray: boolean;
+  #snapshot: QueueSnapshot;
 
-  constructor(iconPath: string, actions: TrayActions, snapshot: QueueSnapshot) {
+  constructor(
+    iconPath: string,
+    actions: TrayActions,
+    snapshot: QueueSnapshot,
+    closeToTray: boolean,
+  ) {
     this.#actions = actions;
+    this.#closeToTray = closeToTray;
+    this.#snapshot = snapshot;
+    // A file named …Template.png is a macOS template image: drawn in the menu bar's colours.
     this.#tray = new Tray(nativeImage.createFromPath(iconPath));
     // Windows and Linux: a click on the icon opens the window (macOS shows the menu).
     this.#tray.on('click', () => actions.open());
@@ -34,11 +46,12 @@ export class DeskTray {
   }
 
   update(snapshot: QueueSnapshot): void {
+    this.#snapshot = snapshot;
     this.#tray.setToolTip(snapshot.tooltip);
-    const key = menuKey(snapshot);
+    const key = `${menuKey(snapshot)}${this.#closeToTray}`;
     if (key === this.#menuKey) return;
     this.#menuKey = key;
-    const { open, pauseAll, resumeAll, quit } = this.#actions;
+    const { open, pauseAll, resumeAll, setCloseToTray, quit } = this.#actions;
     const pausable = snapshot.pausableIds.length;
     const resumable = snapshot.resumableIds.length;
     this.#tray.setContextMenu(
@@ -57,6 +70,16 @@ export class DeskTray {
           click: () => resumeAll(),
         },
         { type: 'separator' },
+        {
+          label: 'Keep running in the tray when the window closes',
+          type: 'checkbox',
+          checked: this.#closeToTray,
+          click: (item) => {
+            this.#closeToTray = item.checked;
+            setCloseToTray(item.checked);
+            this.update(this.#snapshot);
+          },
+        },
         { label: 'Quit Peridio Desk', click: () => quit() },
       ]),
     );

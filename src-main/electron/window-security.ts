@@ -24,8 +24,11 @@ export function hardenWebContents(contents: WebContents, openExternal: OpenExter
     event.preventDefault();
     openIfAllowed(event.url, openExternal);
   });
-  // Frames inside a page (there are none of ours) may not go anywhere else either.
+  // Frames inside a page (there are none of ours) may not go anywhere else either. Electron
+  // fires this for the main frame too, before will-navigate; cancelling it there would stop
+  // will-navigate from running, and with it the hand-off of a link to the browser.
   contents.on('will-frame-navigate', (event) => {
+    if (event.isMainFrame) return;
     if (!navigationAllowed(event.url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => {

@@ -4,9 +4,8 @@
 // last commits, and each of those fails safe (a part's bytes are synced before it is marked
 // valid, so a lost mark means an upload again, never a valid part without its bytes). FULL
 // cost an fsync per commit on the request thread, two per part, which slowed uploads.
-import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { migrate } from '../sqlite/index.js';
+import { migrate, openSqlite } from '../sqlite/index.js';
 
 const MIGRATIONS: readonly string[] = [
   `
@@ -164,7 +163,7 @@ export class DataDirInUseError extends Error {
 
 /** Opens (creating and migrating as needed) the database file. */
 export function openDatabase(file: string): SqliteDatabase {
-  const db = new Database(file, { timeout: 1000 });
+  const db = openSqlite(file, { timeout: 1000 });
   try {
     // Exclusive before WAL: the first write takes the lock and keeps it until close (or the
     // process dies, when the OS releases it), so a second server fails fast here.

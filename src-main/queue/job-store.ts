@@ -6,9 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { migrate } from '../sqlite/index.js';
+import { migrate, openSqlite } from '../sqlite/index.js';
 import type { BinaryState } from '../lifecycle/index.js';
 import type { HashedFile } from '../upload/index.js';
 import type {
@@ -168,7 +167,7 @@ export class JobStore {
 
   static open(file: string): JobStore {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const db = new Database(file, { timeout: 5000 });
+    const db = openSqlite(file, { timeout: 5000 });
     try {
       db.pragma('journal_mode = WAL');
       // Journal writes (steps, parts) survive a crash or kill -9 in WAL mode without an fsync

@@ -1,1 +1,10 @@
 export { migrate } from './migrate.js';
+export {
+  ELECTRON_BUILDS_DIR,
+  betterSqlitePackageDir,
+  electronSqliteBindingPath,
+  sqliteNativeBinding,
+  type BindingFacts,
+  type ElectronTarget,
+} from './native-binding.js';
+export { openSqlite } from './open-database.js';

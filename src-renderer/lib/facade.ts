@@ -19,7 +19,7 @@ import { takeDashboardToken } from './dashboard-token.js';
 
 export type FileProgress = (fraction: number) => void;
 
-interface Transport {
+export interface Transport {
   kind: 'desktop' | 'dashboard' | 'none';
   command(name: CommandName, input: unknown): Promise<CommandReply>;
   on(name: EventName, listener: (payload: unknown) => void): () => void;
@@ -37,7 +37,8 @@ export interface Facade {
   fileToPath(file: File, onProgress?: FileProgress): Promise<string>;
 }
 
-function bridgeTransport(bridge: DeskBridge): Transport {
+/** The desktop app: the preload's contextBridge object. */
+export function bridgeTransport(bridge: DeskBridge): Transport {
   type AnyCommand = (input: unknown) => Promise<CommandReply>;
   type AnySubscribe = (listener: (payload: unknown) => void) => () => void;
   return {
@@ -180,11 +181,21 @@ function pickTransport(): Transport {
   return token ? dashboardTransport(token) : missingTransport();
 }
 
+/**
+ * What a command's input is made of: plain JSON data. Views pass Svelte `$state` values, which
+ * are proxies; Electron's contextBridge cannot clone a proxy ("An object could not be cloned",
+ * electron#39598), while the dashboard's JSON body flattens it. Flattening here gives both
+ * transports the same plain data.
+ */
+function plainData(input: unknown): unknown {
+  return input === undefined ? {} : (JSON.parse(JSON.stringify(input)) as unknown);
+}
+
 export function createFacade(transport: Transport = pickTransport()): Facade {
   return {
     kind: transport.kind,
     async call(name, input) {
-      const reply = await transport.command(name, input ?? {});
+      const reply = await transport.command(name, plainData(input));
       if (!reply.ok) throw new DeskFailure(reply.error);
       return reply.result as never;
     },
