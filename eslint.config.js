@@ -8,6 +8,32 @@ const noElectron = {
   message: 'The engine never imports electron: only src-main/electron/ and the preload may.',
 };
 
+// Folder boundaries in src-main: a folder is a room with a door (its index.ts), and nothing
+// reaches past another room's door; outside src-main, only the contract. Written for files one
+// and two folders deep (src-main/room/x.ts, src-main/room/sub/x.ts), as import strings go.
+const CONTRACT = 'src-preload/contract(?:-names)?\\.js$';
+function roomDoors(depth) {
+  const up = '\\.\\./'.repeat(depth);
+  return [
+    {
+      regex: `^${up}[^./][^/]*/(?!index\\.js$).+`,
+      message: "Another room is entered through its door: import from '../<room>/index.js'.",
+    },
+    {
+      regex: `^${up}\\.\\./(?!${CONTRACT}).+`,
+      message: 'Outside src-main, the engine reaches only the contract (src-preload/contract.ts).',
+    },
+  ];
+}
+
+// The desktop app's main process keeps windows, tray, menus, notifications and the IPC bridge;
+// the engine runs in its own process behind the host client.
+const electronRooms = {
+  regex: '^\\.\\./(?!engine-host/|renderer-files/|\\.\\./src-preload/contract(?:-names)?\\.js$).+',
+  message:
+    'The Electron main process reaches the engine only through the host client (../engine-host/index.js) and the contract.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'test-results/', 'coverage/', 'release/'] },
   js.configs.recommended,
@@ -44,12 +70,27 @@ export default tseslint.config(
     },
   },
   {
-    files: [
-      'src-main/electron/**/*.ts',
-      'src-preload/index.ts',
-      'src-preload/bridge.ts',
-      'test/e2e/**/*.ts',
-    ],
+    files: ['src-main/*/*.ts'],
+    ignores: ['src-main/electron/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: roomDoors(1) }],
+    },
+  },
+  {
+    files: ['src-main/*/*/*.ts'],
+    ignores: ['src-main/electron/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: roomDoors(2) }],
+    },
+  },
+  {
+    files: ['src-main/electron/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...roomDoors(1), electronRooms] }],
+    },
+  },
+  {
+    files: ['src-preload/index.ts', 'src-preload/bridge.ts', 'test/e2e/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -134,8 +134,8 @@ async function scan(staging) {
  * policy must be fixed; a "may be weak" one may be explained, like any other finding.
  */
 async function headerCspFindings(scannerRequire) {
-  const file = 'src-main/dashboard/security-headers.ts';
-  const built = path.join(root, 'dist/src-main/dashboard/security-headers.js');
+  const file = 'src-main/renderer-files/security-headers.ts';
+  const built = path.join(root, 'dist/src-main/renderer-files/security-headers.js');
   if (!existsSync(built)) {
     throw new Error(`${path.relative(root, built)} is missing: run \`npm run build\` first.`);
   }

@@ -20,8 +20,7 @@ import {
   tokenMatches,
   type Refusal,
 } from './request-guard.js';
-import { SECURITY_HEADERS } from './security-headers.js';
-import { lookUpStatic, notBuiltPage } from './static-files.js';
+import { SECURITY_HEADERS, lookUpStatic, notBuiltPage } from '../renderer-files/index.js';
 
 /** What the dashboard needs of the engine: the DeskService fits it. */
 export interface DashboardService {

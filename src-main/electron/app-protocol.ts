@@ -2,8 +2,7 @@
 // the same security headers as the dashboard. Plain Node (the global Response), so it is
 // tested without Electron; main.ts hands it to `protocol.handle`.
 import { readFile } from 'node:fs/promises';
-import { SECURITY_HEADERS } from '../dashboard/security-headers.js';
-import { lookUpStatic } from '../dashboard/static-files.js';
+import { SECURITY_HEADERS, lookUpStatic } from '../renderer-files/index.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
 
 /**

@@ -17,15 +17,18 @@ import {
   type BrowserWindow,
   type IpcMainInvokeEvent,
 } from 'electron';
-import { openDeskService, type DeskService } from '../service/index.js';
-import { SettingsFileError, defaultDataDir, moveBrokenSettingsAside } from '../settings/index.js';
+import {
+  EngineClient,
+  EngineOpenError,
+  defaultDataDir,
+  type BrokenSettings,
+} from '../engine-host/index.js';
 import { DOCS_URL, installAppMenu } from './app-menu.js';
 import { APP_SCHEME } from './app-origin.js';
 import { APP_SCHEME_PRIVILEGES, appProtocolResponse } from './app-protocol.js';
 import { closeOnce, shouldHideOnClose } from './close-behaviour.js';
 import { appUserModelId, chromiumUserDataDir, trayIconFile } from './desktop-identity.js';
 import { DesktopPreferences } from './desktop-preferences.js';
-import { openDesktopSettingsBackend } from './desktop-settings.js';
 import { refuseElectronStoreChannel } from './electron-store-channel.js';
 import { forwardEvents, handleCommands } from './ipc-bridge.js';
 import { jobEndNotice } from './job-notice.js';
@@ -37,6 +40,7 @@ import { externalUrlToOpen } from './security-policy.js';
 import { startFailureMessage } from './start-failure.js';
 import { DeskTray } from './tray.js';
 import { isTrustedSender, senderFactsOf } from './trusted-sender.js';
+import { forkUtilityEngine } from './utility-engine.js';
 import { hardenSession, hardenWebContents } from './window-security.js';
 
 // dist/src-main/electron/main.js -> the package root (the project, or app.asar when packaged).
@@ -153,19 +157,17 @@ function openWindow(): BrowserWindow {
 }
 
 /**
- * Opens the engine. A broken settings file is explained, and the person may move it aside and
- * start with fresh settings; any other failure is shown and the app ends.
+ * Starts the engine in its utility process. A broken settings file is explained, and the
+ * person may move it aside and start with fresh settings; any other failure is shown and the
+ * app ends.
  */
-async function openEngine(): Promise<DeskService | null> {
+async function openEngine(): Promise<EngineClient | null> {
+  let brokenSettings: BrokenSettings = 'fail';
   for (;;) {
     try {
-      return await openDeskService({
-        dataDir,
-        env: process.env,
-        settingsBackend: openDesktopSettingsBackend(dataDir),
-      });
+      return await EngineClient.start(forkUtilityEngine(), { dataDir, brokenSettings });
     } catch (error) {
-      if (!(error instanceof SettingsFileError)) {
+      if (!(error instanceof EngineOpenError) || error.code !== 'settings_file') {
         log('error', 'the engine could not start', { error: describe(error) });
         dialog.showErrorBox('Peridio Desk could not start', startFailureMessage(error));
         return null;
@@ -180,8 +182,8 @@ async function openEngine(): Promise<DeskService | null> {
         cancelId: 0,
       });
       if (choice !== 1) return null;
-      const movedTo = moveBrokenSettingsAside(error.filePath);
-      log('warn', 'moved the broken settings file aside', { movedTo });
+      log('warn', 'moving the broken settings file aside', { file: error.filePath });
+      brokenSettings = 'move-aside';
     }
   }
 }
@@ -241,6 +243,16 @@ async function start(): Promise<void> {
     app.quit();
     return;
   }
+  service.onUnexpectedExit((code) => {
+    log('error', 'the engine’s process ended unexpectedly', { code });
+    dialog.showErrorBox(
+      'Peridio Desk stopped',
+      `The engine’s process ended unexpectedly (exit ${code}). Queued uploads are safe on ` +
+        'disk and go on when Peridio Desk starts again.',
+    );
+    engineClosed = true;
+    app.quit();
+  });
   const desktop = new DesktopPreferences(dataDir);
   preferences = desktop;
   // After every electron-store is made: each construction registers its channel.

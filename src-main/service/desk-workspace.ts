@@ -6,7 +6,7 @@ import { resolveConnection } from '../credentials/index.js';
 import { startLocalPeridio, type LocalPeridioServer } from '../local-peridio/index.js';
 import { loadExtraCaCertificates } from '../peridio/index.js';
 import { localWorkspaceDir, type CredentialStores } from '../settings/index.js';
-import { WatchRunner, type WatchRunnerOptions } from '../watch/watch-runner.js';
+import { WatchRunner, type WatchRunnerOptions } from '../watch/index.js';
 import { jobSignerResolver } from './desk-signer.js';
 import { createLocalDemo } from './local-demo.js';
 import { UploadEngine, type EngineEvent, type UploadEngineOptions } from './upload-engine.js';

@@ -36,3 +36,5 @@ export { WatchAgent, type WatchAgentOptions } from './watch-agent.js';
 export type { WatchEngine } from './watch-engine.js';
 export type { WatchEvent } from './watch-events.js';
 export { Spool } from './spool.js';
+export { WatchRunner, type WatchRunnerOptions } from './watch-runner.js';
+export { ruleInputOf, type WatchRuleFormInput } from './watch-rule-view.js';

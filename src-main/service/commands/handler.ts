@@ -7,7 +7,7 @@ import type {
 } from '../../../src-preload/contract.js';
 import type { PeridioClient } from '../../peridio/index.js';
 import type { CredentialStores } from '../../settings/index.js';
-import type { WatchRunner } from '../../watch/watch-runner.js';
+import type { WatchRunner } from '../../watch/index.js';
 import type { UploadEngine } from '../upload-engine.js';
 
 export interface DeskContext {

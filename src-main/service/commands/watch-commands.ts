@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { DeskErrorField } from '../../../src-preload/contract.js';
 import { whyUnreadable } from '../../files/index.js';
 import { SettingsError, type SettingsStore, type WatchRule } from '../../settings/index.js';
-import { ruleInputOf, type WatchRuleFormInput } from '../../watch/watch-rule-view.js';
+import { ruleInputOf, type WatchRuleFormInput } from '../../watch/index.js';
 import { refuse } from '../desk-errors.js';
 import type { DeskContext, HandlerMap } from './handler.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appProtocolResponse } from '../../../src-main/electron/app-protocol.js';
-import { SECURITY_HEADERS } from '../../../src-main/dashboard/security-headers.js';
+import { SECURITY_HEADERS } from '../../../src-main/renderer-files/index.js';
 
 let dir: string;
 let renderer: string;

@@ -10,7 +10,7 @@ import {
   type CommandReply,
   type DeskBridge,
 } from '../../../src-preload/contract.js';
-import { bridgeTransport, createFacade } from '../../../src-renderer/lib/facade.js';
+import { bridgeTransport, createFacade } from '../../../src-renderer/lib/transport.js';
 import { deepState } from './state-proxy.js';
 
 /** A bridge that, like contextBridge, only accepts what structuredClone can copy. */
