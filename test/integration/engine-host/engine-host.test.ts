@@ -4,6 +4,7 @@
 // waiting instead of hanging it, and a broken settings file reported with its path, then moved
 // aside when the person chooses so.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeskEvent, JobView } from '../../../src-preload/contract.js';
@@ -35,8 +36,8 @@ afterAll(async () => {
 });
 
 /** The host's process, with its exit code kept for the test. */
-function startHost(): { host: HostProcess; exited: Promise<number | null> } {
-  const host = forkNodeHost({ env });
+function startHost(hostEnv = env): { host: HostProcess; exited: Promise<number | null> } {
+  const host = forkNodeHost({ env: hostEnv });
   const exited = new Promise<number | null>((resolve) => host.onExit(resolve));
   return { host, exited };
 }
@@ -91,13 +92,19 @@ describe('the engine host under child_process.fork', () => {
   });
 
   it('fails a waiting call when the engine’s process dies, and says it ended', async () => {
-    const { host } = startHost();
+    // A server that takes the connection and never answers keeps the call waiting however the
+    // two processes are scheduled (with the real server, a busy parent could let it finish).
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const { host } = startHost({ ...env, PERIDIO_BASE_URL: `http://127.0.0.1:${port}` });
     const engine = await EngineClient.start(host, { dataDir: path.join(dir, 'desk-b') });
     const ended = new Promise<number | null>((resolve) => engine.onUnexpectedExit(resolve));
     const waiting = engine.reply('workspace.checkConnection');
     host.kill('SIGKILL');
     expect(await waiting).toMatchObject({ ok: false, error: { code: 'engine_stopped' } });
     expect(await ended).toBe(-1);
+    silent.close();
   });
 
   it('reports a broken settings file with its path, and moves it aside when told to', async () => {
