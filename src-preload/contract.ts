@@ -139,6 +139,14 @@ export type SigningKeyChoice =
   | { kind: 'keychain'; name: string }
   | { kind: 'file'; privateKeyPath: string; signingKeyPrn: string };
 
+/** Which of the queue's actions a job allows now, as the engine's queue decides. */
+export interface JobAllowedActions {
+  pause: boolean;
+  resume: boolean;
+  retry: boolean;
+  cancel: boolean;
+}
+
 export interface JobView {
   id: string;
   createdAt: string;
@@ -160,6 +168,7 @@ export interface JobView {
   attempts: number;
   sourcePath: string | null;
   sha256: string | null;
+  allowedActions: JobAllowedActions;
 }
 
 export type TargetDetectionView =
@@ -366,6 +375,31 @@ const signingKeyChoice = z.discriminatedUnion(
 
 const nothing = z.strictObject({});
 
+/** An artifact named by its PRN, or by its name (what `artifacts.create` accepts). */
+const artifactRef = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? 'the artifact is missing' : 'the artifact must be text',
+  })
+  .superRefine((value, ctx) => {
+    if (value.startsWith('prn:')) {
+      if (!isPrnOf(value, 'artifact')) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'the artifact must be an artifact PRN (prn:1:<organization-uuid>:artifact:<uuid>) or an artifact name',
+        });
+      }
+      return;
+    }
+    const checked = singleLine('the artifact name', 1, 128).safeParse(value);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        ctx.addIssue({ code: 'custom', message: issue.message });
+      }
+    }
+  });
+
 // Watch rules: the shapes and bounds are checked here; the engine checks the rest (globs,
 // regular expressions and their groups, the folder itself) with the settings' rule schema,
 // which needs Node and so cannot live in this file.
@@ -475,6 +509,8 @@ export const commandInputs = {
     // Goes to the keychain only; the settings file never sees it.
     apiKey: singleLine('the API key', 1, 512),
     caPath: filePath('the CA file path').optional(),
+    // Logging in again to a profile that exists: its base URL and key are replaced.
+    replace: z.boolean({ error: 'replace must be true or false' }).optional(),
   }),
   'profiles.use': z.strictObject({ name: name('the profile name').nullable() }),
   'profiles.remove': z.strictObject({ name: name('the profile name') }),
@@ -485,6 +521,8 @@ export const commandInputs = {
     name: singleLine('the artifact name', 1, 128),
     description,
   }),
+  /** One artifact by its PRN or its name (names are unique in an organization). */
+  'artifacts.find': z.strictObject({ artifact: artifactRef }),
   'artifactVersions.list': z.strictObject({
     artifactPrn: prn('artifact', 'the artifact PRN'),
     cursor,
@@ -493,6 +531,11 @@ export const commandInputs = {
     artifactPrn: prn('artifact', 'the artifact PRN'),
     version: singleLine('the version', 1, 128),
     description,
+  }),
+  /** One version of an artifact (given by PRN or name), by its version text. */
+  'artifactVersions.find': z.strictObject({
+    artifact: artifactRef,
+    version: singleLine('the version', 1, 128),
   }),
 
   'binaries.list': z.strictObject({
@@ -505,6 +548,7 @@ export const commandInputs = {
       .max(100, 'the limit is 1 to 100')
       .optional(),
   }),
+  'binaries.get': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
   'binaries.markComplete': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
   'binaries.reset': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
   'binaries.sign': z.strictObject({
@@ -533,19 +577,49 @@ export const commandInputs = {
     replace: z.boolean({ error: 'replace must be true or false' }).optional(),
   }),
 
-  'jobs.list': nothing,
+  'jobs.list': z.strictObject({
+    /** Only jobs in these statuses; all when left out. */
+    status: z
+      .array(
+        z.enum(['queued', 'running', 'waiting', 'paused', 'done', 'failed', 'cancelled'], {
+          error: 'a status is one of queued, running, waiting, paused, done, failed or cancelled',
+        }),
+        { error: 'status must be a list of job statuses' },
+      )
+      .min(1, 'give at least one status, or leave status out for all')
+      .max(7, 'at most the 7 statuses')
+      .optional(),
+    /** Whose jobs: "current" (the default), "all", or a workspace as a job names it
+     * (`request.workspace`: "local", "profile:NAME", "environment:URL"). */
+    workspace: singleLine('the workspace', 1, 2048).optional(),
+    cursor,
+    limit: z
+      .number({ error: 'the limit must be a number' })
+      .int('the limit must be a whole number')
+      .min(1, 'the limit is 1 to 500')
+      .max(500, 'the limit is 1 to 500')
+      .optional(),
+  }),
   'jobs.pause': z.strictObject({ id: jobId }),
   'jobs.resume': z.strictObject({ id: jobId }),
   'jobs.retry': z.strictObject({ id: jobId }),
   'jobs.cancel': z.strictObject({ id: jobId }),
+  /** Takes up a binary's upload again: its job resumed or retried, or queued anew from its file. */
+  'binaries.resumeUpload': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
 
   'keys.list': nothing,
   'keys.import': z.strictObject({
     name: name('the signing key name'),
     pem: text('the PEM', 1, 16_384),
+    // The key's registration on the server, when known: the pair must match it. Without it
+    // the key is looked up by its public value, and registered when the server lacks it.
+    signingKeyPrn: prn('signing_key', 'the signing key PRN').optional(),
   }),
   'keys.create': z.strictObject({ name: name('the signing key name') }),
   'keys.remove': z.strictObject({ name: name('the signing key name') }),
+  /** Checks a signing key as an upload would before sending anything: its private half can
+   * be had, it is registered in the workspace's organization with the same public key. */
+  'keys.check': z.strictObject({ signingKey: signingKeyChoice }),
 
   'watch.list': nothing,
   'watch.save': z.strictObject({
@@ -569,9 +643,12 @@ export interface CommandResults {
   'profiles.importCli': CliImportReportView;
   'artifacts.list': PageOf<ArtifactView>;
   'artifacts.create': ArtifactView;
+  'artifacts.find': ArtifactView;
   'artifactVersions.list': PageOf<ArtifactVersionView>;
   'artifactVersions.create': ArtifactVersionView;
+  'artifactVersions.find': ArtifactVersionView;
   'binaries.list': PageOf<BinaryView>;
+  'binaries.get': BinaryView;
   'binaries.markComplete': BinaryView;
   'binaries.reset': BinaryView;
   'binaries.sign': BinaryView;
@@ -579,15 +656,18 @@ export interface CommandResults {
   'binaries.destroy': { binary: BinaryView; disabledReleasePrns: string[] };
   'uploads.detectTarget': TargetDetectionView;
   'uploads.enqueue': JobView;
-  'jobs.list': JobView[];
+  /** In queue order (oldest first), 100 a page unless `limit` says otherwise. */
+  'jobs.list': PageOf<JobView>;
   'jobs.pause': JobView;
   'jobs.resume': JobView;
   'jobs.retry': JobView;
   'jobs.cancel': JobView;
+  'binaries.resumeUpload': JobView;
   'keys.list': SigningKeyView[];
   'keys.import': SigningKeyView;
   'keys.create': SigningKeyView;
   'keys.remove': { removed: boolean };
+  'keys.check': { signingKeyPrn: string };
   'watch.list': WatchRuleView[];
   'watch.save': WatchRuleView;
   'watch.remove': { removed: boolean };
@@ -615,6 +695,16 @@ export interface EventPayloads {
   'job:progress': { jobId: string; progress: TransferProgressView };
   'job:ended': { job: JobView; outcome: JobOutcomeView };
   'connectivity:changed': { online: boolean; reason: string | null };
+  /**
+   * The queue cannot read or write its database (locked by another program, removed, disk
+   * full): uploads wait and it retries in `retryInMs`; `stalled: false` once it works again.
+   */
+  'queue:stalled':
+    | { stalled: true; reason: string; retryInMs: number }
+    | { stalled: false; reason: null; retryInMs: null };
+  /** Something failed outside any job (a loop of the queue, the connection check, the watch
+   * folders); it was logged and is retried or was got over. Said for people. */
+  'engine:error': { source: 'queue' | 'connectivity' | 'watch' | 'engine'; message: string };
   /** Another profile (or the local workspace) is in use now. */
   'workspace:changed': { workspace: WorkspaceInfo };
   /** Every rule with its status: on start, save, remove, pause, resume, folder gone or back. */
@@ -697,6 +787,14 @@ export function checkCommandInput<N extends CommandName>(name: N, input: unknown
       return { field: fieldOf(issue.path), message: issue.message };
     }),
   );
+}
+
+/**
+ * A content hash as people are shown it, in messages and the UI alike: its first 12 hex
+ * digits (enough to tell two contents apart at a glance), '' for none.
+ */
+export function shortHash(hash: string | null | undefined, length = 12): string {
+  return hash ? hash.slice(0, length) : '';
 }
 
 // ---------------------------------------------------------------------------------------

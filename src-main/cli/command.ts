@@ -12,3 +12,24 @@ export interface CliCommand {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/**
+ * The exit statuses, the same for every command, so scripts can tell the cases apart:
+ * 75 is sysexits' EX_TEMPFAIL (try again later), 128 + n the shell's "ended by signal n".
+ */
+export const EXIT = {
+  ok: 0,
+  /** A failure the user must fix (the message says what). */
+  failed: 1,
+  /** The command was called wrongly (unknown option, a field the contract refuses). */
+  usage: 2,
+  /** Gave up waiting (`upload --timeout`); the job stays queued. */
+  gaveUp: 75,
+  /** Interrupted by SIGINT (Ctrl+C); the job stays queued. */
+  interrupted: 130,
+  /** Ended by SIGTERM; the job stays queued. */
+  terminated: 143,
+} as const;
+
+export const EXIT_STATUSES = `Exit status: 0 success, 1 a failure to fix (the message says what), 2 a usage
+mistake, 75 gave up waiting (--timeout), 130 interrupted by Ctrl+C (the job stays queued).`;

@@ -14,6 +14,7 @@ import { defaultDataDir } from '../settings/index.js';
 import { Spool } from '../watch/index.js';
 import type { CliCommand } from './command.js';
 import { parseOptions, wholeNumber } from './options.js';
+import { workspaceJson, workspaceLine } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
 
 /** The renderer build next to the package: `dist/renderer` from the sources or from dist. */
@@ -38,7 +39,7 @@ Options:
   --port N             the port to listen on, 0 for any free one (default 0)
   --profile NAME       work against this profile instead of the current one
   --renderer-dir DIR   the built interface (default: dist/renderer of the package)
-  --json               print the ready line as JSON: {"event":"ready","url":"..."}
+  --json               print the ready line as JSON: {"event":"ready","url":"...","workspace":{...}}
 
 The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else --profile, the
 current profile (or PERIDIO_PROFILE), else the local workspace.
@@ -114,9 +115,12 @@ export const dashboardCommand: CliCommand = {
     }
     // Listening before the ready line, so a signal right after it is not missed.
     const stopped = waitForShutdownSignal();
+    const workspace = service.workspace;
+    // Which server the dashboard works on: on stderr for people, like every command's line.
+    if (!values.json) process.stderr.write(`${workspaceLine(workspace)}\n`);
     process.stdout.write(
       values.json
-        ? `${JSON.stringify({ event: 'ready', url: dashboard.url })}\n`
+        ? `${JSON.stringify({ event: 'ready', url: dashboard.url, workspace: workspaceJson(workspace) })}\n`
         : `Peridio Desk dashboard: open ${dashboard.url}  (Ctrl+C to stop)\n`,
     );
     await stopped;

@@ -1,23 +1,43 @@
 // `peridio-desk keys ...`: Ed25519 signing keys; private halves live in the OS keychain.
-import { search } from '../peridio/index.js';
-import { createSigningKey, forgetSigningKey, storeSigningKey } from '../settings/index.js';
-import { readPrivateKeyFile } from '../signing/index.js';
-import { UsageError, type CliCommand } from './command.js';
+import { stat, readFile } from 'node:fs/promises';
+import { whyUnreadable } from '../files/index.js';
+import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
 import { parseOptionsAndWords } from './options.js';
-import { openStores, withClient } from './stores.js';
+import { announceWorkspace, printResult, withService } from './session.js';
 
 const usage = `Usage: peridio-desk keys <list|import|create|remove> [NAME] [options]
 
   list                             the signing keys kept here
   import NAME --private-key FILE   keep a PKCS#8 PEM Ed25519 private key (as the Peridio CLI
-         [--signing-key-prn PRN]   writes them) under NAME; without --signing-key-prn the
-                                   key is looked up on the server by its public value, and
-                                   registered there when it is not known yet
+         [--signing-key-prn PRN]   writes them) under NAME; with --signing-key-prn the key must
+                                   be the pair of that registered key, without it the key is
+                                   looked up on the server by its public value, and registered
+                                   there when it is not known yet
   create NAME                      make a new key pair and register its public key
   remove NAME                      forget NAME here (the server keeps its public key)
 
 Options:
-  --json                           print JSON`;
+  --json                           print JSON: the keys for list, {"workspace", "key"} for
+                                   import and create
+
+${EXIT_STATUSES}`;
+
+/** A PKCS#8 PEM Ed25519 key is about 120 bytes; the contract takes up to 16 KiB of PEM. */
+const PEM_MAX_BYTES = 16_384;
+
+async function readPem(file: string): Promise<string> {
+  const unreadable = (error: unknown) =>
+    new Error(`The private key file ${file} ${whyUnreadable(error)}.`);
+  const info = await stat(file).catch((error: unknown) => Promise.reject(unreadable(error)));
+  if (!info.isFile()) throw new Error(`${file} is not a file; give the private key's PEM file.`);
+  if (info.size > PEM_MAX_BYTES) {
+    throw new Error(
+      `${file} is ${info.size} bytes: not a PEM private key (an Ed25519 one is under 1 KB); ` +
+        "give the private key's PEM file.",
+    );
+  }
+  return readFile(file, 'utf8').catch((error: unknown) => Promise.reject(unreadable(error)));
+}
 
 export const keysCommand: CliCommand = {
   name: 'keys',
@@ -31,63 +51,72 @@ export const keysCommand: CliCommand = {
     });
     const [verb, name, ...extra] = words;
     if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
-    const stores = openStores();
-    const print = (text: string, json: unknown) =>
-      process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+    const json = values.json === true;
     if (verb === 'list') {
-      const keys = stores.settings.listSigningKeys();
-      print(
-        keys.length
-          ? keys
-              .map((k) => `${k.name}  ${k.signingKeyPrn}  keyid ${k.keyid.slice(0, 16)}…`)
-              .join('\n')
-          : 'No signing keys. Import one with `peridio-desk keys import` or make one with `keys create`.',
-        keys,
-      );
-      return 0;
+      return withService({}, async (service) => {
+        const keys = await service.call('keys.list');
+        printResult(
+          json,
+          keys.length
+            ? keys
+                .map((k) => `${k.name}  ${k.signingKeyPrn}  keyid ${k.keyid.slice(0, 16)}…`)
+                .join('\n')
+            : 'No signing keys. Import one with `peridio-desk keys import` or make one with `keys create`.',
+          keys,
+        );
+        return EXIT.ok;
+      });
     }
-    if (!name) throw new UsageError(`keys ${verb ?? ''} needs a NAME`.trim());
+    if (!['import', 'create', 'remove'].includes(verb ?? '')) {
+      throw new UsageError(verb ? `unknown keys action "${verb}"` : 'say what to do with the keys');
+    }
+    if (!name) throw new UsageError(`keys ${verb} needs a NAME`);
     switch (verb) {
       case 'import': {
         const file = values['private-key'];
         if (!file) throw new UsageError('keys import needs --private-key FILE');
-        const keyPair = await readPrivateKeyFile(file);
-        const signingKeyPrn =
-          values['signing-key-prn'] ??
-          (await withClient(async (client) => {
-            const known = await client.signingKeys.list({
-              search: search().eq('value', keyPair.publicValue),
-            });
-            return (
-              known.items[0] ??
-              (await client.signingKeys.create({ name, value: keyPair.publicValue }))
-            ).prn;
-          }));
-        const record = await storeSigningKey(stores, { name, signingKeyPrn, keyPair });
-        print(`Kept signing key ${name} (${record.signingKeyPrn}) in the keychain.`, record);
-        return 0;
-      }
-      case 'create': {
-        const { record } = await withClient((client) =>
-          createSigningKey({ ...stores, signingKeys: client.signingKeys }, { name }),
-        );
-        print(
-          `Created signing key ${name}, registered as ${record.signingKeyPrn}; its private key is in the keychain.`,
-          record,
-        );
-        return 0;
-      }
-      case 'remove':
-        if (!(await forgetSigningKey(stores, name))) {
-          process.stderr.write(`There is no signing key named "${name}".\n`);
-          return 1;
-        }
-        print(`Forgot signing key ${name} (its public key stays registered on the server).`, {
-          removed: name,
+        const pem = await readPem(file);
+        return withService({}, async (service) => {
+          const workspace = await announceWorkspace(service, json);
+          const key = await service.call('keys.import', {
+            name,
+            pem,
+            ...(values['signing-key-prn'] !== undefined
+              ? { signingKeyPrn: values['signing-key-prn'] }
+              : {}),
+          });
+          printResult(json, `Kept signing key ${name} (${key.signingKeyPrn}) in the keychain.`, {
+            workspace,
+            key,
+          });
+          return EXIT.ok;
         });
-        return 0;
+      }
+      case 'create':
+        return withService({}, async (service) => {
+          const workspace = await announceWorkspace(service, json);
+          const key = await service.call('keys.create', { name });
+          printResult(
+            json,
+            `Created signing key ${name}, registered as ${key.signingKeyPrn}; its private key is in the keychain.`,
+            { workspace, key },
+          );
+          return EXIT.ok;
+        });
       default:
-        throw new UsageError(`unknown keys action "${verb}"`);
+        return withService({}, async (service) => {
+          const { removed } = await service.call('keys.remove', { name });
+          if (!removed) {
+            process.stderr.write(`There is no signing key named "${name}".\n`);
+            return EXIT.failed;
+          }
+          printResult(
+            json,
+            `Forgot signing key ${name} (its public key stays registered on the server).`,
+            { removed: name },
+          );
+          return EXIT.ok;
+        });
     }
   },
 };

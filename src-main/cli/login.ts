@@ -1,12 +1,11 @@
 // `peridio-desk login`: checks an API key against a Peridio server, then keeps the profile
 // in the settings and the key in the OS keychain. The key is never an argument (it would
 // show in the process list): it is typed without echo, or piped on stdin.
-import { PeridioClient } from '../peridio/index.js';
-import { saveProfile } from '../settings/index.js';
-import { UsageError, type CliCommand } from './command.js';
+import path from 'node:path';
+import { EXIT, UsageError, type CliCommand } from './command.js';
 import { parseOptions } from './options.js';
 import { askSecret, readStdin } from './prompt.js';
-import { openStores } from './stores.js';
+import { withService } from './session.js';
 
 const usage = `Usage: peridio-desk login --profile NAME [--base-url URL] [--ca-path FILE]
 
@@ -29,37 +28,26 @@ export const loginCommand: CliCommand = {
       'ca-path': { type: 'string' },
     });
     if (!values.profile) throw new UsageError('--profile NAME is required');
-    const stores = openStores();
-    const input = {
-      name: values.profile,
-      baseUrl: values['base-url'] ?? 'https://api.cremini.peridio.com',
-      ...(values['ca-path'] ? { caPath: values['ca-path'] } : {}),
-    };
-    const profile = stores.settings.checkProfile(input);
+    const name = values.profile;
+    const baseUrl = values['base-url'] ?? 'https://api.cremini.peridio.com';
     const apiKey = (
-      process.stdin.isTTY ? await askSecret(`API key for ${profile.baseUrl}: `) : await readStdin()
+      process.stdin.isTTY ? await askSecret(`API key for ${baseUrl}: `) : await readStdin()
     ).trim();
     if (!apiKey) throw new UsageError('no API key was given');
-    const client = new PeridioClient({
-      baseUrl: profile.baseUrl,
-      apiKey,
-      ...(profile.caPath ? { caPath: profile.caPath } : {}),
+    return withService({}, async (service) => {
+      // Checked against the server before anything is kept; logging in again replaces it.
+      const profile = await service.call('profiles.add', {
+        name,
+        baseUrl,
+        apiKey,
+        ...(values['ca-path'] ? { caPath: path.resolve(values['ca-path']) } : {}),
+        replace: true,
+      });
+      await service.call('profiles.use', { name });
+      process.stdout.write(
+        `Logged in to ${profile.baseUrl} (organization ${profile.organizationPrn}); "${name}" is now the current profile.\n`,
+      );
+      return EXIT.ok;
     });
-    let me;
-    try {
-      me = await client.users.me();
-    } finally {
-      client.close();
-    }
-    await saveProfile(
-      stores,
-      { ...input, organizationPrn: me.organization_prn },
-      { apiKey, replace: true },
-    );
-    stores.settings.useProfile(profile.name);
-    process.stdout.write(
-      `Logged in to ${profile.baseUrl} as ${me.email} (${me.organization_prn}); "${profile.name}" is now the current profile.\n`,
-    );
-    return 0;
   },
 };

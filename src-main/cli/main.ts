@@ -1,4 +1,8 @@
-import { UsageError, type CliCommand } from './command.js';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DeskCommandError } from '../service/index.js';
+import { artifactsCommand } from './artifacts.js';
+import { EXIT, UsageError, type CliCommand } from './command.js';
 import { binariesCommand } from './binaries.js';
 import { dashboardCommand } from './dashboard.js';
 import { keysCommand } from './keys.js';
@@ -8,6 +12,7 @@ import { profilesCommand } from './profiles.js';
 import { queueCommand } from './queue.js';
 import { startCommand } from './start.js';
 import { uploadCommand } from './upload.js';
+import { versionsCommand } from './versions.js';
 import { watchCommand } from './watch.js';
 
 const COMMANDS: CliCommand[] = [
@@ -16,6 +21,8 @@ const COMMANDS: CliCommand[] = [
   queueCommand,
   watchCommand,
   dashboardCommand,
+  artifactsCommand,
+  versionsCommand,
   binariesCommand,
   keysCommand,
   loginCommand,
@@ -29,6 +36,7 @@ function overview(): string {
     'peridio-desk: upload, sign and manage Peridio binaries',
     '',
     'Usage: peridio-desk <command> [options]',
+    '       peridio-desk --version',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -47,31 +55,52 @@ function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | 
   return undefined;
 }
 
+/** This package's version, from the package.json next to the sources or to dist. */
+export function packageVersion(from: string = import.meta.dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file))
+      return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(`${overview()}\n`);
-    return 0;
+    return EXIT.ok;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`peridio-desk ${packageVersion()}\n`);
+    return EXIT.ok;
   }
   const found = findCommand(argv);
   if (!found) {
     process.stderr.write(`Unknown command "${argv.join(' ')}".\n\n${overview()}\n`);
-    return 2;
+    return EXIT.usage;
   }
   const { command, rest } = found;
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
-    return 0;
+    return EXIT.ok;
   }
   try {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`peridio-desk ${command.name}: ${error.message}\n\n${command.usage}\n`);
-      return 2;
+      return EXIT.usage;
+    }
+    // An input the contract refuses is a usage mistake, worded as every face words it.
+    if (error instanceof DeskCommandError && error.data.code === 'invalid_input') {
+      process.stderr.write(
+        `peridio-desk ${command.name}: ${error.message}\nSee \`peridio-desk ${command.name} --help\`.\n`,
+      );
+      return EXIT.usage;
     }
     process.stderr.write(
       `peridio-desk ${command.name} failed: ${error instanceof Error ? error.message : String(error)}\n`,
     );
-    return 1;
+    return EXIT.failed;
   }
 }

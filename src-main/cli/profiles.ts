@@ -1,8 +1,7 @@
 // `peridio-desk profiles ...`: the Peridio accounts this machine knows.
-import { forgetProfile, hasApiKey, importPeridioCliSettings } from '../settings/index.js';
-import { UsageError, type CliCommand } from './command.js';
+import { EXIT, UsageError, type CliCommand } from './command.js';
 import { parseOptionsAndWords } from './options.js';
-import { openStores } from './stores.js';
+import { printResult, withService, workspaceLine } from './session.js';
 
 const usage = `Usage: peridio-desk profiles <list|use|remove|import-cli> [NAME] [options]
 
@@ -29,68 +28,76 @@ export const profilesCommand: CliCommand = {
     });
     const [verb, name, ...extra] = words;
     if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
-    const stores = openStores();
-    const { settings, vault } = stores;
-    const print = (text: string, json: unknown) =>
-      process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+    const json = values.json === true;
     switch (verb) {
-      case 'list': {
-        const current = settings.currentProfileName();
-        const rows = [];
-        for (const profile of settings.listProfiles()) {
-          rows.push({
-            ...profile,
-            current: profile.name === current,
-            apiKey: await hasApiKey(vault, profile.name),
+      case 'list':
+        return withService({}, async (service) => {
+          const profiles = await service.call('profiles.list');
+          const text = profiles.length
+            ? profiles
+                .map(
+                  (p) =>
+                    `${p.current ? '*' : ' '} ${p.name}  ${p.baseUrl}${p.hasApiKey ? '' : '  (no API key: log in again)'}`,
+                )
+                .join('\n')
+            : 'No profiles: the local workspace is used. Add one with `peridio-desk login`.';
+          printResult(json, text, profiles);
+          return EXIT.ok;
+        });
+      case 'use': {
+        if (values.none && name) throw new UsageError('give either NAME or --none, not both');
+        if (!values.none && !name) throw new UsageError('profiles use needs a NAME (or --none)');
+        // Opening the chosen workspace checks it can be used (its API key is in the keychain);
+        // when it cannot, the current profile stays as it was.
+        return withService({}, async (service) => {
+          const workspace = await service.call('profiles.use', {
+            name: values.none ? null : name!,
           });
-        }
-        const text = rows.length
-          ? rows
-              .map(
-                (p) =>
-                  `${p.current ? '*' : ' '} ${p.name}  ${p.baseUrl}${p.apiKey ? '' : '  (no API key: log in again)'}`,
-              )
-              .join('\n')
-          : 'No profiles: the local workspace is used. Add one with `peridio-desk login`.';
-        print(text, rows);
-        return 0;
+          printResult(
+            json,
+            values.none
+              ? `No current profile: the local workspace is used. ${workspaceLine(workspace)}.`
+              : `"${name}" is now the current profile. ${workspaceLine(workspace)}.`,
+            { current: values.none ? null : name, workspace },
+          );
+          return EXIT.ok;
+        });
       }
-      case 'use':
-        if (values.none) {
-          settings.useProfile(null);
-          print('No current profile: the local workspace is used.', { current: null });
-          return 0;
-        }
-        if (!name) throw new UsageError('profiles use needs a NAME (or --none)');
-        settings.useProfile(name);
-        print(`"${name}" is now the current profile.`, { current: name });
-        return 0;
       case 'remove':
         if (!name) throw new UsageError('profiles remove needs a NAME');
-        if (!(await forgetProfile(stores, name))) {
-          process.stderr.write(`There is no profile named "${name}".\n`);
-          return 1;
-        }
-        print(`Removed "${name}" and its API key.`, { removed: name });
-        return 0;
-      case 'import-cli': {
-        const report = await importPeridioCliSettings({
-          settings,
-          vault,
-          overwrite: values.overwrite === true,
-          ...(values['config-dir'] ? { configDir: values['config-dir'] } : {}),
+        return withService({}, async (service) => {
+          const { removed } = await service.call('profiles.remove', { name });
+          if (!removed) {
+            process.stderr.write(`There is no profile named "${name}".\n`);
+            return EXIT.failed;
+          }
+          printResult(json, `Removed "${name}" and its API key.`, { removed: name });
+          return EXIT.ok;
         });
-        const lines = [
-          `From ${report.configDir} (${report.layout}):`,
-          ...report.profiles.map(
-            (p) =>
-              `  imported profile ${p.name} (${p.baseUrl}${p.apiKey === 'missing' ? ', no API key' : ''})`,
-          ),
-          ...report.signingKeys.map((k) => `  imported signing key ${k.name} (${k.signingKeyPrn})`),
-          ...report.skipped.map((s) => `  skipped ${s.kind} ${s.name}: ${s.reason}`),
-        ];
-        print(lines.join('\n'), report);
-        return 0;
+      case 'import-cli': {
+        const configDir = values['config-dir'];
+        // The Peridio CLI's own variable names its folder, for the engine as for that CLI.
+        const env = configDir
+          ? { ...process.env, PERIDIO_CONFIG_DIRECTORY: configDir }
+          : process.env;
+        return withService({ env }, async (service) => {
+          const report = await service.call('profiles.importCli', {
+            overwrite: values.overwrite === true,
+          });
+          const lines = [
+            `From ${report.configDir} (${report.layout}):`,
+            ...report.profiles.map(
+              (p) =>
+                `  imported profile ${p.name} (${p.baseUrl}${p.apiKey === 'missing' ? ', no API key' : ''})`,
+            ),
+            ...report.signingKeys.map(
+              (k) => `  imported signing key ${k.name} (${k.signingKeyPrn})`,
+            ),
+            ...report.skipped.map((s) => `  skipped ${s.kind} ${s.name}: ${s.reason}`),
+          ];
+          printResult(json, lines.join('\n'), report);
+          return EXIT.ok;
+        });
       }
       default:
         throw new UsageError(

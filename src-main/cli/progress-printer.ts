@@ -1,10 +1,9 @@
 // How a command shows an upload: a bar with speed and ETA for a person at a terminal, one
 // line per step otherwise, or JSON lines with --json.
-import type { EngineEvent } from '../service/index.js';
-import type { TransferProgress } from '../upload/index.js';
+import type { DeskEvent, TransferProgressView } from '../../src-preload/contract.js';
 
 export interface ProgressPrinter {
-  event(event: EngineEvent): void;
+  event(event: DeskEvent): void;
   line(text: string, json: Record<string, unknown>): void;
 }
 
@@ -29,7 +28,7 @@ function formatEta(seconds: number | null): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export function progressBar(p: TransferProgress, width = 30): string {
+export function progressBar(p: TransferProgressView, width = 30): string {
   const fraction = p.bytesTotal === 0 ? 1 : Math.min(p.bytesDone / p.bytesTotal, 1);
   const filled = Math.round(fraction * width);
   const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
@@ -58,47 +57,67 @@ export function createProgressPrinter(options: {
   };
   return {
     line,
-    event(event) {
-      switch (event.type) {
+    event({ name, payload }) {
+      switch (name) {
         case 'job:queued':
-          line(`queued ${event.job.request.path} as job ${event.job.id}`, {
+          line(`queued ${payload.job.request.path} as job ${payload.job.id}`, {
             event: 'job:queued',
-            job_id: event.job.id,
-            path: event.job.request.path,
+            job_id: payload.job.id,
+            path: payload.job.request.path,
           });
           break;
         case 'job:step':
-          line(`${event.step}: ${event.message}`, {
+          line(`${payload.step}: ${payload.message}`, {
             event: 'job:step',
-            job_id: event.jobId,
-            step: event.step,
-            message: event.message,
+            job_id: payload.jobId,
+            step: payload.step,
+            message: payload.message,
           });
           break;
         case 'job:progress':
           if (options.json) {
-            line('', { event: 'job:progress', job_id: event.jobId, ...snake(event.progress) });
+            line('', { event: 'job:progress', job_id: payload.jobId, ...snake(payload.progress) });
           } else if (live) {
-            out.write(`\r\x1b[2K${progressBar(event.progress)}`);
+            out.write(`\r\x1b[2K${progressBar(payload.progress)}`);
             barShown = true;
           }
           break;
         case 'connectivity:changed':
           line(
-            event.online
+            payload.online
               ? 'the server answers again; going on'
-              : `the server cannot be reached (${event.reason}); waiting, nothing is lost`,
-            { event: event.online ? 'online' : 'offline', reason: event.reason },
+              : `the server cannot be reached (${payload.reason}); waiting, nothing is lost`,
+            { event: payload.online ? 'online' : 'offline', reason: payload.reason },
           );
           break;
-        case 'job:ended':
+        case 'queue:stalled':
+          line(
+            payload.stalled
+              ? `the upload queue cannot go on: ${payload.reason}; trying again in ${Math.round(payload.retryInMs / 1000)} s`
+              : 'the upload queue goes on again',
+            {
+              event: 'queue:stalled',
+              stalled: payload.stalled,
+              reason: payload.reason,
+              retry_in_ms: payload.retryInMs,
+            },
+          );
+          break;
+        case 'engine:error':
+          line(`${payload.source}: ${payload.message}`, {
+            event: 'engine:error',
+            source: payload.source,
+            message: payload.message,
+          });
+          break;
+        default:
           break;
       }
     },
   };
 }
 
-function snake(p: TransferProgress): Record<string, unknown> {
+function snake(p: TransferProgressView): Record<string, unknown> {
   return {
     phase: p.phase,
     bytes_done: p.bytesDone,

@@ -1,31 +1,40 @@
 // `peridio-desk queue ...`: look at the upload queue, act on its jobs, or run it.
-import path from 'node:path';
-import { JobStateError, JobStore, type Job } from '../queue/index.js';
-import { defaultDataDir } from '../settings/index.js';
-import { UsageError, type CliCommand } from './command.js';
+import type { JobView } from '../../src-preload/contract.js';
+import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
 import { parseOptionsAndWords, partConcurrencyOption } from './options.js';
 import { createProgressPrinter } from './progress-printer.js';
+import { allPages, announceWorkspace, printResult, withService } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
-import { engineFor, openWorkspace } from './workspace.js';
 
 const usage = `Usage: peridio-desk queue <list|pause|resume|retry|cancel|run> [JOB_ID] [options]
 
-  list                 the jobs, oldest first, with status, step and any reason
+  list [--status S,S]  the workspace's jobs, with status, step and any reason; only those
+                       of the given statuses (queued, running, waiting, paused, done,
+                       failed, cancelled) with --status
   pause JOB_ID         stop a job for now (its uploaded parts are kept)
   resume JOB_ID        let a paused job go on
   retry JOB_ID         run a failed or cancelled job again from where its binary stands
   cancel JOB_ID        stop a job for good; its binary stays as it is (reset it if you like)
   run [--forever]      upload the queued jobs here until none is left; with --forever keep
-                       running and take new jobs as they come (the agent on build machines)
+                       running and take new jobs as they come (the agent on build machines;
+                       Ctrl+C or SIGTERM then stop it with status 0)
 
 Options:
-  --json               print JSON lines
-  --concurrency N      parts in flight at once per job (1 to 16, default 4)`;
+  --json               list: one JSON document {"workspace", "jobs"}; a job action: {"workspace",
+                       "job"}; run: JSON lines
+  --concurrency N      parts in flight at once per job (1 to 16, default 4)
 
-const ACTIONS = ['pause', 'resume', 'retry', 'cancel'] as const;
-type Action = (typeof ACTIONS)[number];
+${EXIT_STATUSES}`;
 
-function jobLine(job: Job): string {
+const ACTIONS = {
+  pause: 'jobs.pause',
+  resume: 'jobs.resume',
+  retry: 'jobs.retry',
+  cancel: 'jobs.cancel',
+} as const;
+type Action = keyof typeof ACTIONS;
+
+function jobLine(job: JobView): string {
   const reason = job.error?.message ?? job.waitingReason;
   return [
     job.id,
@@ -38,10 +47,6 @@ function jobLine(job: Job): string {
   ].join(' ');
 }
 
-function openStore(): JobStore {
-  return JobStore.open(path.join(defaultDataDir(), 'queue.sqlite'));
-}
-
 export const queueCommand: CliCommand = {
   name: 'queue',
   summary: 'list, pause, resume, retry, cancel or run queued uploads',
@@ -51,41 +56,42 @@ export const queueCommand: CliCommand = {
       json: { type: 'boolean' },
       concurrency: { type: 'string' },
       forever: { type: 'boolean' },
+      status: { type: 'string' },
     });
     const [verb, id, ...extra] = words;
     const json = values.json === true;
     if (extra.length > 0) throw new UsageError(`unexpected "${extra.join(' ')}"`);
     if (verb === 'list') {
-      const store = openStore();
-      try {
-        const jobs = store.list();
-        if (json) for (const job of jobs) process.stdout.write(`${JSON.stringify(job)}\n`);
-        else
-          process.stdout.write(
-            jobs.length ? `${jobs.map(jobLine).join('\n')}\n` : 'The queue is empty.\n',
-          );
-      } finally {
-        store.close();
-      }
-      return 0;
+      if (id) throw new UsageError('queue list takes no JOB_ID');
+      // The contract checks each status; the words of a wrong one are its.
+      const statuses = values.status?.split(',').map((status) => status.trim()) as
+        JobView['status'][] | undefined;
+      return withService({}, async (service) => {
+        const workspace = await announceWorkspace(service, json);
+        const jobs = await allPages((cursor) =>
+          service.call('jobs.list', {
+            limit: 500,
+            ...(statuses ? { status: statuses } : {}),
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        printResult(json, jobs.length ? jobs.map(jobLine).join('\n') : 'The queue is empty.', {
+          workspace,
+          jobs,
+        });
+        return EXIT.ok;
+      });
     }
-    if (ACTIONS.includes(verb as Action)) {
-      if (!id)
+    if (verb !== undefined && Object.hasOwn(ACTIONS, verb)) {
+      if (!id) {
         throw new UsageError(`queue ${verb} needs a JOB_ID (see \`peridio-desk queue list\`)`);
-      const store = openStore();
-      try {
-        const job = store[verb as Action](id);
-        process.stdout.write(json ? `${JSON.stringify(job)}\n` : `${jobLine(job)}\n`);
-        return 0;
-      } catch (error) {
-        if (error instanceof JobStateError) {
-          process.stderr.write(`${error.message}\n`);
-          return 1;
-        }
-        throw error;
-      } finally {
-        store.close();
       }
+      return withService({}, async (service) => {
+        const workspace = await announceWorkspace(service, json);
+        const job = await service.call(ACTIONS[verb as Action], { id });
+        printResult(json, jobLine(job), { workspace, job });
+        return EXIT.ok;
+      });
     }
     if (verb === 'run') {
       if (id) throw new UsageError('queue run takes no JOB_ID');
@@ -102,13 +108,13 @@ async function runQueue(
 ): Promise<number> {
   const printer = createProgressPrinter({ json });
   let failures = 0;
-  const workspace = await openWorkspace();
-  const engine = engineFor(workspace, {
-    partConcurrency,
-    onEvent: (event) => {
-      printer.event(event);
-      if (event.type === 'job:ended') {
-        const { job } = event;
+  return withService(
+    {
+      ...(partConcurrency !== undefined ? { partConcurrency } : {}),
+      listener: (event) => {
+        printer.event(event);
+        if (event.name !== 'job:ended') return;
+        const { job } = event.payload;
         if (job.status === 'failed') failures += 1;
         printer.line(
           `${job.status}: ${job.request.path}${job.error ? ` (${job.error.message})` : ''}`,
@@ -120,15 +126,27 @@ async function runQueue(
             error: job.error,
           },
         );
-      }
+      },
     },
-  });
-  void waitForShutdownSignal().then(() => engine.stop());
-  try {
-    await engine.run({ forever });
-    return failures > 0 ? 1 : 0;
-  } finally {
-    await engine.close();
-    await workspace.close();
-  }
+    async (service) => {
+      const workspace = await announceWorkspace(service, json);
+      const running = service.runJobs({ forever });
+      const signal = await Promise.race([running.then(() => undefined), waitForShutdownSignal()]);
+      if (signal) {
+        service.stopJobs();
+        await running;
+      }
+      printer.line(failures > 0 ? `finished with ${failures} failed job(s)` : 'finished', {
+        event: 'done',
+        failed: failures,
+        ...(signal ? { signal } : {}),
+        workspace,
+      });
+      if (failures > 0) return EXIT.failed;
+      // The agent (--forever) is stopped by a signal as its normal end; a run that had jobs
+      // to finish was interrupted, and they stay queued.
+      if (!signal || forever) return EXIT.ok;
+      return signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+    },
+  );
 }

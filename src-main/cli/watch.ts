@@ -1,14 +1,15 @@
 // `peridio-desk watch`: the agent of build machines. Watches the rules' folders and uploads
 // each finished build output, running the queue here until Ctrl+C or SIGTERM. `--check`
 // only reads a rules file and says what each rule would do, or what is wrong with it.
-import type { WatchRule } from '../settings/index.js';
-import { defaultDataDir, openSettings } from '../settings/index.js';
-import { RulesFileError, WatchAgent, loadRulesFile } from '../watch/index.js';
-import { UsageError, type CliCommand } from './command.js';
+import type { WatchRule, WatchRuleProblem } from '../settings/index.js';
+import { RulesFileError, loadRulesFile } from '../watch/index.js';
+import type { SigningKeyChoice, WatchRuleView } from '../../src-preload/contract.js';
+import { DeskCommandError } from '../service/index.js';
+import { EXIT, UsageError, type CliCommand } from './command.js';
 import { parseOptions, partConcurrencyOption, wholeNumber } from './options.js';
+import { announceWorkspace, openService, withService } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
 import { createWatchPrinter } from './watch-printer.js';
-import { engineFor, openWorkspace } from './workspace.js';
 
 const usage = `Usage: peridio-desk watch [--config RULES.json] [options]
        peridio-desk watch --check RULES.json [--json]
@@ -24,8 +25,9 @@ in flight stop at a checkpoint and go on at the next start (or \`queue run\`).
 Options:
   --config RULES.json   the rules: {"rules": [{"name", "folder", "target", ...}]}; without it,
                         the watch rules kept in the settings
-  --check RULES.json    check the rules file, print what each rule does, and exit
-                        (status 0 when it is valid, 1 when not)
+  --check RULES.json    check the rules file and each rule's signing key (as an upload
+                        would, against the workspace), print what each rule does, and
+                        exit (status 0 when it is valid, 1 when not)
   --jobs N              uploads at once (1 to 64, default 2)
   --concurrency N       parts in flight at once per upload (1 to 16, default 4)
   --json                print one JSON object per line (file:seen, file:ignored,
@@ -83,10 +85,42 @@ function describeRule(rule: WatchRule): string {
   return `${rule.name}: ${where}\n  ${files}\n  ${target}, ${version}\n  ${key}; ${extra}`;
 }
 
+/** The rule's signing key as the contract takes it. */
+function signingKeyOf(rule: WatchRule): SigningKeyChoice | null {
+  const key = rule.signingKey;
+  if (key === undefined) return null;
+  return typeof key === 'string'
+    ? { kind: 'keychain', name: key }
+    : { kind: 'file', privateKeyPath: key.privateKeyPath, signingKeyPrn: key.signingKeyPrn };
+}
+
+/**
+ * Each rule's signing key, checked by the engine as an upload would check it before sending
+ * anything (the keychain entry, the PEM, its registration in the workspace's organization).
+ */
+async function signingKeyProblems(rules: WatchRule[]): Promise<WatchRuleProblem[]> {
+  const keyed = rules.filter((rule) => signingKeyOf(rule) !== null);
+  if (keyed.length === 0) return [];
+  return withService({}, async (service) => {
+    const problems: WatchRuleProblem[] = [];
+    for (const rule of keyed) {
+      try {
+        await service.call('keys.check', { signingKey: signingKeyOf(rule)! });
+      } catch (error) {
+        if (!(error instanceof DeskCommandError)) throw error;
+        problems.push({ rule: rule.name, field: 'signingKey', message: error.message });
+      }
+    }
+    return problems;
+  });
+}
+
 async function check(file: string, json: boolean): Promise<number> {
   let rules: WatchRule[];
   try {
     rules = await loadRulesFile(file);
+    const problems = await signingKeyProblems(rules);
+    if (problems.length > 0) throw RulesFileError.invalid(problems, file);
   } catch (error) {
     if (!(error instanceof RulesFileError)) throw error;
     if (json) {
@@ -113,11 +147,6 @@ async function check(file: string, json: boolean): Promise<number> {
   return 0;
 }
 
-async function loadRules(config: string | undefined): Promise<WatchRule[]> {
-  if (config !== undefined) return loadRulesFile(config);
-  return openSettings({ dataDir: defaultDataDir() }).listWatchRules();
-}
-
 export const watchCommand: CliCommand = {
   name: 'watch',
   summary: 'watch folders and upload each finished build output (the build-machine agent)',
@@ -140,58 +169,75 @@ export const watchCommand: CliCommand = {
     const jobConcurrency =
       values.jobs === undefined ? undefined : wholeNumber('--jobs', values.jobs, 1, 64);
     const partConcurrency = partConcurrencyOption(values.concurrency);
-    let rules: WatchRule[];
-    try {
-      rules = await loadRules(values.config);
-    } catch (error) {
-      if (error instanceof RulesFileError) {
-        process.stderr.write(`peridio-desk watch: ${error.message}\n`);
-        return 1;
+    // A rules file is read here (it is this command's argument); without one, the engine
+    // watches the rules kept in the settings, as the app does.
+    let fileRules: WatchRule[] | undefined;
+    if (values.config !== undefined) {
+      try {
+        fileRules = await loadRulesFile(values.config);
+      } catch (error) {
+        if (error instanceof RulesFileError) {
+          process.stderr.write(`peridio-desk watch: ${error.message}\n`);
+          return EXIT.failed;
+        }
+        throw error;
       }
-      throw error;
-    }
-    if (rules.length === 0) {
-      process.stderr.write(
-        values.config === undefined
-          ? 'peridio-desk watch: there are no watch rules in the settings. Give a rules file with --config RULES.json (see `peridio-desk watch --help`).\n'
-          : `peridio-desk watch: ${values.config} holds no rules; add at least one (see \`peridio-desk watch --help\`).\n`,
-      );
-      return 2;
+      if (fileRules.length === 0) {
+        process.stderr.write(
+          `peridio-desk watch: ${values.config} holds no rules; add at least one (see \`peridio-desk watch --help\`).\n`,
+        );
+        return EXIT.usage;
+      }
     }
 
     const printer = createWatchPrinter({ json });
-    const workspace = await openWorkspace();
-    const engine = engineFor(workspace, {
-      partConcurrency,
-      jobConcurrency,
-      // The engine tells nothing before it runs, and the agent exists by then.
-      onEvent: (event) => agent.engineEvent(event),
+    let tellRules: (rules: WatchRuleView[]) => void = () => {};
+    const service = await openService({
+      runQueue: true,
+      ...(fileRules ? { watchRules: fileRules } : {}),
+      ...(jobConcurrency !== undefined ? { jobConcurrency } : {}),
+      ...(partConcurrency !== undefined ? { partConcurrency } : {}),
+      onWatchEvent: (event) => printer.event(event),
+      listener: (event) => {
+        if (event.name === 'watch:changed') tellRules(event.payload.rules);
+      },
     });
-    const agent = new WatchAgent({
-      engine,
-      rules,
-      dataDir: workspace.dataDir,
-      onEvent: (event) => printer.event(event),
-    });
-    const shutdown = waitForShutdownSignal();
-    const running = engine.run({ forever: true });
     try {
-      await agent.start();
-      printer.line(
-        `watching ${rules.length} rule${rules.length === 1 ? '' : 's'} on ${workspace.name}; Ctrl+C stops`,
-        { event: 'watch:ready', workspace: workspace.name, rules: rules.map((r) => r.name) },
-      );
-      await Promise.race([shutdown, running]);
-      // New files wait for the next start; the ones being taken in are queued first.
-      await agent.stop();
-      engine.stop();
-      await running;
-      printer.line('stopped; queued uploads go on at the next start', { event: 'watch:stopped' });
-      return 0;
+      // Listening before the ready line, so a signal right after it is not missed.
+      const shutdown = waitForShutdownSignal();
+      const workspace = await announceWorkspace(service, json);
+      const looked = new Promise<WatchRuleView[]>((resolve) => {
+        tellRules = (views) => {
+          if (!views.some((view) => view.status === 'starting')) resolve(views);
+        };
+      });
+      const rules = await service.call('watch.list');
+      if (rules.length === 0) {
+        process.stderr.write(
+          'peridio-desk watch: there are no watch rules in the settings. Give a rules file with --config RULES.json (see `peridio-desk watch --help`).\n',
+        );
+        return EXIT.usage;
+      }
+      tellRules(rules);
+      for (const view of await looked) {
+        if (view.status !== 'stopped') continue;
+        printer.line(`rule "${view.settings.name}" is not watched: ${view.reason}`, {
+          event: 'rule:stopped',
+          rule: view.settings.name,
+          reason: view.reason,
+        });
+      }
+      printer.line(`watching ${rules.length} rule${rules.length === 1 ? '' : 's'}; Ctrl+C stops`, {
+        event: 'watch:ready',
+        workspace,
+        rules: rules.map((r) => r.settings.name),
+      });
+      await shutdown;
     } finally {
-      await agent.stop();
-      await engine.close();
-      await workspace.close();
+      // The files being taken in are queued first; jobs in flight stop at a checkpoint.
+      await service.close();
     }
+    printer.line('stopped; queued uploads go on at the next start', { event: 'watch:stopped' });
+    return EXIT.ok;
   },
 };

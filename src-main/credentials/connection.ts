@@ -1,6 +1,7 @@
 // The server and key the engine talks to right now. The key is kept in a private field and
 // left out of JSON and console output, so logging a connection can never leak it.
 import { inspect } from 'node:util';
+import type { ConnectionWords } from '../peridio/index.js';
 
 export type ConnectionSource = 'environment' | 'profile' | 'local-workspace';
 
@@ -11,6 +12,8 @@ export interface ConnectionInit {
   apiVersion: 1 | 2;
   caPath?: string;
   source: ConnectionSource;
+  /** How messages name where its key, base URL and CA file come from. */
+  words?: ConnectionWords;
 }
 
 /** What a connection shows of itself: everything but the key. */
@@ -29,6 +32,8 @@ export class Connection {
   readonly apiVersion: 1 | 2;
   readonly caPath: string | undefined;
   readonly source: ConnectionSource;
+  /** How failure messages name its settings: `PERIDIO_API_KEY`, or the profile's fields. */
+  readonly words: ConnectionWords;
   readonly #apiKey: string;
 
   constructor(init: ConnectionInit) {
@@ -37,6 +42,11 @@ export class Connection {
     this.apiVersion = init.apiVersion;
     this.caPath = init.caPath;
     this.source = init.source;
+    this.words = init.words ?? {
+      apiKey: 'the API key',
+      baseUrl: 'the base URL',
+      caSetting: 'the CA file setting',
+    };
     this.#apiKey = init.apiKey;
   }
 

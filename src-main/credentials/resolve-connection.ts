@@ -4,7 +4,7 @@
 //      keychain is never touched, so a machine without one still works;
 //   3. PERIDIO_BASE_URL / PERIDIO_CA_PATH override the profile's fields one by one;
 //   4. no profile and no key in the environment: the embedded local workspace.
-import { DEFAULT_API_VERSION, DEFAULT_BASE_URL } from '../peridio/index.js';
+import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, type ConnectionWords } from '../peridio/index.js';
 import { checkBaseUrl } from './base-url.js';
 import { Connection } from './connection.js';
 import { CredentialsError } from './credentials-error.js';
@@ -80,12 +80,47 @@ function chosenProfile(
   return profile;
 }
 
+/**
+ * Names each setting after where it came from, so advice such as "check the API key" points
+ * at the variable a build machine set rather than at a profile it never used.
+ */
+function wordsFor(
+  env: ReturnType<typeof readEnvironmentOverrides>,
+  profile: ConnectionProfile | undefined,
+): ConnectionWords {
+  const ofProfile = (field: string) => `the ${field} of the profile "${profile?.name}"`;
+  return {
+    apiKey:
+      env.apiKey !== undefined
+        ? 'PERIDIO_API_KEY'
+        : profile
+          ? ofProfile('API key')
+          : "the local workspace's API key",
+    baseUrl:
+      env.baseUrl !== undefined
+        ? 'PERIDIO_BASE_URL'
+        : profile
+          ? ofProfile('base URL')
+          : env.apiKey !== undefined
+            ? `the default base URL ${DEFAULT_BASE_URL} (PERIDIO_BASE_URL is not set)`
+            : "the local workspace's address",
+    caSetting:
+      env.caPath !== undefined
+        ? 'PERIDIO_CA_PATH'
+        : profile
+          ? ofProfile('CA file')
+          : 'PERIDIO_CA_PATH',
+  };
+}
+
 export async function resolveConnection(options: ResolveConnectionOptions): Promise<Connection> {
   const env = readEnvironmentOverrides(options.env);
   const profile = chosenProfile(options, env.profile);
+  const words = wordsFor(env, profile);
   const baseUrl = env.baseUrl !== undefined ? environmentBaseUrl(env.baseUrl) : profile?.baseUrl;
   const caPath = env.caPath ?? profile?.caPath;
   const common = {
+    words,
     profileName: profile?.name ?? null,
     apiVersion: profile?.apiVersion ?? DEFAULT_VERSION,
     ...(caPath === undefined ? {} : { caPath }),
@@ -136,6 +171,7 @@ export async function resolveConnection(options: ResolveConnectionOptions): Prom
 
   const local = await options.localWorkspace();
   return new Connection({
+    words,
     profileName: null,
     baseUrl: local.baseUrl,
     apiKey: local.apiKey,

@@ -1,7 +1,7 @@
 // Keeps a QueueProgress current for the tray and the taskbar: reads `jobs.list` when jobs come
 // and go (debounced; pause and resume send no event of their own), folds progress events in
 // as they arrive, and reports at most a few times a second. Plain Node: no Electron here.
-import type { DeskEvent, JobOutcomeView, JobView } from '../../src-preload/contract.js';
+import type { DeskEvent, JobOutcomeView, JobView, PageOf } from '../../src-preload/contract.js';
 import type { BridgeService } from './ipc-bridge.js';
 import { QueueProgress, type QueueSnapshot } from './queue-progress.js';
 
@@ -32,9 +32,19 @@ export class QueueMonitor {
 
   /** Reads the queue again now (after pause/resume, and at start). */
   async refresh(): Promise<void> {
-    const reply = await this.#options.service.reply('jobs.list', {});
-    if (this.#closed || !reply.ok) return;
-    this.#progress.setJobs(reply.result as JobView[]);
+    const jobs: JobView[] = [];
+    let cursor: string | null = null;
+    do {
+      const reply = await this.#options.service.reply('jobs.list', {
+        limit: 500,
+        ...(cursor ? { cursor } : {}),
+      });
+      if (this.#closed || !reply.ok) return;
+      const page = reply.result as PageOf<JobView>;
+      jobs.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    this.#progress.setJobs(jobs);
     this.#report();
   }
 

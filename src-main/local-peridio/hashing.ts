@@ -1,12 +1,12 @@
 // The background hasher: when a binary enters `hashing`, the server reads its stored
 // content in part order and computes the SHA-256 off the request path, then moves it to
-// `signable` (match) or back to `hashable` (mismatch) through the lifecycle table. A binary
+// `signable` (match) or back to `hashable` (mismatch) as the lifecycle machine says. A binary
 // left in `hashing` by a crash or a stop is picked up again at start.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
-import { checkStateChange, isBinaryState } from '../lifecycle/index.js';
+import { isBinaryState, transitionFor } from '../lifecycle/index.js';
 import { nowMicros } from './clock.js';
 import type { LocalPeridioLogger } from './logger.js';
 import type { PartStorage } from './part-storage.js';
@@ -121,17 +121,18 @@ export class BackgroundHasher {
         // A reset (or anything else) since the start makes this result stale.
         if (!current || current.state !== 'hashing' || current.revision !== started.revision)
           return;
-        const to = actual === started.hash ? 'signable' : 'hashable';
         const from = current.state;
         if (!isBinaryState(from)) return;
-        const check = checkStateChange(from, to, 'server');
-        if (!check.ok) {
+        const event = actual === started.hash ? 'HASH_MATCHED' : 'HASH_MISMATCHED';
+        const move = transitionFor(from, event, 'server');
+        if (!move) {
           this.logger.error('the hasher could not change the state', {
             binary_prn: started.prn,
-            message: check.message,
+            message: `the lifecycle allows no ${event} in ${from}`,
           });
           return;
         }
+        const to = move.to;
         this.db
           .prepare('UPDATE binaries SET state = ?, updated_at = ? WHERE prn = ?')
           .run(to, nowMicros(), started.prn);

@@ -3,9 +3,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { invalidInput, type PeridioError } from './errors.js';
 import {
+  PROFILE_WORDS,
   badResponseError,
   responseError,
   transportError,
+  type ConnectionWords,
   type RequestIdentity,
 } from './failure-messages.js';
 import {
@@ -57,6 +59,8 @@ export interface ApiRequesterOptions {
   /** The full trust list for https (roots plus extras), or undefined for Node's default. */
   ca: string[] | undefined;
   onRetry?: (notice: RetryNotice) => void;
+  /** How failure messages name the settings; a profile's unless given. */
+  words?: ConnectionWords;
 }
 
 interface Endpoint {
@@ -170,6 +174,7 @@ export class ApiRequester {
 
     for (let attempt = 1; ; attempt += 1) {
       const identity: RequestIdentity = {
+        words: this.#options.words ?? PROFILE_WORDS,
         method,
         path,
         origin: this.#endpoint.origin,

@@ -48,7 +48,7 @@ function readCaFile(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw invalidCa(
-      `The CA certificate file "${path}" ${whyUnreadable(error)}. Check the profile's CA path.`,
+      `The CA certificate file "${path}" ${whyUnreadable(error)}. Check the CA file setting (a profile's CA path, or PERIDIO_CA_PATH).`,
       error,
     );
   }

@@ -10,6 +10,7 @@ import { BinarySignaturesApi } from './binary-signatures.js';
 import { BundlesApi } from './bundles.js';
 import { loadExtraCaCertificates, trustedCertificates } from './ca-trust.js';
 import { CohortsApi } from './cohorts.js';
+import type { ConnectionWords } from './failure-messages.js';
 import { PeridioError, invalidInput } from './errors.js';
 import { ProductsApi } from './products.js';
 import { ReleasesApi } from './releases.js';
@@ -42,6 +43,8 @@ export interface PeridioClientOptions {
   retry?: Partial<RetryOptions>;
   userAgent?: string;
   onRetry?: (notice: RetryNotice) => void;
+  /** How failure messages name the connection's settings (PERIDIO_API_KEY or a profile's). */
+  words?: ConnectionWords;
 }
 
 function checkNumber(value: number, name: string, min: number, integer = false): number {
@@ -121,6 +124,7 @@ export class PeridioClient {
       retry: retryOptions(options.retry),
       ca: trustedCertificates(extraCas),
       ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
+      ...(options.words === undefined ? {} : { words: options.words }),
     });
     const api = this.#api;
     const organizationId = (call: CallOptions) => this.#findOrganizationId(call);

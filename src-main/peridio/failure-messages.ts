@@ -4,7 +4,30 @@ import { STATUS_CODES } from 'node:http';
 import { PeridioError, flattenFieldMessages, type PeridioErrorCode } from './errors.js';
 import type { TransportFailure } from './http-transport.js';
 
+/**
+ * What the advice calls the connection's settings, after where they came from: a profile's
+ * fields, or the environment variables a build machine sets (`PERIDIO_API_KEY`), so a message
+ * never sends a person to a profile the connection did not come from.
+ */
+export interface ConnectionWords {
+  /** e.g. `the API key of the profile "prod"`, or `PERIDIO_API_KEY`. */
+  apiKey: string;
+  /** e.g. `the base URL of the profile "prod"`, or `PERIDIO_BASE_URL`. */
+  baseUrl: string;
+  /** Where extra CA certificates are set: `the CA file of the profile "prod"`, `PERIDIO_CA_PATH`. */
+  caSetting: string;
+}
+
+/** The words when nobody said where the connection came from (a profile, for the app). */
+export const PROFILE_WORDS: ConnectionWords = {
+  apiKey: "the profile's API key",
+  baseUrl: "the profile's base URL",
+  caSetting: "the profile's CA setting",
+};
+
 export interface RequestIdentity {
+  /** How the advice names the connection's settings. */
+  words: ConnectionWords;
   method: string;
   /** Path without the query string. */
   path: string;
@@ -24,11 +47,23 @@ function codeForStatus(status: number): PeridioErrorCode {
   return 'http_error';
 }
 
+function advice(code: PeridioErrorCode, words: ConnectionWords): string {
+  switch (code) {
+    case 'forbidden':
+      return (
+        `Check ${words.apiKey}: it may be wrong, revoked, or for another organization, ` +
+        `and check that ${words.baseUrl} is the right server.`
+      );
+    case 'http_error':
+    case 'bad_response':
+      return `Check that ${words.baseUrl} points at the Peridio Admin API.`;
+    default:
+      return ADVICE[code] ?? '';
+  }
+}
+
 const ADVICE: Partial<Record<PeridioErrorCode, string>> = {
   bad_request: 'The server could not understand the request; please report it with the request id.',
-  forbidden:
-    "Check the profile's API key: it may be wrong, revoked, or for another organization, " +
-    'and check that the profile points at the right server.',
   not_found:
     'Check the PRN: the resource may not exist, may have been deleted, or may belong to ' +
     'another organization.',
@@ -37,8 +72,6 @@ const ADVICE: Partial<Record<PeridioErrorCode, string>> = {
   rate_limited: 'The server is limiting requests; wait a minute and try again.',
   server_error:
     'The Peridio server failed; try again later, and quote the request id if it keeps happening.',
-  http_error: "Check that the profile's base URL points at the Peridio Admin API.",
-  bad_response: "Check that the profile's base URL points at the Peridio Admin API.",
 };
 
 function afterAttempts(attempts: number): string {
@@ -86,7 +119,7 @@ export function responseError(
     `${request.method} ${request.path} was answered ${status} ${statusText}` +
       `${afterAttempts(request.attempts)}${words === '' ? '.' : `: ${words}.`}`,
     requestId === undefined ? '' : `Request id: ${requestId}.`,
-    ADVICE[code] ?? '',
+    advice(code, request.words),
   ]
     .filter((part) => part !== '')
     .join(' ');
@@ -113,7 +146,7 @@ export function badResponseError(
   const message = [
     `${request.method} ${request.path} was answered ${status}, but ${what}.`,
     requestId === undefined ? '' : `Request id: ${requestId}.`,
-    ADVICE.bad_response ?? '',
+    advice('bad_response', request.words),
   ]
     .filter((part) => part !== '')
     .join(' ');
@@ -150,20 +183,20 @@ export function transportError(
       break;
     case 'too_large':
       code = 'bad_response';
-      message = `${what} was stopped: ${failure.message}. ${ADVICE.bad_response}`;
+      message = `${what} was stopped: ${failure.message}. ${advice('bad_response', request.words)}`;
       break;
     case 'tls':
       code = 'tls';
       message =
         `${what} could not set up a secure connection to ${request.origin} (${failure.message}). ` +
-        "If the server uses a private certificate authority, add its certificate to the profile's " +
-        'CA setting; otherwise check the base URL.';
+        'If the server uses a private certificate authority, add its certificate to ' +
+        `${request.words.caSetting}; otherwise check ${request.words.baseUrl}.`;
       break;
     case 'network':
       code = 'network';
       message =
         `${what} could not reach ${request.origin}${tries} (${failure.message}). ` +
-        "Check the profile's base URL and the network connection.";
+        `Check ${request.words.baseUrl} and the network connection.`;
       break;
   }
   return new PeridioError({

@@ -8,6 +8,7 @@ export {
   DEFAULT_USER_AGENT,
 } from './client.js';
 export type { PeridioClientOptions } from './client.js';
+export { PROFILE_WORDS, type ConnectionWords } from './failure-messages.js';
 export type { CallOptions, RetryNotice } from './api-requester.js';
 export { DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './retry-policy.js';
 export type { RetryOptions } from './retry-policy.js';

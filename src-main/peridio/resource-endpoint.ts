@@ -16,7 +16,7 @@ function envelopeError(method: HttpMethod, path: string, what: string): PeridioE
     code: 'bad_response',
     message:
       `${method} ${path} answered without ${what}. ` +
-      "Check that the profile's base URL points at the Peridio Admin API.",
+      'Check that the base URL in use points at the Peridio Admin API.',
     method,
     path,
   });

@@ -1,27 +1,38 @@
 // Whether the workspace's server can be reached. Jobs report network failures here; while
 // offline the monitor probes with a growing, jittered delay (no busy loop, no error storm)
 // and wakes everyone waiting once a probe answers.
+import { systemClock, type Clock, type ClockTimer } from '../clock/index.js';
+import { silentLogger, type EngineLogger } from '../logging/index.js';
+
 export interface ConnectivityOptions {
   /** A cheap request to the server; resolves when it answered. */
   probe: (signal: AbortSignal) => Promise<void>;
   initialDelayMs?: number;
   maxDelayMs?: number;
   onChange?: (online: boolean, reason: string | null) => void;
+  /** A listener of `onChange` failed: logged, and told here; the monitor goes on. */
+  onError?: (message: string) => void;
+  clock?: Clock;
+  logger?: EngineLogger;
 }
 
 export class ConnectivityMonitor {
   private isOnline = true;
   private reason: string | null = null;
   private delayMs: number;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
   private probing: AbortController | undefined;
   /** The probe under way (scheduled or asked for), so a second ask joins it. */
   private inFlight: Promise<void> | undefined;
   private waiters: (() => void)[] = [];
   private stopped = false;
+  private readonly clock: Clock;
+  private readonly log: EngineLogger;
 
   constructor(private readonly options: ConnectivityOptions) {
     this.delayMs = options.initialDelayMs ?? 1000;
+    this.clock = options.clock ?? systemClock;
+    this.log = (options.logger ?? silentLogger()).child({ module: 'connectivity' });
   }
 
   get online(): boolean {
@@ -38,7 +49,8 @@ export class ConnectivityMonitor {
     if (!this.isOnline || this.stopped) return;
     this.isOnline = false;
     this.delayMs = this.options.initialDelayMs ?? 1000;
-    this.options.onChange?.(false, reason);
+    this.log.warn({ reason }, 'the server cannot be reached; uploads wait');
+    this.tell(false, reason);
     this.scheduleProbe();
   }
 
@@ -47,8 +59,21 @@ export class ConnectivityMonitor {
     this.reason = null;
     if (this.isOnline) return;
     this.isOnline = true;
-    this.options.onChange?.(true, null);
+    this.log.info('the server answers again');
+    this.tell(true, null);
     for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** A listener that throws must not stop the probing (nor be taken for the server's answer). */
+  private tell(online: boolean, reason: string | null): void {
+    try {
+      this.options.onChange?.(online, reason);
+    } catch (error) {
+      this.log.error({ err: error }, 'telling a connection change failed');
+      this.options.onError?.(
+        `Telling that the server is ${online ? 'back' : 'unreachable'} failed: ${(error as Error).message}`,
+      );
+    }
   }
 
   /** Resolves once online (at once if already), or when `signal` aborts. */
@@ -75,10 +100,13 @@ export class ConnectivityMonitor {
     if (this.stopped) return;
     // ±25 % jitter so that many agents behind one outage do not probe in step.
     const delay = this.delayMs * (0.75 + Math.random() * 0.5);
-    this.timer = setTimeout(() => {
-      this.inFlight = this.runProbe();
-    }, delay);
-    this.timer.unref();
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.inFlight = this.runProbe();
+      },
+      delay,
+      { keepsAlive: false },
+    );
   }
 
   /**
@@ -89,7 +117,7 @@ export class ConnectivityMonitor {
   async checkNow(): Promise<boolean> {
     if (this.isOnline || this.stopped) return this.isOnline;
     if (!this.inFlight) {
-      if (this.timer) clearTimeout(this.timer);
+      this.clock.clearTimeout(this.timer);
       this.timer = undefined;
       this.inFlight = this.runProbe({ backoff: false });
     }
@@ -108,6 +136,10 @@ export class ConnectivityMonitor {
       this.probing = undefined;
       if (this.isOnline || this.stopped) return;
       this.reason = (error as Error).message;
+      this.log.debug(
+        { reason: this.reason, nextInMs: this.delayMs },
+        'the server still does not answer',
+      );
       if (backoff) this.delayMs = Math.min(this.delayMs * 2, this.options.maxDelayMs ?? 60_000);
       this.scheduleProbe();
     } finally {
@@ -116,7 +148,7 @@ export class ConnectivityMonitor {
   }
 
   private clearProbe(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.probing?.abort();
     this.probing = undefined;

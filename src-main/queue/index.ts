@@ -1,4 +1,20 @@
 export * from './job-types.js';
-export { JobStore, JobStateError, runnerName, type JobLogEntry } from './job-store.js';
+export * from './job-actions.js';
+export {
+  JobStore,
+  JobStateError,
+  runnerName,
+  type JobLogEntry,
+  type JobPage,
+  type JobRetention,
+  type JobStoreOptions,
+} from './job-store.js';
 export { ConnectivityMonitor, type ConnectivityOptions } from './connectivity.js';
-export { Scheduler, type JobOutcome, type RunJob, type SchedulerOptions } from './scheduler.js';
+export { queueFailureReason } from './queue-failure.js';
+export {
+  Scheduler,
+  type JobOutcome,
+  type QueueStall,
+  type RunJob,
+  type SchedulerOptions,
+} from './scheduler.js';

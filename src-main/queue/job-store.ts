@@ -3,12 +3,13 @@
 // enqueue returns; runners claim jobs with a lease, so a job whose runner died (crash,
 // kill -9, power cut) is taken up again once its lease runs out.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { migrate, openSqlite } from '../sqlite/index.js';
 import type { BinaryState } from '../lifecycle/index.js';
+import { JOB_ACTION_FROM } from './job-actions.js';
 import type { HashedFile } from '../upload/index.js';
 import type {
   FileFingerprint,
@@ -88,10 +89,15 @@ const MIGRATIONS: readonly string[] = [
     json_extract(request, '$.target')
   ) WHERE content_sha256 IS NOT NULL;
   `,
+  `
+  -- Finished jobs by when they finished, for pruning them.
+  CREATE INDEX jobs_by_update ON jobs (status, updated_at);
+  `,
 ];
 
 interface JobRow {
   id: string;
+  seq: number;
   created_at: string;
   updated_at: string;
   status: JobStatus;
@@ -142,6 +148,21 @@ export class JobStateError extends Error {
 
 const FINAL: readonly JobStatus[] = ['done', 'failed', 'cancelled'];
 
+/** Finished for good: what the retention prunes (a failed job waits for a person). */
+const PRUNABLE: readonly JobStatus[] = ['done', 'cancelled'];
+
+/** How long and how many finished jobs are kept: a job goes once it is too old or too far back. */
+export interface JobRetention {
+  keepDays: number;
+  keepLast: number;
+}
+
+/** One page of jobs, in queue order (oldest first); `nextCursor` asks for the next one. */
+export interface JobPage {
+  jobs: Job[];
+  nextCursor: string | null;
+}
+
 /** A runner's name: this machine, its process, and a unique part. */
 export function runnerName(): string {
   return `${hostname()}:${process.pid}:${randomUUID()}`;
@@ -159,13 +180,38 @@ function runnerIsGone(owner: string): boolean {
   }
 }
 
-export class JobStore {
-  private constructor(
-    private readonly db: SqliteDatabase,
-    readonly file: string,
-  ) {}
+/** The device and inode of the file at `file`; 'missing', or 'not-a-file'. */
+function fileIdentity(file: string): string {
+  try {
+    const stats = statSync(file);
+    return stats.isFile() ? `${stats.dev}:${stats.ino}` : 'not-a-file';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+}
 
-  static open(file: string): JobStore {
+export interface JobStoreOptions {
+  /** How long a write waits for another connection's lock before SQLITE_BUSY; default 5 s. */
+  busyTimeoutMs?: number;
+}
+
+export class JobStore {
+  private fileId: string;
+
+  private constructor(
+    private db: SqliteDatabase,
+    readonly file: string,
+    private readonly options: JobStoreOptions,
+  ) {
+    this.fileId = fileIdentity(file);
+  }
+
+  static open(file: string, options: JobStoreOptions = {}): JobStore {
+    return new JobStore(JobStore.connect(file, options), file, options);
+  }
+
+  private static connect(file: string, options: JobStoreOptions): SqliteDatabase {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const db = openSqlite(file, { timeout: 5000 });
     try {
@@ -175,6 +221,7 @@ export class JobStore {
       // Enqueueing alone is made power-cut proof (see enqueue).
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
       migrate(db, MIGRATIONS);
     } catch (error) {
       db.close();
@@ -182,24 +229,100 @@ export class JobStore {
         cause: error,
       });
     }
-    return new JobStore(db, file);
+    return db;
   }
 
   close(): void {
     this.db.close();
   }
 
-  /** Stores a new job; it is on disk, synced, when this returns. */
+  /**
+   * Checks that the queue's path still holds the database open here: SQLite writes on into a
+   * file removed while open, so every later job would vanish unseen. A removed file is
+   * written back from the open copy (nothing is lost); a file put in its place is used from
+   * now on. Answers what was done (undefined when nothing was needed); throws when it cannot
+   * be done yet (something else is in the way), and is asked again on the next turn.
+   */
+  checkFile(): string | undefined {
+    const found = fileIdentity(this.file);
+    if (found === this.fileId) return undefined;
+    if (found === 'not-a-file') {
+      throw new Error(
+        `${this.file} is not a file; move it away and the queue is written back there.`,
+      );
+    }
+    if (found === 'missing') {
+      mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      this.db.prepare('VACUUM INTO ?').run(this.file);
+    }
+    // The old connection first: closing it removes the "-wal" and "-shm" files by name.
+    this.db.close();
+    this.db = JobStore.connect(this.file, this.options);
+    this.fileId = fileIdentity(this.file);
+    return found === 'missing'
+      ? `The upload queue ${this.file} was removed while in use; it was written back from the open copy and no job was lost.`
+      : `The upload queue ${this.file} was replaced while in use; the queue now uses the file found there.`;
+  }
+
+  /**
+   * Stores a new job; it is on disk, synced, when this returns. The same upload asked again
+   * (same file unchanged, artifact version, target, key and replace choice) while its job is
+   * still queued, waiting or running (an `upload` stopped with Ctrl+C and run again) takes
+   * over that job instead of queueing a second one.
+   */
   enqueue(request: UploadRequest, queuedFile: FileFingerprint, origin: JobOrigin = {}): Job {
-    const id = randomUUID();
+    let id: string = randomUUID();
     const now = new Date().toISOString();
     this.db.pragma('synchronous = FULL');
     try {
-      this.db.transaction(() => this.insertJob(id, now, request, queuedFile, origin)).immediate();
+      this.db
+        .transaction(() => {
+          const same = this.unfinishedJobFor(request, queuedFile, origin);
+          if (same) {
+            id = same;
+            this.log(id, 'queued', 'asked again: this job goes on rather than a second one');
+          } else this.insertJob(id, now, request, queuedFile, origin);
+        })
+        .immediate();
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
     return this.get(id);
+  }
+
+  private unfinishedJobFor(
+    request: UploadRequest,
+    queuedFile: FileFingerprint,
+    origin: JobOrigin,
+  ): string | undefined {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM jobs
+         WHERE workspace = ? AND json_extract(request, '$.path') = ?
+           AND json_extract(request, '$.artifactVersionPrn') = ?
+           AND json_extract(request, '$.target') = ?
+           AND status IN ('queued', 'waiting', 'running')
+           AND queued_size = ? AND queued_mtime_ms = ?
+         ORDER BY seq DESC`,
+      )
+      .all(
+        request.workspace,
+        request.path,
+        request.artifactVersionPrn,
+        request.target,
+        queuedFile.size,
+        queuedFile.mtimeMs,
+      ) as JobRow[];
+    const same = rows
+      .map(toJob)
+      .find(
+        (job) =>
+          JSON.stringify(job.request.signingKey) === JSON.stringify(request.signingKey) &&
+          job.request.replace === request.replace &&
+          job.sourcePath === (origin.sourcePath ?? null) &&
+          (origin.sha256 === undefined || job.sha256 === origin.sha256),
+      );
+    return same?.id;
   }
 
   private insertJob(
@@ -256,6 +379,29 @@ export class JobStore {
     return rows.map(toJob);
   }
 
+  /**
+   * The newest job of a workspace for a binary: by its PRN, or by artifact version and target
+   * for a job that stopped before it had one. What `binaries.resumeUpload` takes up again.
+   */
+  latestJobForBinary(query: {
+    workspace: string;
+    binaryPrn: string;
+    artifactVersionPrn: string;
+    target: string;
+  }): Job | undefined {
+    const { workspace, binaryPrn, artifactVersionPrn, target } = query;
+    const row = this.db
+      .prepare(
+        `SELECT * FROM jobs
+         WHERE workspace = ? AND (binary_prn = ? OR (binary_prn IS NULL
+           AND json_extract(request, '$.artifactVersionPrn') = ?
+           AND json_extract(request, '$.target') = ?))
+         ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(workspace, binaryPrn, artifactVersionPrn, target) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
   /** Every path that jobs in the given statuses upload (the watcher's spool keeps those). */
   pathsInUse(statuses: readonly JobStatus[]): Set<string> {
     if (statuses.length === 0) return new Set();
@@ -296,6 +442,71 @@ export class JobStore {
       .prepare(`SELECT * FROM jobs ${where} ORDER BY seq`)
       .all(...values) as JobRow[];
     return rows.map(toJob);
+  }
+
+  /**
+   * One page of jobs in queue order (oldest first, as they run): those in `statuses` (all
+   * when none), of `workspace` (every workspace's when left out), after `cursor` (from the
+   * previous page).
+   */
+  listPage(query: {
+    statuses?: readonly JobStatus[];
+    workspace?: string;
+    cursor?: string;
+    limit: number;
+  }): JobPage {
+    const statuses = query.statuses ?? [];
+    const clauses: string[] = [];
+    const values: (string | number)[] = [];
+    if (statuses.length) {
+      clauses.push(`status IN (${statuses.map(() => '?').join(',')})`);
+      values.push(...statuses);
+    }
+    if (query.workspace !== undefined) {
+      clauses.push('workspace = ?');
+      values.push(query.workspace);
+    }
+    if (query.cursor !== undefined) {
+      if (!/^[1-9]\d{0,15}$/.test(query.cursor)) {
+        throw new JobStateError(
+          'That page cursor is not one this queue gave; ask for the first page again.',
+        );
+      }
+      clauses.push('seq > ?');
+      values.push(Number(query.cursor));
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs ${where} ORDER BY seq LIMIT ?`)
+      .all(...values, query.limit + 1) as JobRow[];
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    return {
+      jobs: page.map(toJob),
+      nextCursor: more ? String(page[page.length - 1]!.seq) : null,
+    };
+  }
+
+  /**
+   * Removes finished jobs (done, cancelled) that finished more than `keepDays` ago or are
+   * further back than the last `keepLast`, with their logs and parts. Answers how many went.
+   */
+  pruneFinished(retention: JobRetention, now: number = Date.now()): number {
+    const before = new Date(now - retention.keepDays * 86_400_000).toISOString();
+    const finished = PRUNABLE.map(() => '?').join(',');
+    return this.db
+      .transaction(
+        () =>
+          this.db
+            .prepare(
+              `DELETE FROM jobs WHERE status IN (${finished}) AND (
+                 updated_at < ? OR id NOT IN (
+                   SELECT id FROM jobs WHERE status IN (${finished})
+                   ORDER BY updated_at DESC, seq DESC LIMIT ?))`,
+            )
+            .run(...PRUNABLE, before, ...PRUNABLE, retention.keepLast).changes,
+      )
+      .immediate();
   }
 
   /** True while a job of the workspace may still need work (queued, running, waiting). */
@@ -410,25 +621,20 @@ export class JobStore {
   }
 
   pause(id: string): Job {
-    return this.changeStatus(id, ['queued', 'waiting', 'running'], 'paused', 'paused');
+    return this.changeStatus(id, JOB_ACTION_FROM.pause, 'paused', 'paused');
   }
 
   resume(id: string): Job {
-    return this.changeStatus(id, ['paused'], 'queued', 'resumed');
+    return this.changeStatus(id, JOB_ACTION_FROM.resume, 'queued', 'resumed');
   }
 
   /** Runs a failed or cancelled job again from where its binary stands. */
   retry(id: string): Job {
-    return this.changeStatus(id, ['failed', 'cancelled'], 'queued', 'retried');
+    return this.changeStatus(id, JOB_ACTION_FROM.retry, 'queued', 'retried');
   }
 
   cancel(id: string): Job {
-    return this.changeStatus(
-      id,
-      ['queued', 'waiting', 'running', 'paused'],
-      'cancelled',
-      'cancelled',
-    );
+    return this.changeStatus(id, JOB_ACTION_FROM.cancel, 'cancelled', 'cancelled');
   }
 
   private changeStatus(id: string, from: readonly JobStatus[], to: JobStatus, verb: string): Job {

@@ -1,9 +1,15 @@
 // Runs queued jobs: claims them from the store under a lease, a few at a time, and keeps
 // the leases fresh while they run. Waits (without polling the server) while the workspace
 // is offline. A job paused or cancelled elsewhere loses its lease and is stopped here.
+// The loop never ends by itself: a queue it cannot read or write (a locked or removed
+// database) is logged and reported as stalled, retried with a growing delay, and reported
+// working again once it does; an outcome it could not store is kept and stored then.
+import { systemClock, type Clock, type ClockTimer } from '../clock/index.js';
+import { silentLogger, type EngineLogger } from '../logging/index.js';
 import type { ConnectivityMonitor } from './connectivity.js';
 import { runnerName, type JobStore } from './job-store.js';
 import type { Job, JobError } from './job-types.js';
+import { queueFailureReason } from './queue-failure.js';
 
 export type JobOutcome =
   | { status: 'done' }
@@ -14,6 +20,11 @@ export type JobOutcome =
   | { status: 'interrupted' };
 
 export type RunJob = (job: Job, signal: AbortSignal) => Promise<JobOutcome>;
+
+/** Whether the loop can use the queue; `retryInMs` is when it tries again. */
+export type QueueStall =
+  | { stalled: true; reason: string; retryInMs: number }
+  | { stalled: false; reason: null; retryInMs: null };
 
 export interface SchedulerOptions {
   store: JobStore;
@@ -29,6 +40,14 @@ export interface SchedulerOptions {
   /** Run only these jobs (a foreground `upload`), not the whole queue. */
   onlyJobIds?: readonly string[];
   onJobEnd?: (job: Job, outcome: JobOutcome) => void;
+  /** The queue could not be used (told once per reason), or works again. */
+  onStall?: (stall: QueueStall) => void;
+  /** Something went wrong that the loop got over by itself (the queue file written back). */
+  onError?: (message: string) => void;
+  /** The delay after a failed turn, doubled each time up to `max`; default 1 s to 30 s. */
+  retryMs?: { initial: number; max: number };
+  clock?: Clock;
+  logger?: EngineLogger;
 }
 
 export class Scheduler {
@@ -36,12 +55,21 @@ export class Scheduler {
   private readonly running = new Map<string, AbortController>();
   /** Settles when the job's run has ended and its outcome is stored. */
   private readonly endings = new Map<string, Promise<void>>();
+  /** Outcomes the store refused (locked, gone): stored on a later turn. */
+  private readonly unsettled = new Map<string, { job: Job; outcome: JobOutcome }>();
   private loop: Promise<void> | undefined;
   private stopping = new AbortController();
   private wakeUp: (() => void) | undefined;
-  private leaseTimer: NodeJS.Timeout | undefined;
+  private leaseTimer: ClockTimer | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private stall: { reason: string; retryInMs: number } | undefined;
+  private readonly clock: Clock;
+  private readonly log: EngineLogger;
 
-  constructor(private readonly options: SchedulerOptions) {}
+  constructor(private readonly options: SchedulerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = (options.logger ?? silentLogger()).child({ module: 'scheduler' });
+  }
 
   private get leaseMs(): number {
     return this.options.leaseMs ?? 30_000;
@@ -49,8 +77,7 @@ export class Scheduler {
 
   start(): void {
     if (this.loop) return;
-    this.leaseTimer = setInterval(() => this.renewLeases(), this.leaseMs / 3);
-    this.leaseTimer.unref();
+    this.scheduleLeaseRenewal();
     this.loop = this.run();
   }
 
@@ -70,19 +97,41 @@ export class Scheduler {
     for (const controller of this.running.values()) controller.abort();
     this.wake();
     await this.loop;
-    clearInterval(this.leaseTimer);
+    this.clock.clearTimeout(this.leaseTimer);
+    this.leaseTimer = undefined;
     this.loop = undefined;
+    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  /** Resolves when no job in scope is queued, running or waiting. */
-  async idle(): Promise<void> {
-    while (!this.stopping.signal.aborted && this.hasWorkInScope()) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+  /** Resolves when no job in scope is queued, running or waiting (or the scheduler stops). */
+  idle(): Promise<void> {
+    if (this.stopping.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      // Another process may finish the jobs in scope while this loop waits to be online: look
+      // again every second. The timer also keeps the process alive for a face that waits.
+      const again = setInterval(() => this.tellIfIdle(), 1000);
+      this.idleWaiters.push(() => {
+        clearInterval(again);
+        resolve();
+      });
+      this.tellIfIdle();
+    });
+  }
+
+  private tellIfIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    let idle: boolean;
+    try {
+      idle = !this.hasWorkInScope();
+    } catch {
+      // The queue cannot be read now: not idle; the loop reports why and asks again.
+      return;
     }
+    if (idle) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   private hasWorkInScope(): boolean {
-    if (this.running.size > 0) return true;
+    if (this.running.size > 0 || this.unsettled.size > 0) return true;
     const only = this.options.onlyJobIds;
     if (!only) return this.options.store.hasPendingWork(this.options.workspace);
     return only.some((id) => {
@@ -94,27 +143,70 @@ export class Scheduler {
   private async run(): Promise<void> {
     const { store, connectivity } = this.options;
     const concurrency = this.options.concurrency ?? 2;
+    let retryMs = this.options.retryMs?.initial ?? 1000;
     while (!this.stopping.signal.aborted) {
       if (!connectivity.online) {
         await connectivity.whenOnline(this.stopping.signal);
         continue;
       }
       let claimed: Job | undefined;
-      if (this.running.size < concurrency) {
-        claimed = store.claimNext({
-          owner: this.owner,
-          workspace: this.options.workspace,
-          leaseUntil: Date.now() + this.leaseMs,
-          onlyIds: this.options.onlyJobIds,
-        });
+      try {
+        const restored = store.checkFile();
+        if (restored) {
+          this.log.error({ file: store.file }, restored);
+          this.options.onError?.(restored);
+        }
+        this.settleStored();
+        if (this.running.size < concurrency) {
+          claimed = store.claimNext({
+            owner: this.owner,
+            workspace: this.options.workspace,
+            leaseUntil: this.clock.now() + this.leaseMs,
+            now: this.clock.now(),
+            onlyIds: this.options.onlyJobIds,
+          });
+        }
+        this.working();
+        retryMs = this.options.retryMs?.initial ?? 1000;
+      } catch (error) {
+        this.stalled(error, retryMs);
+        await this.sleep(retryMs);
+        retryMs = Math.min(retryMs * 2, this.options.retryMs?.max ?? 30_000);
+        continue;
       }
       if (claimed) {
         this.launch(claimed);
         continue;
       }
+      this.tellIfIdle();
       await this.sleep(this.options.pollMs ?? 2000);
     }
     await Promise.allSettled([...this.running.keys()].map((id) => this.finished(id)));
+    try {
+      this.settleStored();
+    } catch (error) {
+      // Their leases run out and another runner takes them up from their last step.
+      this.log.error(
+        { err: error, jobs: [...this.unsettled.keys()] },
+        'stopped with job outcomes not stored',
+      );
+    }
+  }
+
+  /** Told once per reason; every failed turn is logged. */
+  private stalled(error: unknown, retryInMs: number): void {
+    const reason = queueFailureReason(error, this.options.store.file);
+    this.log.error({ err: error, retryInMs }, reason);
+    if (this.stall?.reason === reason) return;
+    this.stall = { reason, retryInMs };
+    this.options.onStall?.({ stalled: true, reason, retryInMs });
+  }
+
+  private working(): void {
+    if (!this.stall) return;
+    this.log.info({ after: this.stall.reason }, 'the upload queue works again');
+    this.stall = undefined;
+    this.options.onStall?.({ stalled: false, reason: null, retryInMs: null });
   }
 
   private finished(id: string): Promise<void> {
@@ -126,17 +218,39 @@ export class Scheduler {
     this.running.set(job.id, controller);
     const ending = this.options
       .runJob(job, controller.signal)
-      .catch((error: unknown): JobOutcome => ({
-        status: 'failed',
-        error: { code: 'internal', message: `Unexpected error: ${(error as Error).message}` },
-      }))
+      .catch((error: unknown): JobOutcome => {
+        this.log.error({ err: error, jobId: job.id }, 'a job runner threw');
+        return {
+          status: 'failed',
+          error: { code: 'internal', message: `Unexpected error: ${(error as Error).message}` },
+        };
+      })
       .then((outcome) => {
         this.running.delete(job.id);
         this.endings.delete(job.id);
-        this.settle(job, outcome);
+        this.unsettled.set(job.id, { job, outcome });
+        try {
+          this.settleStored();
+        } catch (error) {
+          this.stalled(error, this.options.retryMs?.initial ?? 1000);
+        }
         this.wake();
+        this.tellIfIdle();
       });
     this.endings.set(job.id, ending);
+  }
+
+  /** Stores the outcomes of ended jobs; throws (keeping the rest) when the store cannot. */
+  private settleStored(): void {
+    for (const [id, { job, outcome }] of this.unsettled) {
+      this.settle(job, outcome);
+      this.unsettled.delete(id);
+      try {
+        this.options.onJobEnd?.(this.options.store.get(job.id), outcome);
+      } catch (error) {
+        this.log.error({ err: error, jobId: id }, 'telling a job’s end failed');
+      }
+    }
   }
 
   private settle(job: Job, outcome: JobOutcome): void {
@@ -157,11 +271,30 @@ export class Scheduler {
         store.release(job.id, this.owner, { status: 'queued' });
         break;
     }
-    this.options.onJobEnd?.(store.get(job.id), outcome);
+  }
+
+  private scheduleLeaseRenewal(): void {
+    if (this.stopping.signal.aborted) return;
+    this.leaseTimer = this.clock.setTimeout(
+      () => {
+        this.renewLeases();
+        this.scheduleLeaseRenewal();
+      },
+      this.leaseMs / 3,
+      { keepsAlive: false },
+    );
   }
 
   private renewLeases(): void {
-    const held = new Set(this.options.store.renewLeases(this.owner, Date.now() + this.leaseMs));
+    let held: Set<string>;
+    try {
+      held = new Set(this.options.store.renewLeases(this.owner, this.clock.now() + this.leaseMs));
+    } catch (error) {
+      // The jobs run on; if the store stays unusable their leases run out and they are taken
+      // up again from their last step.
+      this.stalled(error, this.leaseMs / 3);
+      return;
+    }
     for (const [id, controller] of this.running) {
       if (!held.has(id)) controller.abort();
     }
@@ -169,10 +302,11 @@ export class Scheduler {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      const clock = this.clock;
+      const timer = clock.setTimeout(done, ms);
       this.wakeUp = done;
       function done() {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         resolve();
       }
     });

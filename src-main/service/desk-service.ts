@@ -14,7 +14,19 @@ import {
   type WorkspaceInfo,
 } from '../../src-preload/contract.js';
 import { KeyringVault, type SecretVault } from '../credentials/index.js';
-import { defaultDataDir, openSettings, type SettingsBackend } from '../settings/index.js';
+import {
+  openEngineLog,
+  type EngineLog,
+  type EngineLogOptions,
+  type EngineLogger,
+} from '../logging/index.js';
+import {
+  defaultDataDir,
+  openSettings,
+  type SettingsBackend,
+  type WatchRule,
+} from '../settings/index.js';
+import type { WatchEvent } from '../watch/index.js';
 import { accountCommands } from './commands/account-commands.js';
 import { binaryCommands } from './commands/binary-commands.js';
 import { catalogCommands } from './commands/catalog-commands.js';
@@ -27,6 +39,8 @@ import {
   type DeskWorkspace,
   type DeskWorkspaceOptions,
 } from './desk-workspace.js';
+import { foreignOrganizationRefusal } from './organization-check.js';
+import { jobView } from './job-view.js';
 import type { EngineEvent } from './upload-engine.js';
 
 const handlers: HandlerMap<CommandName> = {
@@ -39,10 +53,21 @@ const handlers: HandlerMap<CommandName> = {
 
 export type DeskListener = (event: DeskEvent) => void;
 
+/** Commands that only read or change the settings and keychain: no workspace is opened for them. */
+const SETTINGS_ONLY: ReadonlySet<CommandName> = new Set([
+  'profiles.list',
+  'profiles.add',
+  'profiles.use',
+  'profiles.remove',
+  'profiles.importCli',
+  'keys.list',
+  'keys.remove',
+]);
+
 function deskEventOf(event: EngineEvent): DeskEvent {
   switch (event.type) {
     case 'job:queued':
-      return { name: 'job:queued', payload: { job: event.job } };
+      return { name: 'job:queued', payload: { job: jobView(event.job) } };
     case 'job:step':
       return {
         name: 'job:step',
@@ -51,12 +76,16 @@ function deskEventOf(event: EngineEvent): DeskEvent {
     case 'job:progress':
       return { name: 'job:progress', payload: { jobId: event.jobId, progress: event.progress } };
     case 'job:ended':
-      return { name: 'job:ended', payload: { job: event.job, outcome: event.outcome } };
+      return { name: 'job:ended', payload: { job: jobView(event.job), outcome: event.outcome } };
     case 'connectivity:changed':
       return {
         name: 'connectivity:changed',
         payload: { online: event.online, reason: event.reason },
       };
+    case 'queue:stalled':
+      return { name: 'queue:stalled', payload: event.stall };
+    case 'engine:error':
+      return { name: 'engine:error', payload: { source: event.source, message: event.message } };
   }
 }
 
@@ -71,8 +100,33 @@ export interface OpenDeskServiceOptions {
   vault?: SecretVault;
   /** electron-store in the desktop app; conf in the data folder unless given. */
   settingsBackend?: SettingsBackend;
-  /** Upload queued jobs as they come (default true). */
+  /** Upload queued jobs as they come (default true); without it, `runJobs` runs some. */
   runQueue?: boolean;
+  /** Watch the rules' folders while the queue runs (default true). */
+  watchFolders?: boolean;
+  /** Watch these rules (a rules file's) instead of the settings' ones. */
+  watchRules?: readonly WatchRule[];
+  /** Every event of the watch agent as it happens (a face that prints each, the CLI agent). */
+  onWatchEvent?: (event: WatchEvent) => void;
+  /** Told every event from the start, before the workspace opens (a listener given to
+   * `subscribe` afterwards may miss the first events of a queue that runs at once). */
+  listener?: DeskListener;
+  /** Uploads at once, and parts in flight per upload (the preference unless given). */
+  jobConcurrency?: number;
+  partConcurrency?: number;
+  /**
+   * `now` (default): the workspace is opened with the service. `when-needed`: at the first
+   * command that needs it, so a face that only reads or fixes the settings (a profile without
+   * its key) works without a server.
+   */
+  openWorkspace?: 'now' | 'when-needed';
+  /**
+   * The engine's log: a face's own logger, or how to make one (JSON lines in
+   * `<data>/logs/engine.log`, rotated, and on stderr as `log.stderr` says; the default has
+   * no stderr).
+   */
+  logger?: EngineLogger;
+  log?: Omit<EngineLogOptions, 'dataDir'>;
   /** Test knobs for the engine. */
   engine?: DeskWorkspaceOptions['engine'];
   /** Test knobs for the watch agent (how often a folder is looked at). */
@@ -85,6 +139,8 @@ export class DeskService {
   #workspace: DeskWorkspace | undefined;
   #closed = false;
   #switching: Promise<void> = Promise.resolve();
+  /** The log this service made (a face that gave its own logger closes that itself). */
+  #ownLog: EngineLog | undefined;
 
   private constructor(
     private readonly options: Omit<
@@ -100,6 +156,8 @@ export class DeskService {
       workspace: () => this.#open().info(),
       watch: () => this.#open().watch,
       reopenWorkspace: (undo) => this.#reopen(undo),
+      isWorkspaceOpen: () => this.#workspace !== undefined,
+      checkSigningKey: (ref) => this.#open().checkSigningKey(ref),
     };
   }
 
@@ -111,16 +169,36 @@ export class DeskService {
       dataDir,
       ...(options.settingsBackend ? { backend: options.settingsBackend } : {}),
     });
+    const ownLog = options.logger ? undefined : openEngineLog({ ...options.log, dataDir });
+    const logger = options.logger ?? (ownLog as EngineLog).logger;
+    const engine = {
+      ...options.engine,
+      ...(options.jobConcurrency !== undefined ? { jobConcurrency: options.jobConcurrency } : {}),
+      ...(options.partConcurrency !== undefined
+        ? { partConcurrency: options.partConcurrency }
+        : {}),
+    };
     const service = new DeskService({
       dataDir,
       env,
       stores: { settings, vault: options.vault ?? new KeyringVault() },
       runQueue: options.runQueue ?? true,
       ...(options.profile !== undefined ? { profileName: options.profile } : {}),
-      ...(options.engine ? { engine: options.engine } : {}),
+      ...(Object.keys(engine).length ? { engine } : {}),
       ...(options.watch ? { watch: options.watch } : {}),
+      ...(options.watchFolders !== undefined ? { watchFolders: options.watchFolders } : {}),
+      ...(options.watchRules ? { watchRules: options.watchRules } : {}),
+      ...(options.onWatchEvent ? { onWatchEvent: options.onWatchEvent } : {}),
+      logger: logger.child({ module: 'engine' }),
     });
-    service.#workspace = await service.#openWorkspace();
+    service.#ownLog = ownLog;
+    if (options.listener) service.subscribe(options.listener);
+    try {
+      if (options.openWorkspace !== 'when-needed') await service.#ensureWorkspace();
+    } catch (error) {
+      ownLog?.close();
+      throw error;
+    }
     return service;
   }
 
@@ -144,6 +222,11 @@ export class DeskService {
       // number of times, so a workspace that cannot be opened ends in an error, not a loop).
       for (let turn = 0; turn < 3 && (turn === 0 || !this.#workspace); turn++) {
         await this.#switching;
+      }
+      if (!SETTINGS_ONLY.has(name)) {
+        const workspace = await this.#ensureWorkspace();
+        const refusal = await foreignOrganizationRefusal(name, checked.value, workspace);
+        if (refusal) throw refusal;
       }
       return await handler(checked.value as never, this.#context);
     } catch (error) {
@@ -172,6 +255,20 @@ export class DeskService {
     return this.#open().info();
   }
 
+  /**
+   * Runs the queue of a service opened with `runQueue: false`: only `onlyJobIds` when given,
+   * until nothing in scope is left to do, or with `forever` until `stopJobs` or `close`.
+   */
+  async runJobs(scope: { onlyJobIds?: readonly string[]; forever?: boolean }): Promise<void> {
+    const workspace = await this.#ensureWorkspace();
+    await workspace.run(scope);
+  }
+
+  /** Ends `runJobs`: running jobs checkpoint and stay queued. */
+  stopJobs(): void {
+    this.#workspace?.stop();
+  }
+
   /** Files that queued or unfinished jobs (of any workspace) still need: the spool keeps them. */
   pathsInUse(): Set<string> {
     return this.#open().engine.store.pathsInUse([
@@ -189,16 +286,31 @@ export class DeskService {
     this.#workspace = undefined;
     await workspace?.close();
     this.#listeners.clear();
+    this.#ownLog?.close();
   }
 
   #emit(event: DeskEvent): void {
     for (const listener of this.#listeners) {
       try {
         listener(event);
-      } catch {
+      } catch (error) {
         // One face's broken listener must not keep the others (or the queue) from their events.
+        this.options.logger.error(
+          { err: error, event: event.name },
+          'a face’s event listener threw',
+        );
       }
     }
+  }
+
+  #opening: Promise<DeskWorkspace> | undefined;
+
+  /** The open workspace, opened now when it is not yet (`openWorkspace: 'when-needed'`). */
+  async #ensureWorkspace(): Promise<DeskWorkspace> {
+    if (this.#workspace) return this.#workspace;
+    this.#opening ??= this.#openWorkspace().finally(() => (this.#opening = undefined));
+    this.#workspace = await this.#opening;
+    return this.#workspace;
   }
 
   #open(): DeskWorkspace {

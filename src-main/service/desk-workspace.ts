@@ -4,11 +4,17 @@
 import type { EventPayloads, WorkspaceInfo } from '../../src-preload/contract.js';
 import { resolveConnection } from '../credentials/index.js';
 import { startLocalPeridio, type LocalPeridioServer } from '../local-peridio/index.js';
+import { messageLogger, type EngineLogger } from '../logging/index.js';
 import { loadExtraCaCertificates } from '../peridio/index.js';
-import { localWorkspaceDir, type CredentialStores } from '../settings/index.js';
+import { localWorkspaceDir, type CredentialStores, type WatchRule } from '../settings/index.js';
+import type { WatchEvent } from '../watch/index.js';
 import { WatchRunner, type WatchRunnerOptions } from '../watch/index.js';
+import type { SigningKeyRef } from '../queue/index.js';
+import type { Signer } from '../workflow/index.js';
 import { jobSignerResolver } from './desk-signer.js';
 import { createLocalDemo } from './local-demo.js';
+import { workspaceWords } from './organization-check.js';
+import { SigningKeyChecks } from './signing-key-check.js';
 import { UploadEngine, type EngineEvent, type UploadEngineOptions } from './upload-engine.js';
 
 export interface DeskWorkspaceOptions {
@@ -17,14 +23,31 @@ export interface DeskWorkspaceOptions {
   env: NodeJS.ProcessEnv;
   /** An explicit profile (e.g. `--profile`); wins over PERIDIO_PROFILE and the current one. */
   profileName?: string;
-  /** Run the queue (upload jobs as they come); off for a service that only answers commands. */
+  /** Run the queue (upload jobs as they come); off for a service that only answers commands
+   * (a face may then run a part of it with `run`). */
   runQueue: boolean;
+  /** Watch the rules' folders while the queue runs (default true). */
+  watchFolders?: boolean;
+  /** The rules to watch (a rules file's); the settings' rules unless given. */
+  watchRules?: readonly WatchRule[];
+  /** Every event of the watch agent, for a face that tells them one by one (the CLI agent). */
+  onWatchEvent?: (event: WatchEvent) => void;
   onEvent: (event: EngineEvent) => void;
+  /** The engine's logger; each part takes a child of it. */
+  logger: EngineLogger;
   /** The watch folders' statuses and file batches, for the faces. */
   onWatchChanged: (payload: EventPayloads['watch:changed']) => void;
   onWatchFiles: (payload: EventPayloads['watch:files']) => void;
-  /** Test knobs passed to the engine. */
-  engine?: Pick<UploadEngineOptions, 'probeDelayMs' | 'pollMs' | 'jobConcurrency'>;
+  /** Test knobs passed to the engine, and the CLI's `--jobs` and `--concurrency`. */
+  engine?: Pick<
+    UploadEngineOptions,
+    | 'probeDelayMs'
+    | 'pollMs'
+    | 'jobConcurrency'
+    | 'partConcurrency'
+    | 'queueBusyTimeoutMs'
+    | 'queueRetryMs'
+  >;
   /** Test knobs passed to the watch agent. */
   watch?: WatchRunnerOptions['agent'];
 }
@@ -33,8 +56,19 @@ export interface DeskWorkspace {
   readonly engine: UploadEngine;
   readonly watch: WatchRunner;
   info(): WorkspaceInfo;
+  /** The workspace's organization PRN, or undefined while it cannot be asked (offline). */
+  organizationPrn(): Promise<string | undefined>;
+  /** Resolves a signing key and checks it before anything is sent; answers its signer. */
+  checkSigningKey(ref: SigningKeyRef): Promise<Signer>;
+  /** Runs the queue (or only some jobs) until nothing in scope is left, or until `stop`. */
+  run(scope: { onlyJobIds?: readonly string[]; forever?: boolean }): Promise<void>;
+  /** Ends `run`: running jobs checkpoint and go back in line. */
+  stop(): void;
   close(): Promise<void>;
 }
+
+/** How long opening a command waits for the server to tell the workspace's organization. */
+const ORGANIZATION_WITHIN_MS = 5000;
 
 const KINDS = {
   environment: 'environment',
@@ -50,7 +84,10 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     env: options.env,
     ...(options.profileName !== undefined ? { profileName: options.profileName } : {}),
     localWorkspace: async () => {
-      local = await startLocalPeridio({ dataDir: localWorkspaceDir(options.dataDir) });
+      local = await startLocalPeridio({
+        dataDir: localWorkspaceDir(options.dataDir),
+        logger: messageLogger(options.logger.child({ module: 'local-peridio' })),
+      });
       return { baseUrl: local.url, apiKey: local.apiKey };
     },
   });
@@ -66,8 +103,15 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       apiVersion: String(connection.apiVersion),
       ...(caPems.length ? { caPems } : {}),
     },
+    connectionWords: connection.words,
     workspace: connection.workspaceName,
     resolveSigner: jobSignerResolver(options.stores),
+    checkSigningKey: (ref): Promise<Signer> => keyCheck.check(ref),
+    logger: options.logger,
+    retention: {
+      keepDays: preferences.finishedJobsKeepDays,
+      keepLast: preferences.finishedJobsKeepLast,
+    },
     partConcurrency: preferences.uploadConcurrency,
     onEvent: (event) => {
       options.onEvent(event);
@@ -75,15 +119,50 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     },
     ...options.engine,
   });
+  const info = (): WorkspaceInfo => ({
+    kind: KINDS[connection.source],
+    profileName: connection.profileName,
+    baseUrl: connection.baseUrl,
+    online: engine.connectivity.online,
+    offlineReason: engine.connectivity.offlineReason,
+  });
+  let organization: string | undefined =
+    local?.organizationPrn ??
+    (connection.source === 'profile' && connection.profileName !== null
+      ? options.stores.settings.getProfile(connection.profileName)?.organizationPrn
+      : undefined);
+  const organizationPrn = async (): Promise<string | undefined> => {
+    if (organization !== undefined) return organization;
+    try {
+      const me = await engine.client.users.me({
+        signal: AbortSignal.timeout(ORGANIZATION_WITHIN_MS),
+        timeoutMs: ORGANIZATION_WITHIN_MS,
+      });
+      organization = me.organization_prn;
+    } catch {
+      // Offline or refused: the command's own request says so, with the server's words.
+    }
+    return organization;
+  };
+  // Made after the engine, whose client it asks; the engine calls it only when given a job.
+  const keyCheck: SigningKeyChecks = new SigningKeyChecks({
+    stores: options.stores,
+    client: engine.client,
+    organizationPrn,
+    workspaceWords: () => workspaceWords(info()),
+  });
   // The watch agent feeds this workspace's queue, so it runs while the queue does.
   const watch = (watchRunner = new WatchRunner({
     engine,
     dataDir: options.dataDir,
-    rules: () => options.stores.settings.listWatchRules(),
-    active: options.runQueue,
+    rules: () =>
+      options.watchRules ? [...options.watchRules] : options.stores.settings.listWatchRules(),
+    active: options.runQueue && options.watchFolders !== false,
+    ...(options.onWatchEvent ? { onEvent: options.onWatchEvent } : {}),
     organizationPrn: async () => (await engine.client.users.me()).organization_prn,
     onChanged: (rules) => options.onWatchChanged({ rules }),
     onFiles: options.onWatchFiles,
+    logger: options.logger,
     ...(options.watch ? { agent: options.watch } : {}),
   }));
   if (local) {
@@ -96,21 +175,33 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       throw error;
     }
   }
-  const running = options.runQueue ? engine.run({ forever: true }) : Promise.resolve();
-  // A queue that stops on its own is reported through the job events; keep it from being unhandled.
-  running.catch(() => {});
+  let running: Promise<void> = Promise.resolve();
+  const run = (scope: { onlyJobIds?: readonly string[]; forever?: boolean }) => {
+    running = engine.run(scope);
+    // The scheduler's loop retries whatever fails inside it; a run that still ends in an error
+    // (a second run asked for) is logged and shown, never unhandled.
+    running.catch((error: unknown) => {
+      const message = `The upload queue stopped: ${(error as Error).message}`;
+      options.logger.child({ module: 'queue' }).error({ err: error }, message);
+      options.onEvent({ type: 'engine:error', source: 'queue', message });
+    });
+    return running;
+  };
+  if (options.runQueue) void run({ forever: true });
   // Not awaited: a big folder's first look must not hold up opening; `watch:changed` tells it.
-  watch.reload().catch(() => {});
+  watch.reload().catch((error: unknown) => {
+    const message = `The watch folders could not be started: ${(error as Error).message}`;
+    options.logger.child({ module: 'watch' }).error({ err: error }, message);
+    options.onEvent({ type: 'engine:error', source: 'watch', message });
+  });
   return {
     engine,
     watch,
-    info: () => ({
-      kind: KINDS[connection.source],
-      profileName: connection.profileName,
-      baseUrl: connection.baseUrl,
-      online: engine.connectivity.online,
-      offlineReason: engine.connectivity.offlineReason,
-    }),
+    info,
+    organizationPrn,
+    checkSigningKey: (ref) => keyCheck.check(ref),
+    run,
+    stop: () => engine.stop(),
     async close() {
       // First, so the files being taken in are queued before the queue stops.
       await watch.close();

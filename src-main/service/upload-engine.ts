@@ -1,7 +1,8 @@
 // The engine's upload side: the persistent queue, its scheduler and the workflow that runs
 // each job, against one workspace (a Peridio profile, the environment, or the local server).
 import path from 'node:path';
-import { PeridioClient } from '../peridio/index.js';
+import { messageLogger, silentLogger, type EngineLogger } from '../logging/index.js';
+import { PeridioClient, type ConnectionWords } from '../peridio/index.js';
 import {
   ConnectivityMonitor,
   JobStore,
@@ -9,7 +10,9 @@ import {
   type Job,
   type JobOrigin,
   type JobOutcome,
+  type JobRetention,
   type JobStep,
+  type QueueStall,
   type SigningKeyRef,
 } from '../queue/index.js';
 import { UploadWorker, type ApiConnection, type TransferProgress } from '../upload/index.js';
@@ -21,15 +24,26 @@ export type EngineEvent =
   | { type: 'job:step'; jobId: string; step: JobStep; message: string }
   | { type: 'job:progress'; jobId: string; progress: TransferProgress }
   | { type: 'job:ended'; job: Job; outcome: JobOutcome }
-  | { type: 'connectivity:changed'; online: boolean; reason: string | null };
+  | { type: 'connectivity:changed'; online: boolean; reason: string | null }
+  /** The queue's loop cannot use its database (told once per reason), or works again. */
+  | { type: 'queue:stalled'; stall: QueueStall }
+  /** A failure outside any job that the engine got over or goes on retrying. */
+  | { type: 'engine:error'; source: EngineErrorSource; message: string };
+
+/** Which part of the engine failed. */
+export type EngineErrorSource = 'queue' | 'connectivity' | 'watch' | 'engine';
 
 export interface UploadEngineOptions {
   /** The app's data folder: the queue lives in it. */
   dataDir: string;
   connection: ApiConnection;
+  /** How failure messages name the connection's settings (PERIDIO_API_KEY, a profile's). */
+  connectionWords?: ConnectionWords;
   /** Names the workspace in the queue, so jobs and hashes stay with their server. */
   workspace: string;
   resolveSigner: (ref: SigningKeyRef) => Promise<Signer>;
+  /** Checks a job's signing key before the job is stored (a refusal queues nothing). */
+  checkSigningKey?: (ref: SigningKeyRef) => Promise<unknown>;
   /** Jobs at once, and parts in flight per job. */
   jobConcurrency?: number;
   partConcurrency?: number;
@@ -37,22 +51,38 @@ export interface UploadEngineOptions {
   /** Test knobs: how fast to probe an unreachable server and to look for new jobs. */
   probeDelayMs?: { initial: number; max: number };
   pollMs?: number;
+  /** Test knobs: how long a queue write waits for a lock, and the delays after a failed turn. */
+  queueBusyTimeoutMs?: number;
+  queueRetryMs?: { initial: number; max: number };
+  /** How long and how many finished jobs are kept (the preference); pruned at open and hourly. */
+  retention?: JobRetention;
+  logger?: EngineLogger;
 }
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 export class UploadEngine {
   readonly store: JobStore;
   readonly client: PeridioClient;
   readonly connectivity: ConnectivityMonitor;
   private scheduler: Scheduler | undefined;
+  private readonly logger: EngineLogger;
+  private readonly pruneTimer: NodeJS.Timeout;
 
   constructor(private readonly options: UploadEngineOptions) {
-    this.store = JobStore.open(path.join(options.dataDir, 'queue.sqlite'));
+    this.logger = options.logger ?? silentLogger();
+    this.store = JobStore.open(path.join(options.dataDir, 'queue.sqlite'), {
+      ...(options.queueBusyTimeoutMs !== undefined
+        ? { busyTimeoutMs: options.queueBusyTimeoutMs }
+        : {}),
+    });
     const { connection } = options;
     this.client = new PeridioClient({
       baseUrl: connection.baseUrl,
       apiKey: connection.apiKey,
       ...(connection.caPems ? { caPems: connection.caPems } : {}),
       ...(connection.apiVersion ? { apiVersion: connection.apiVersion } : {}),
+      ...(options.connectionWords ? { words: options.connectionWords } : {}),
       // Give up on an unreachable server soon: the job then waits and the monitor probes.
       retry: { maxAttempts: 3, maxDelayMs: 4000 },
     });
@@ -63,7 +93,24 @@ export class UploadEngine {
       initialDelayMs: options.probeDelayMs?.initial ?? 1000,
       maxDelayMs: options.probeDelayMs?.max ?? 60_000,
       onChange: (online, reason) => this.emit({ type: 'connectivity:changed', online, reason }),
+      onError: (message) => this.emit({ type: 'engine:error', source: 'connectivity', message }),
+      logger: this.logger,
     });
+    this.pruneFinished();
+    this.pruneTimer = setInterval(() => this.pruneFinished(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+  }
+
+  /** Keeps the queue small: finished jobs beyond the retention go (logged; retried hourly). */
+  private pruneFinished(): void {
+    const retention = this.options.retention ?? { keepDays: 30, keepLast: 1000 };
+    const log = this.logger.child({ module: 'retention' });
+    try {
+      const pruned = this.store.pruneFinished(retention);
+      if (pruned > 0) log.info({ pruned, ...retention }, 'pruned finished jobs');
+    } catch (error) {
+      log.warn({ err: error }, 'finished jobs could not be pruned; trying again in an hour');
+    }
   }
 
   /** The workspace this engine's jobs go to. */
@@ -72,7 +119,12 @@ export class UploadEngine {
   }
 
   private emit(event: EngineEvent): void {
-    this.options.onEvent?.(event);
+    try {
+      this.options.onEvent?.(event);
+    } catch (error) {
+      // A face's listener must not break the loop that told it.
+      this.logger.error({ err: error, event: event.type }, 'an engine event listener threw');
+    }
   }
 
   /**
@@ -81,6 +133,9 @@ export class UploadEngine {
    */
   async enqueue(input: unknown, origin: JobOrigin = {}): Promise<Job> {
     const checked = await checkUploadInput(input);
+    if (checked.signingKey && this.options.checkSigningKey) {
+      await this.options.checkSigningKey(checked.signingKey);
+    }
     const job = this.store.enqueue(
       {
         path: checked.path,
@@ -111,12 +166,20 @@ export class UploadEngine {
       connectivity: this.connectivity,
       concurrency: o.jobConcurrency ?? 2,
       ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+      ...(o.queueRetryMs ? { retryMs: o.queueRetryMs } : {}),
+      logger: this.logger,
+      onStall: (stall) => this.emit({ type: 'queue:stalled', stall }),
+      onError: (message) => this.emit({ type: 'engine:error', source: 'queue', message }),
       ...(options.onlyJobIds ? { onlyJobIds: options.onlyJobIds } : {}),
       runJob: uploadJobRunner({
         store: this.store,
         client: this.client,
         connection: o.connection,
-        startWorker: () => UploadWorker.start({ name: 'peridio-desk upload' }),
+        startWorker: () =>
+          UploadWorker.start({
+            name: 'peridio-desk upload',
+            logger: messageLogger(this.logger.child({ module: 'upload-worker' })),
+          }),
         resolveSigner: o.resolveSigner,
         concurrency: o.partConcurrency ?? 4,
         onProgress: (jobId, progress) => this.emit({ type: 'job:progress', jobId, progress }),
@@ -165,6 +228,7 @@ export class UploadEngine {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.pruneTimer);
     this.stop();
     this.connectivity.stop();
     this.client.close();

@@ -94,7 +94,12 @@ export const signingKeyInputSchema = z.strictObject(
   { error: unknownField },
 );
 
-export const DEFAULT_PREFERENCES = { uploadConcurrency: 4, spool: false } as const;
+export const DEFAULT_PREFERENCES = {
+  uploadConcurrency: 4,
+  spool: false,
+  finishedJobsKeepDays: 30,
+  finishedJobsKeepLast: 1000,
+} as const;
 
 const uploadConcurrencySchema = z
   .int({ error: 'the upload concurrency must be a whole number' })
@@ -105,6 +110,16 @@ export const preferencesSchema = z.strictObject(
   {
     uploadConcurrency: uploadConcurrencySchema.optional(),
     spool: z.boolean({ error: 'spool is true or false' }).optional(),
+    finishedJobsKeepDays: z
+      .int({ error: 'the days to keep finished jobs must be a whole number' })
+      .min(1, 'finished jobs are kept at least 1 day')
+      .max(3650, 'finished jobs are kept at most 3,650 days')
+      .optional(),
+    finishedJobsKeepLast: z
+      .int({ error: 'the number of finished jobs to keep must be a whole number' })
+      .min(0, 'the number of finished jobs to keep is 0 or more')
+      .max(100_000, 'at most 100,000 finished jobs are kept')
+      .optional(),
   },
   { error: unknownField },
 );

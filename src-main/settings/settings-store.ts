@@ -78,6 +78,9 @@ export interface Preferences {
   uploadConcurrency: number;
   /** Copy a file aside when it is queued, so later edits to it do not fail the upload. */
   spool: boolean;
+  /** Finished jobs (done, cancelled) are kept this many days, and at most the last this many. */
+  finishedJobsKeepDays: number;
+  finishedJobsKeepLast: number;
 }
 
 export interface ReplaceOption {

@@ -174,7 +174,7 @@ async function attemptPart(
       throw new UploadError(
         'server_refused',
         `The storage server for part ${part.index} could not be trusted (${outcome.message}). ` +
-          "Check the profile's CA certificate setting.",
+          "Check the CA certificate setting (the profile's CA file, or PERIDIO_CA_PATH).",
         { details: partDetails(transfer, part) },
       );
     }

@@ -9,7 +9,9 @@ import { isPeridioError, searchBinaries, type Binary } from '../peridio/index.js
 import type { Job, JobStatus, SigningKeyRef } from '../queue/index.js';
 import type { HashedFile } from '../upload/index.js';
 import { TRANSIENT_CLIENT_CODES, awaitsContent } from '../workflow/index.js';
+import { shortHash } from '../../src-preload/contract.js';
 import type { ArtifactVersionFinder } from './artifact-version-finder.js';
+import { atMost } from './at-most.js';
 import type { Spool } from './spool.js';
 import type { WatchEngine } from './watch-engine.js';
 import type { WatchEvent } from './watch-events.js';
@@ -91,31 +93,6 @@ function fingerprintOf(stats: Stats): Fingerprint {
   return { size: stats.size, mtimeMs: stats.mtimeMs };
 }
 
-function shortHash(hash: string): string {
-  return hash.slice(0, 12);
-}
-
-class Semaphore {
-  private free: number;
-  private readonly waiters: (() => void)[] = [];
-
-  constructor(count: number) {
-    this.free = count;
-  }
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free -= 1;
-    else await new Promise<void>((resolve) => this.waiters.push(resolve));
-    try {
-      return await work();
-    } finally {
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.free += 1;
-    }
-  }
-}
-
 /** Why a file was skipped, told as a `file:ignored` reason or a conflict. */
 class Skip extends Error {
   constructor(
@@ -142,13 +119,14 @@ export class FileIntake {
    * enqueue, so that the second of two files for one binary sees the first one's job.
    */
   private readonly binaryLocks = new Map<string, Promise<void>>();
-  private readonly hashing: Semaphore;
+  /** Files hashed at once. */
+  private readonly hashing: <T>(work: () => Promise<T>) => Promise<T>;
   private stopping = false;
   private readonly stopped = new AbortController();
   private waitingForServer = false;
 
   constructor(private readonly options: FileIntakeOptions) {
-    this.hashing = new Semaphore(options.hashConcurrency ?? 2);
+    this.hashing = atMost(options.hashConcurrency ?? 2);
   }
 
   private get concurrency(): number {
@@ -371,7 +349,7 @@ export class FileIntake {
     if (cached) return { fingerprint, target, hashed: cached, copy: undefined };
     const copy = rule.spool ? await this.options.spool.put(file) : undefined;
     try {
-      const hashed = await this.hashing.run(() => this.options.hash(copy ?? file));
+      const hashed = await this.hashing(() => this.options.hash(copy ?? file));
       // The file moved on since it settled: what was copied or hashed may be torn, so it
       // settles again. Gone is fine: the copy was made of the settled file (that is what
       // the spool is for).

@@ -88,38 +88,47 @@ export class RuleWatcher {
   async stop(): Promise<void> {
     this.state = 'stopped';
     clearTimeout(this.timer);
-    await this.checking;
+    await this.checking.catch(() => {});
     this.closeWatcher();
   }
 
   private schedule(): void {
     if (this.state === 'stopped') return;
     this.timer = setTimeout(() => {
-      void this.check().then(() => this.schedule());
+      // A look that fails (a watcher that cannot be opened) is told and tried again at the
+      // next one: the loop never ends by itself.
+      void this.check()
+        .catch((error: unknown) =>
+          this.handlers.warning(`could not look at the folder: ${(error as Error).message}`),
+        )
+        .then(() => this.schedule());
     }, this.options.healthPollMs ?? 1000);
     this.timer.unref();
   }
 
   /** Looks at the folder and pauses or resumes the rule to match; one look at a time. */
   private check(): Promise<void> {
-    this.checking = this.checking.then(async () => {
-      if (this.isStopped) return;
-      const look = await lookAtFolder(this.options.folder);
-      if (this.isStopped) return;
-      if ('problem' in look) {
-        if (this.state !== 'paused') await this.pause(look.problem);
-        return;
-      }
-      if (this.state === 'watching' && look.id !== this.watchedId) {
-        // Removed and made again between two looks: the old watcher watches nothing now.
-        await this.pause('was removed and created again');
-      }
-      if (this.state === 'idle') this.openWatcher(look.id);
-      else if (this.state === 'paused') {
-        this.openWatcher(look.id);
-        this.handlers.resumed();
-      }
-    });
+    // After a failed look (told by its caller), the next one runs all the same.
+    this.checking = this.checking
+      .catch(() => {})
+      .then(async () => {
+        if (this.isStopped) return;
+        const look = await lookAtFolder(this.options.folder);
+        if (this.isStopped) return;
+        if ('problem' in look) {
+          if (this.state !== 'paused') await this.pause(look.problem);
+          return;
+        }
+        if (this.state === 'watching' && look.id !== this.watchedId) {
+          // Removed and made again between two looks: the old watcher watches nothing now.
+          await this.pause('was removed and created again');
+        }
+        if (this.state === 'idle') this.openWatcher(look.id);
+        else if (this.state === 'paused') {
+          this.openWatcher(look.id);
+          this.handlers.resumed();
+        }
+      });
     return this.checking;
   }
 

@@ -5,6 +5,7 @@
 import type { Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
+import { systemClock, type Clock, type ClockTimer } from '../clock/index.js';
 import { eachAtMost } from './at-most.js';
 
 interface Settling {
@@ -34,13 +35,14 @@ const TIMER_SLACK_MS = 1;
 export class SettlingFiles {
   private readonly files = new Map<string, Settling>();
   private readonly pollMs: number;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
   private ticking = false;
   private closed = false;
 
   constructor(
     private readonly settleMs: number,
     private readonly handlers: SettlingHandlers,
+    private readonly clock: Clock = systemClock,
   ) {
     // A quarter of the settle time, 10 to 100 ms: a stopped write is seen soon, and thousands
     // of files settling at once cost little.
@@ -54,7 +56,7 @@ export class SettlingFiles {
   /** `file` appeared or was written to: it settles again from now. */
   changed(file: string): void {
     if (this.closed) return;
-    const now = performance.now();
+    const now = this.clock.now();
     const known = this.files.get(file);
     if (known) known.changedAt = now;
     else this.files.set(file, { changedAt: now, lookAt: now + this.pollMs });
@@ -71,7 +73,7 @@ export class SettlingFiles {
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.files.clear();
   }
@@ -82,7 +84,7 @@ export class SettlingFiles {
     if (this.closed || this.ticking || this.timer || this.files.size === 0) return;
     let next = Infinity;
     for (const entry of this.files.values()) next = Math.min(next, entry.lookAt);
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, next - performance.now()));
+    this.timer = this.clock.setTimeout(() => this.tick(), Math.max(0, next - this.clock.now()));
   }
 
   /** Looks at the files that are due; the next tick is scheduled when this one is done, so a
@@ -91,7 +93,7 @@ export class SettlingFiles {
     this.timer = undefined;
     this.ticking = true;
     try {
-      await eachAtMost(LOOKS_AT_ONCE, this.due(performance.now()), ([file, entry]) =>
+      await eachAtMost(LOOKS_AT_ONCE, this.due(this.clock.now()), ([file, entry]) =>
         this.look(file, entry),
       );
     } finally {
@@ -105,7 +107,7 @@ export class SettlingFiles {
   }
 
   private async look(file: string, entry: Settling): Promise<void> {
-    const started = performance.now();
+    const started = this.clock.now();
     const stats = await lstat(file).catch(() => undefined);
     // Forgotten, or forgotten and seen again, while it was being looked at.
     if (this.files.get(file) !== entry) return;
@@ -115,7 +117,7 @@ export class SettlingFiles {
       if (stats) this.handlers.notAFile(file);
       return;
     }
-    const now = performance.now();
+    const now = this.clock.now();
     if (stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) {
       // It changed since the last look (or this is the first). An event about it since then
       // said when; without one (no event for that write), count from now.

@@ -169,6 +169,8 @@ export class WatchAgent {
         break;
       case 'job:queued':
       case 'job:step':
+      case 'queue:stalled':
+      case 'engine:error':
         break;
     }
   }

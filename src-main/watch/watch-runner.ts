@@ -8,6 +8,7 @@
 // kept for every workspace alike; one whose artifact belongs to another organization than
 // the workspace's is held back (stopped, with the reason) instead of failing every upload.
 import type { EventPayloads, WatchRuleView } from '../../src-preload/contract.js';
+import { silentLogger, type EngineLogger } from '../logging/index.js';
 import { parsePrn } from '../peridio/index.js';
 import type { EngineEvent } from '../service/index.js';
 import type { WatchRule } from '../settings/index.js';
@@ -34,6 +35,9 @@ export interface WatchRunnerOptions {
   organizationPrn?: () => Promise<string>;
   onChanged(rules: WatchRuleView[]): void;
   onFiles(batch: WatchFilesPayload): void;
+  /** Every event of the current agent, as it happens (the CLI agent prints each). */
+  onEvent?(event: WatchEvent): void;
+  logger?: EngineLogger;
   /** Test knobs for the agent, and for the file batches. */
   agent?: Pick<WatchAgentOptions, 'healthPollMs' | 'intakeConcurrency' | 'hashConcurrency'>;
   batchMs?: number;
@@ -69,7 +73,10 @@ export class WatchRunner {
   private turn: Promise<void> = Promise.resolve();
   private closed = false;
 
+  private readonly log: EngineLogger;
+
   constructor(private readonly options: WatchRunnerOptions) {
+    this.log = (options.logger ?? silentLogger()).child({ module: 'watch' });
     this.batches = new FileBatches({
       send: (batch) =>
         options.onFiles({
@@ -196,6 +203,7 @@ export class WatchRunner {
       () => this.settle(generation, watched, null),
       (error: unknown) => {
         const why = error instanceof Error ? error.message : String(error);
+        this.log.error({ err: error }, `could not start watching: ${why}`);
         this.settle(generation, watched, `could not start watching: ${why}`);
       },
     );
@@ -230,9 +238,31 @@ export class WatchRunner {
   }
 
   private agentEvent(event: WatchEvent, generation: number): void {
+    this.logEvent(event);
+    if (generation === this.generation) this.options.onEvent?.(event);
     const update = this.board.take(event, generation === this.generation && !this.closed);
     if (update.file) this.batches.add(update.file);
     if (update.statusChanged) this.tellChanged();
+  }
+
+  /** What a person reading the log after the fact needs: rules paused, warnings, failures. */
+  private logEvent(event: WatchEvent): void {
+    switch (event.type) {
+      case 'rule:warning':
+        this.log.warn({ rule: event.rule, folder: event.folder }, event.message);
+        break;
+      case 'rule:paused':
+        this.log.warn({ rule: event.rule, folder: event.folder }, `paused: ${event.reason}`);
+        break;
+      case 'rule:resumed':
+        this.log.info({ rule: event.rule, folder: event.folder }, 'resumed');
+        break;
+      case 'job:failed':
+        this.log.warn({ jobId: event.jobId, path: event.path, err: event.error }, 'upload failed');
+        break;
+      default:
+        break;
+    }
   }
 
   private tellChanged(): void {

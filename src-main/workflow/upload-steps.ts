@@ -3,7 +3,7 @@
 // the server does not hold as valid are sent, and every state change is asked of the server.
 // A file not hashed yet, for a target with no binary yet, is hashed and sent in one read.
 import { stat } from 'node:fs/promises';
-import { allowedActions, type BinaryState } from '../lifecycle/index.js';
+import { allowedActions, eventAllowed, type BinaryState } from '../lifecycle/index.js';
 import {
   isPeridioError,
   searchBinaries,
@@ -15,6 +15,7 @@ import type { ApiConnection, HashedFile, TransferProgress, UploadWorker } from '
 import { PENDING_CONTENT_HASH, awaitsContent } from './content-pending.js';
 import { JobFailure, TRANSIENT_CLIENT_CODES } from './job-failure.js';
 import { whyUnreadable } from '../files/index.js';
+import { shortHash } from '../../src-preload/contract.js';
 
 export interface Signer {
   signingKeyPrn: string;
@@ -34,10 +35,6 @@ export interface UploadStepsDeps {
   onStep?: (jobId: string, step: JobStep, message: string) => void;
   /** Delays between looks at a binary the server is hashing. */
   hashPollMs?: { initial: number; max: number };
-}
-
-function shortHash(hash: string): string {
-  return hash.slice(0, 12);
 }
 
 export class UploadSteps {
@@ -315,12 +312,14 @@ export class UploadSteps {
     const { initial, max } = this.deps.hashPollMs ?? { initial: 250, max: 10_000 };
     let delay = initial;
     let current = binary;
-    while (current.state === 'hashing') {
+    // While the next move is the server's (its hash result), look again later.
+    while (eventAllowed(current.state, 'HASH_MATCHED', 'server')) {
       await abortableDelay(delay, signal);
       delay = Math.min(delay * 2, max);
       current = await this.deps.client.binaries.get(binary.prn, { signal });
     }
-    if (current.state === 'hashable') {
+    // Back where it must be hashed again: the server's hash did not match.
+    if (eventAllowed(current.state, 'HASH', 'client')) {
       throw new JobFailure(
         'hash_mismatch',
         `The server's hash of ${binary.prn} differs from the file's (${shortHash(binary.hash)}…): the stored content is not this file. Reset the binary and retry the job.`,
@@ -351,13 +350,16 @@ export class UploadSteps {
 
 export type NextStep = 'upload' | 'hash' | 'wait' | 'sign' | 'done';
 
-/** What the job does next for a binary in `state`, by the lifecycle's allowed actions. */
+/**
+ * What the job does next for a binary in `state`, asked of the lifecycle machine: send parts
+ * while it takes them, ask for the hash when it may, wait while the next move is the
+ * server's hash, sign (when a key was given) while a signature moves it on; otherwise done.
+ */
 export function nextStepFor(state: BinaryState, wantsSignature: boolean): NextStep {
-  const can = allowedActions(state);
-  if (can.upload) return 'upload';
-  if (can.hash) return 'hash';
-  if (state === 'hashing') return 'wait';
-  if (state === 'signable') return wantsSignature ? 'sign' : 'done';
+  if (eventAllowed(state, 'UPLOAD_PART', 'client')) return 'upload';
+  if (eventAllowed(state, 'HASH', 'client')) return 'hash';
+  if (eventAllowed(state, 'HASH_MATCHED', 'server')) return 'wait';
+  if (wantsSignature && eventAllowed(state, 'SIGNATURE_ATTACHED', 'server')) return 'sign';
   return 'done';
 }
 

@@ -2,6 +2,9 @@
 // powers of two far more often than not, and the CLI prints the same units.
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
+// The engine's messages shorten hashes the same way.
+export { shortHash } from '../../src-preload/contract.js';
+
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
   let value = bytes;
@@ -39,10 +42,6 @@ export function formatEta(seconds: number | null): string {
 export function percentOf(done: number, total: number): number {
   if (!(total > 0) || !(done > 0)) return 0;
   return Math.min(100, Math.floor((done / total) * 100));
-}
-
-export function shortHash(hash: string | null | undefined, length = 12): string {
-  return hash ? hash.slice(0, length) : '';
 }
 
 /** "1 binary", "1000 binaries": plain digits so the count reads the same everywhere. */

@@ -1,7 +1,6 @@
-// An upload job in words, and which buttons its status allows (the job store's own rules:
-// pause from queued/waiting/running, resume from paused, retry from failed/cancelled, cancel
-// from anything not finished).
-import type { JobStatus, JobStep, JobView } from '../../src-preload/contract.js';
+// An upload job in words, and the words of the buttons the engine allows for it (the engine
+// decides which: `JobView.allowedActions`).
+import type { JobAllowedActions, JobStep, JobView } from '../../src-preload/contract.js';
 
 // None of these contains a status word ("Queued", "Uploading", "Waiting", "Signed", "Done"),
 // so a status reads once on the page, whatever the step.
@@ -43,19 +42,23 @@ export function statusWords(job: StatusFacts): string {
   }
 }
 
-export type JobAction = 'pause' | 'resume' | 'retry' | 'cancel';
+export type JobAction = keyof JobAllowedActions;
 
-const LEGAL_FROM: Record<JobAction, readonly JobStatus[]> = {
-  pause: ['queued', 'waiting', 'running'],
-  resume: ['paused'],
-  retry: ['failed', 'cancelled'],
-  cancel: ['queued', 'waiting', 'running', 'paused'],
+// In the order the buttons stand.
+const ACTION_LABELS: Record<JobAction, string> = {
+  pause: 'Pause',
+  resume: 'Resume',
+  retry: 'Retry',
+  cancel: 'Cancel',
 };
 
-export function jobActions(status: JobStatus): JobAction[] {
-  return (Object.keys(LEGAL_FROM) as JobAction[]).filter((action) =>
-    LEGAL_FROM[action].includes(status),
-  );
+/** The buttons of a job: the actions the engine allows now, in a steady order. */
+export function jobActions(job: Pick<JobView, 'allowedActions'>): JobAction[] {
+  return (Object.keys(ACTION_LABELS) as JobAction[]).filter((action) => job.allowedActions[action]);
+}
+
+export function actionLabel(action: JobAction): string {
+  return ACTION_LABELS[action];
 }
 
 /** The file name of a path from any OS (the engine may run on Windows). */

@@ -16,6 +16,18 @@ export interface StepNote {
   message: string;
 }
 
+/** Every job the queue keeps (the retention keeps it to about a thousand finished ones). */
+async function allJobs(): Promise<JobView[]> {
+  const jobs: JobView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await facade().call('jobs.list', { limit: 500, ...(cursor ? { cursor } : {}) });
+    jobs.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return jobs;
+}
+
 class JobsState {
   jobs = $state<JobView[]>([]);
   progress = $state<Record<string, TransferProgressView>>({});
@@ -58,7 +70,7 @@ class JobsState {
 
   async load(): Promise<void> {
     try {
-      this.jobs = await facade().call('jobs.list');
+      this.jobs = await allJobs();
       this.error = null;
     } catch (error) {
       this.error = toDeskError(error);
@@ -74,15 +86,6 @@ class JobsState {
   onJobEnded(listener: (job: JobView) => void): () => void {
     this.endListeners.add(listener);
     return () => this.endListeners.delete(listener);
-  }
-
-  /** The newest job for a binary (by PRN, or by version and target before it had one). */
-  latestFor(binaryPrn: string, versionPrn: string, target: string): JobView | undefined {
-    return this.jobs.find(
-      (job) =>
-        job.binaryPrn === binaryPrn ||
-        (job.request.artifactVersionPrn === versionPrn && job.request.target === target),
-    );
   }
 }
 

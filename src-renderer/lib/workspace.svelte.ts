@@ -10,11 +10,21 @@ class WorkspaceState {
   error = $state<DeskError | null>(null);
   generation = $state(0);
   checking = $state(false);
+  /** Why the engine's queue cannot use its database now (uploads wait), or null. */
+  queueStall = $state<string | null>(null);
+  /** The last failure outside any job (logged by the engine), until dismissed. */
+  engineError = $state<string | null>(null);
 
   start(): void {
     const desk = facade();
     desk.on('connectivity:changed', ({ online, reason }) => {
       if (this.info) this.info = { ...this.info, online, offlineReason: reason };
+    });
+    desk.on('queue:stalled', ({ reason }) => {
+      this.queueStall = reason;
+    });
+    desk.on('engine:error', ({ message }) => {
+      this.engineError = message;
     });
     desk.on('workspace:changed', ({ workspace }) => {
       this.info = workspace;

@@ -17,7 +17,6 @@ import { pathToFileURL } from 'node:url';
 import { PeridioClient } from '../../src-main/peridio/index.js';
 import type * as ServiceModule from '../../src-main/service/index.js';
 import type * as WatchModule from '../../src-main/watch/index.js';
-import type * as SignerModule from '../../src-main/cli/signer.js';
 import { REPO_ROOT, spawnServer } from '../integration/local-peridio/helpers.js';
 
 const KEY = 'bench-key';
@@ -34,7 +33,6 @@ async function built() {
   return {
     service: await load<typeof ServiceModule>('service/index.js'),
     watch: await load<typeof WatchModule>('watch/index.js'),
-    signer: await load<typeof SignerModule>('cli/signer.js'),
   };
 }
 
@@ -43,6 +41,11 @@ function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** The benchmark measures the intake; its queue never runs, so nothing is ever signed. */
+const noSigner = async (): Promise<never> => {
+  throw new Error('the benchmark runs no queue, so it signs nothing');
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,12 +56,12 @@ async function startAgent(
   rule: Record<string, unknown>,
   onEvent: (event: WatchModule.WatchEvent) => void,
 ) {
-  const { service, watch, signer } = await built();
+  const { service, watch } = await built();
   const engine = new service.UploadEngine({
     dataDir,
     connection: { baseUrl: serverUrl, apiKey: KEY },
     workspace: 'bench',
-    resolveSigner: signer.resolveSigner,
+    resolveSigner: noSigner,
   });
   const agent = new watch.WatchAgent({
     engine,
@@ -154,7 +157,6 @@ import { readFile } from 'node:fs/promises';
 const [folder, dataDir, serverUrl, versionPrn, settle, files, reconcile, dist] = process.argv.slice(2);
 const service = await import(dist + '/service/index.js');
 const watch = await import(dist + '/watch/index.js');
-const signer = await import(dist + '/cli/signer.js');
 const total = Number(files);
 let queued = 0;
 let seen = 0;
@@ -162,7 +164,7 @@ let ignored = 0;
 const started = performance.now();
 const engine = new service.UploadEngine({
   dataDir, connection: { baseUrl: serverUrl, apiKey: '${KEY}' }, workspace: 'bench',
-  resolveSigner: signer.resolveSigner,
+  resolveSigner: async () => { throw new Error('the benchmark runs no queue, so it signs nothing'); },
 });
 const agent = new watch.WatchAgent({
   engine, dataDir,

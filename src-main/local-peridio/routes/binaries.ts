@@ -1,5 +1,5 @@
 // Binaries: `POST/GET /binaries`, `GET/PATCH /binaries/{prn}`, `GET /binaries/{prn}/download_url`.
-// Every state change a PATCH asks for goes through the lifecycle table (checkStateChange);
+// Every state change a PATCH asks for is checked by the lifecycle machine (checkStateChange);
 // this file only adds what each transition does to the stored content.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';

@@ -2,6 +2,7 @@
 // upload URL) and `GET /binaries/{prn}/parts`. The bytes go to the presigned URL (presigned.ts).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { eventAllowed } from '../../lifecycle/index.js';
 import { PART_LIMITS, type BinaryPart } from '../../peridio/index.js';
 import type { BinaryRow, PartRow } from '../binary-records.js';
 import { formatTimestamp, nowMicros } from '../clock.js';
@@ -64,7 +65,7 @@ export function registerBinaryPartRoutes(app: FastifyInstance, ctx: ServerContex
       const { binary, part, replaced } = db
         .transaction(() => {
           const binary = findOr404<BinaryRow>(ctx, 'binaries', binaryPrn);
-          if (binary.state !== 'uploadable') {
+          if (!eventAllowed(binary.state, 'UPLOAD_PART', 'client')) {
             throw fieldError(
               'state',
               `parts can only be created while the binary is uploadable (it is ${binary.state})`,

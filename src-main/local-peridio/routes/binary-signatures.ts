@@ -1,8 +1,8 @@
 // Binary signatures: `POST/GET /binary_signatures`, `DELETE /binary_signatures/{prn}`. A
 // signature is verified (Ed25519 over the ASCII hex hash) before it is stored; the first
-// valid one moves the binary from `signable` to `signed` through the lifecycle table.
+// valid one moves the binary from `signable` to `signed`, as the lifecycle machine says.
 import type { FastifyInstance } from 'fastify';
-import { checkStateChange } from '../../lifecycle/index.js';
+import { eventAllowed, transitionFor } from '../../lifecycle/index.js';
 import type { BinarySignature } from '../../peridio/index.js';
 import type { BinaryRow } from '../binary-records.js';
 import { formatTimestamp, nowMicros } from '../clock.js';
@@ -87,7 +87,7 @@ export function registerBinarySignatureRoutes(app: FastifyInstance, ctx: ServerC
           .get((keyid as string).toLowerCase()) as SigningKeyRow | undefined;
         if (!key) throw fieldError('signing_key_keyid', 'does not exist');
       }
-      if (binary.state !== 'signable' && binary.state !== 'signed') {
+      if (!eventAllowed(binary.state, 'SIGN', 'client')) {
         throw fieldError(
           'binary_prn',
           `the binary must be signable or signed to be signed (it is ${binary.state})`,
@@ -106,10 +106,11 @@ export function registerBinarySignatureRoutes(app: FastifyInstance, ctx: ServerC
           )
           .run(prn, binary.prn, key.prn, key.keyid, (signature as string).toLowerCase(), now, now),
       );
-      if (binary.state === 'signable') {
-        const check = checkStateChange(binary.state, 'signed', 'server');
-        if (!check.ok) throw fieldError('state', check.message);
-        db.prepare("UPDATE binaries SET state = 'signed', updated_at = ? WHERE prn = ?").run(
+      // The first signature moves a signable binary on; further ones leave it as it is.
+      const move = transitionFor(binary.state, 'SIGNATURE_ATTACHED', 'server');
+      if (move) {
+        db.prepare('UPDATE binaries SET state = ?, updated_at = ? WHERE prn = ?').run(
+          move.to,
           now,
           binary.prn,
         );

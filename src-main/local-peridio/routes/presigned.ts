@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { eventAllowed, type BinaryState } from '../../lifecycle/index.js';
 import { noteBytesIn } from '../access-log.js';
 import { CONTENT_STATES, validParts, type BinaryRow, type PartRow } from '../binary-records.js';
 import { nowMicros } from '../clock.js';
@@ -33,7 +34,12 @@ export function s3Error(
     );
 }
 
-type PartWithBinary = PartRow & { storage_id: string; binary_state: string };
+type PartWithBinary = PartRow & { storage_id: string; binary_state: BinaryState };
+
+/** Whether the lifecycle lets parts be stored for a binary in this state. */
+function takesParts(state: BinaryState): boolean {
+  return eventAllowed(state, 'UPLOAD_PART', 'client');
+}
 
 type PartParams = { storage_id: string; upload_id: string };
 
@@ -113,7 +119,7 @@ export function registerPresignedRoutes(app: FastifyInstance, ctx: ServerContext
         'This URL is no longer valid: the part was replaced or deleted.',
       );
     }
-    if (part.binary_state !== 'uploadable') {
+    if (!takesParts(part.binary_state)) {
       return s3Error(
         reply,
         403,
@@ -254,7 +260,7 @@ export function registerPresignedRoutes(app: FastifyInstance, ctx: ServerContext
         .transaction(() => {
           const current = findPart(grant.uploadId);
           if (!current) return 'gone';
-          if (current.binary_state === 'uploadable') {
+          if (takesParts(current.binary_state)) {
             db.prepare("UPDATE binary_parts SET state = 'valid', updated_at = ? WHERE id = ?").run(
               nowMicros(),
               current.id,

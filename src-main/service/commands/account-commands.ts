@@ -28,7 +28,8 @@ type AccountCommand =
   | 'keys.list'
   | 'keys.import'
   | 'keys.create'
-  | 'keys.remove';
+  | 'keys.remove'
+  | 'keys.check';
 
 async function profileView(stores: CredentialStores, profile: Profile): Promise<ProfileView> {
   return {
@@ -53,7 +54,7 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     return Promise.all(stores.settings.listProfiles().map((p) => profileView(stores, p)));
   },
 
-  async 'profiles.add'({ name, baseUrl, apiKey, caPath }, { stores }) {
+  async 'profiles.add'({ name, baseUrl, apiKey, caPath, replace }, { stores }) {
     const input = { name, baseUrl, ...(caPath ? { caPath } : {}) };
     // Checked as the settings would, then the key is tried on the server before anything is kept.
     const profile = stores.settings.checkProfile(input);
@@ -68,7 +69,11 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     } finally {
       client.close();
     }
-    const saved = await saveProfile(stores, { ...input, organizationPrn }, { apiKey });
+    const saved = await saveProfile(
+      stores,
+      { ...input, organizationPrn },
+      { apiKey, replace: replace === true },
+    );
     return profileView(stores, saved);
   },
 
@@ -78,8 +83,8 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     return reopenWorkspace(() => stores.settings.useProfile(previous));
   },
 
-  async 'profiles.remove'({ name }, { stores, workspace, reopenWorkspace }) {
-    const wasInUse = workspace().profileName === name;
+  async 'profiles.remove'({ name }, { stores, workspace, reopenWorkspace, isWorkspaceOpen }) {
+    const wasInUse = isWorkspaceOpen() && workspace().profileName === name;
     const removed = await forgetProfile(stores, name);
     if (wasInUse) await reopenWorkspace();
     return { removed };
@@ -93,7 +98,7 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     return stores.settings.listSigningKeys();
   },
 
-  async 'keys.import'({ name, pem }, { stores, client }) {
+  async 'keys.import'({ name, pem, signingKeyPrn }, { stores, client }) {
     if (stores.settings.getSigningKey(name) !== undefined) {
       // Refused before the server hears of the key, so a refusal changes nothing anywhere.
       throw refuse(
@@ -104,10 +109,26 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     }
     const keyPair = importPrivateKeyPem(pem);
     const api = client();
-    // A key the server knows already (by its public value) is used as is; a new one is registered.
-    const known = await api.signingKeys.list({ search: search().eq('value', keyPair.publicValue) });
-    const registered =
-      known.items[0] ?? (await api.signingKeys.create({ name, value: keyPair.publicValue }));
+    let registered;
+    if (signingKeyPrn !== undefined) {
+      registered = await api.signingKeys.get(signingKeyPrn);
+      if (registered.value !== keyPair.publicValue) {
+        throw refuse(
+          'signing_key_mismatch',
+          `The private key given for "${name}" is not the pair of ${signingKeyPrn} ` +
+            `("${registered.name}" on the server): their public keys differ. Give that key's ` +
+            'private key, or leave the PRN out to look the key up by its public value.',
+          [{ field: 'signingKeyPrn', message: 'registered with another public key' }],
+        );
+      }
+    } else {
+      // A key the server knows already (by its public value) is used as is; a new one is registered.
+      const known = await api.signingKeys.list({
+        search: search().eq('value', keyPair.publicValue),
+      });
+      registered =
+        known.items[0] ?? (await api.signingKeys.create({ name, value: keyPair.publicValue }));
+    }
     return storeSigningKey(stores, {
       name,
       signingKeyPrn: registered.prn,
@@ -126,5 +147,10 @@ export const accountCommands: HandlerMap<AccountCommand> = {
 
   async 'keys.remove'({ name }, { stores }) {
     return { removed: await forgetSigningKey(stores, name) };
+  },
+
+  async 'keys.check'({ signingKey }, { checkSigningKey }) {
+    const signer = await checkSigningKey(signingKey);
+    return { signingKeyPrn: signer.signingKeyPrn };
   },
 };

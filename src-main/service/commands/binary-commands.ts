@@ -4,11 +4,11 @@ import type { BinaryView } from '../../../src-preload/contract.js';
 import { allowedActions } from '../../lifecycle/index.js';
 import { searchBinaries, type Binary } from '../../peridio/index.js';
 import { refuse } from '../desk-errors.js';
-import { loadSigner } from '../desk-signer.js';
 import type { HandlerMap } from './handler.js';
 
 type BinaryCommand =
   | 'binaries.list'
+  | 'binaries.get'
   | 'binaries.markComplete'
   | 'binaries.reset'
   | 'binaries.sign'
@@ -29,6 +29,10 @@ export const binaryCommands: HandlerMap<BinaryCommand> = {
     return { items: page.items.map(view), nextCursor: page.nextPage };
   },
 
+  async 'binaries.get'({ prn }, { client }) {
+    return view(await client().binaries.get(prn));
+  },
+
   async 'binaries.markComplete'({ prn }, { client }) {
     return view(await client().binaries.setState(prn, 'hashable'));
   },
@@ -37,7 +41,7 @@ export const binaryCommands: HandlerMap<BinaryCommand> = {
     return view(await client().binaries.reset(prn));
   },
 
-  async 'binaries.sign'({ prn, signingKey }, { client, stores }) {
+  async 'binaries.sign'({ prn, signingKey }, { client, checkSigningKey }) {
     const api = client();
     const binary = await api.binaries.get(prn);
     if (!allowedActions(binary.state).sign) {
@@ -47,7 +51,7 @@ export const binaryCommands: HandlerMap<BinaryCommand> = {
           'server has hashed it (signable) or when it is signed already.',
       );
     }
-    const signer = await loadSigner(stores, signingKey);
+    const signer = await checkSigningKey(signingKey);
     await api.binarySignatures.create({
       binary_prn: prn,
       signature: signer.sign(binary.hash),

@@ -1,6 +1,8 @@
 // What every command handler gets: its checked input and the service's rooms.
+import type { Signer } from '../../workflow/index.js';
 import type {
   CheckedInput,
+  SigningKeyChoice,
   CommandName,
   CommandResult,
   WorkspaceInfo,
@@ -22,6 +24,10 @@ export interface DeskContext {
   /** Opens the workspace again (after the current profile changed) and tells the faces;
    * when that fails, `undo` restores the settings and the previous workspace is reopened. */
   reopenWorkspace(undo?: () => void): Promise<WorkspaceInfo>;
+  /** Resolves a signing key and checks it (keychain, PEM, registration, organization). */
+  checkSigningKey(ref: SigningKeyChoice): Promise<Signer>;
+  /** False until a face's first command that needs the workspace (`openWorkspace: 'when-needed'`). */
+  isWorkspaceOpen(): boolean;
 }
 
 export type Handler<N extends CommandName> = (

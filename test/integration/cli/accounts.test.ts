@@ -69,7 +69,12 @@ describe('login and profiles', () => {
     expect(login.last).toContain('"local" is now the current profile');
     const list = await runCli(['profiles', 'list', '--json'], env);
     expect(list.last).toEqual([
-      expect.objectContaining({ name: 'local', baseUrl: server.url, current: true, apiKey: true }),
+      expect.objectContaining({
+        name: 'local',
+        baseUrl: server.url,
+        current: true,
+        hasApiKey: true,
+      }),
     ]);
     // The key is not in the settings file.
     const { readFile } = await import('node:fs/promises');
@@ -79,7 +84,10 @@ describe('login and profiles', () => {
       env,
     );
     expect(binaries.code).toBe(0);
-    expect(binaries.last).toEqual([]);
+    expect(binaries.last).toEqual({
+      workspace: { kind: 'profile', profileName: 'local', baseUrl: server.url },
+      binaries: [],
+    });
   });
 });
 
@@ -87,7 +95,7 @@ describe('signing keys and binaries', () => {
   it('creates a key, signs an upload with it, then resets and destroys binaries', async () => {
     const created = await runCli(['keys', 'create', 'release', '--json'], env);
     expect(created.code).toBe(0);
-    const record = created.last;
+    const record = created.last.key;
     const registered = await api('GET', `/signing_keys/${record.signingKeyPrn}`);
     expect(registered.body.signing_key.value).toBe(record.publicValue);
 
@@ -127,13 +135,13 @@ describe('signing keys and binaries', () => {
     );
     const reset = await runCli(['binaries', 'reset', unsigned.last.binary_prn, '--json'], env);
     expect(reset.code).toBe(0);
-    expect(reset.last).toMatchObject({ state: 'uploadable', revision: 1 });
+    expect(reset.last.binary).toMatchObject({ state: 'uploadable', revision: 1 });
 
     const listed = await runCli(
       ['binaries', 'list', '--artifact-version', versionPrn, '--json'],
       env,
     );
-    expect(listed.last.map((b: Json) => [b.target, b.state]).sort()).toEqual([
+    expect(listed.last.binaries.map((b: Json) => [b.target, b.state]).sort()).toEqual([
       ['aarch64-unknown-linux-gnu', 'signed'],
       ['x86_64-unknown-linux-gnu', 'uploadable'],
     ]);
@@ -171,11 +179,21 @@ describe('signing keys and binaries', () => {
       env,
     );
     expect(imported.code).toBe(0);
-    expect(imported.last).toMatchObject({ name: 'vector', publicValue: TEST_VECTOR.value });
-    const onServer = await api('GET', `/signing_keys/${imported.last.signingKeyPrn}`);
+    expect(imported.last.key).toMatchObject({ name: 'vector', publicValue: TEST_VECTOR.value });
+    const onServer = await api('GET', `/signing_keys/${imported.last.key.signingKeyPrn}`);
     expect(onServer.body.signing_key.name).toBe('vector-on-server');
     const list = await runCli(['keys', 'list', '--json'], env);
     expect(list.last.map((k: Json) => k.name).sort()).toEqual(['release', 'vector']);
+    // Given a PRN, the pair must be that registration's: the vector is not "release".
+    const release = list.last.find((k: Json) => k.name === 'release');
+    const mismatched = await runCli(
+      ['keys', 'import', 'wrong', '--private-key', pem, '--signing-key-prn', release.signingKeyPrn],
+      env,
+    );
+    expect(mismatched.code).toBe(1);
+    expect(mismatched.stderr).toContain(`is not the pair of ${release.signingKeyPrn}`);
+    const after = await runCli(['keys', 'list', '--json'], env);
+    expect(after.last.map((k: Json) => k.name).sort()).toEqual(['release', 'vector']);
     const bad = await runCli(
       ['keys', 'import', 'broken', '--private-key', path.join(dir, 'fw.bin')],
       env,

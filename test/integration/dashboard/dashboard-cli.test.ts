@@ -34,7 +34,12 @@ test('prints one ready line whose URL works with its token, and stops on SIGTERM
   );
   try {
     const ready = await run.waitForLine((line) => line?.event === 'ready');
-    expect(Object.keys(ready)).toEqual(['event', 'url']);
+    expect(Object.keys(ready)).toEqual(['event', 'url', 'workspace']);
+    expect(ready.workspace).toEqual({
+      kind: 'environment',
+      profileName: null,
+      baseUrl: server.server.url,
+    });
     const url = new URL(ready.url);
     expect(url.hostname).toBe('127.0.0.1');
     const token = /^#token=([A-Za-z0-9_-]{43})$/.exec(url.hash)?.[1];

@@ -65,7 +65,7 @@ describe('workspace.checkConnection', () => {
     });
     await offline;
     expect(await service.call('workspace.checkConnection')).toMatchObject({ online: false });
-    const [waiting] = await service.call('jobs.list');
+    const [waiting] = (await service.call('jobs.list', {})).items;
     expect(waiting).toMatchObject({ id: job.id, status: 'waiting' });
 
     server = await startLocalPeridio({ dataDir: serverDir, apiKey: 'k', port });

@@ -161,7 +161,7 @@ describe('the desk service', () => {
       allowedActions: { destroy: true, reset: false, sign: true, markComplete: false },
     });
     expect(binary.signatures?.[0]?.signing_key_prn).toBe(signingKeyPrn);
-    const jobs = await service.call('jobs.list');
+    const jobs = (await service.call('jobs.list', {})).items;
     expect(jobs.find((j: JobView) => j.id === job.id)).toMatchObject({
       status: 'done',
       binaryPrn: binary.prn,
@@ -243,7 +243,7 @@ describe('the desk service', () => {
 
   it('refuses a bad input with the field named, and changes nothing', async () => {
     const before = await service.call('artifacts.list', {});
-    const jobsBefore = await service.call('jobs.list');
+    const jobsBefore = await service.call('jobs.list', {});
     const extra = await refusalOf(service.call('artifacts.create', { name: 'x', owner: 'me' }));
     expect(extra).toMatchObject({ code: 'invalid_input' });
     expect(extra.message).toContain('"owner"');
@@ -275,12 +275,14 @@ describe('the desk service', () => {
     const after = await service.call('artifacts.list', {});
     // One artifact more: the one newVersion made on purpose, nothing from the refusals.
     expect(after.items.filter((a) => !before.items.some((b) => b.prn === a.prn))).toHaveLength(1);
-    expect(await service.call('jobs.list')).toEqual(jobsBefore);
+    expect(await service.call('jobs.list', {})).toEqual(jobsBefore);
   });
 
   it('brings the server’s words, status and request id back in a refusal', async () => {
+    // A binary of the workspace's organization that does not exist: the server says 404.
+    const organization = server.server.organizationPrn;
     const reply = await service.reply('binaries.reset', {
-      prn: 'prn:1:11111111-2222-4333-8444-555555555555:binary:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+      prn: `${organization}:binary:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee`,
     });
     expect(reply.ok).toBe(false);
     if (reply.ok) return;
@@ -295,5 +297,22 @@ describe('the desk service', () => {
     expect(illegal.requestId).toEqual(expect.any(String));
     expect(illegal.fields?.length).toBeGreaterThan(0);
     expect(illegal.message.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a PRN of another organization before any request, naming the workspace', async () => {
+    const foreign =
+      'prn:1:11111111-2222-4333-8444-555555555555:binary:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+    const error = await refusalOf(service.call('binaries.reset', { prn: foreign }));
+    expect(error.code).toBe('foreign_organization');
+    expect(error.status).toBeUndefined();
+    expect(error.message).toContain(
+      `the workspace in use is the workspace PERIDIO_API_KEY gives (${server.server.url})`,
+    );
+    expect(error.fields).toEqual([
+      {
+        field: 'prn',
+        message: expect.stringContaining('belongs to organization 11111111-2222'),
+      },
+    ]);
   });
 });

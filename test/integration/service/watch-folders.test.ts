@@ -186,7 +186,9 @@ describe('watch folders through the desk service', () => {
     // Well past the settle time and several looks at the folder.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(filesTold().some((f) => f.path === file)).toBe(false);
-    expect((await service.call('jobs.list')).some((j) => j.sourcePath === file)).toBe(false);
+    expect((await service.call('jobs.list', {})).items.some((j) => j.sourcePath === file)).toBe(
+      false,
+    );
 
     const ended = jobEndedFor(file);
     const resumed = await service.call('watch.resume', { name: 'builds' });
@@ -194,7 +196,7 @@ describe('watch folders through the desk service', () => {
     expect(await ended).toMatchObject({ status: 'done', binaryState: 'signed' });
     // The file uploaded before is checked again, not uploaded again.
     expect(
-      (await service.call('jobs.list')).filter((j) => j.request.target === 'first'),
+      (await service.call('jobs.list', {})).items.filter((j) => j.request.target === 'first'),
     ).toHaveLength(1);
   });
 
@@ -350,12 +352,12 @@ describe('a workspace switch', () => {
       const job = await ended;
       expect(job).toMatchObject({ status: 'done', binaryState: 'signable' });
       // In the lab workspace's queue, not the local one's.
-      expect((await service.call('jobs.list')).map((j) => j.id)).toContain(job.id);
+      expect((await service.call('jobs.list', {})).items.map((j) => j.id)).toContain(job.id);
 
       const back = statusEvent('local-builds', 'watching');
       await service.call('profiles.use', { name: null });
       await back;
-      expect((await service.call('jobs.list')).map((j) => j.id)).not.toContain(job.id);
+      expect((await service.call('jobs.list', {})).items.map((j) => j.id)).not.toContain(job.id);
       const rules = await service.call('watch.list');
       expect(rules.find((r) => r.settings.name === 'lab-builds')).toMatchObject({
         status: 'stopped',

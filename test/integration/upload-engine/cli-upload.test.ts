@@ -217,7 +217,10 @@ describe('peridio-desk upload', () => {
         /missing\.img does not exist/,
       ],
       [['upload', dir, '--artifact-version', versionPrn, '--target', 't'], /is not a regular file/],
-      [['upload', pem, '--artifact-version', 'prn:1:nope', '--target', 't'], /is not a valid PRN/],
+      [
+        ['upload', pem, '--artifact-version', 'prn:1:nope', '--target', 't'],
+        /the artifact version PRN must be a artifact_version PRN/,
+      ],
       [
         ['upload', pem, '--artifact-version', versionPrn, '--target', 'x'.repeat(129)],
         /at most 128 characters/,
@@ -247,7 +250,7 @@ describe('peridio-desk upload', () => {
       expect(result.stderr).toMatch(message);
     }
     const list = await runCli(['queue', 'list', '--json'], env);
-    const queued = list.lines.filter((job) => job.status === 'queued');
+    const queued = list.last.jobs.filter((job: Json) => job.status === 'queued');
     expect(queued).toEqual([]);
   });
 });
@@ -288,9 +291,9 @@ describe('peridio-desk queue', () => {
     const id1 = queued1.last.job_id;
     const id2 = queued2.last.job_id;
     const paused = await runCli(['queue', 'pause', id1, '--json'], qenv);
-    expect(paused.last).toMatchObject({ id: id1, status: 'paused' });
+    expect(paused.last.job).toMatchObject({ id: id1, status: 'paused' });
     const listed = await runCli(['queue', 'list', '--json'], qenv);
-    expect(listed.lines.map((j) => [j.id, j.status])).toEqual([
+    expect(listed.last.jobs.map((j: Json) => [j.id, j.status])).toEqual([
       [id1, 'paused'],
       [id2, 'queued'],
     ]);
@@ -331,7 +334,7 @@ describe('a reader that goes away', () => {
     expect(await run.exited).toBe(141);
     expect(run.stderr()).not.toMatch(/EPIPE|at .*\.js/);
     const listed = await runCli(['queue', 'list', '--json'], penv);
-    expect(listed.lines).toEqual([
+    expect(listed.last.jobs).toEqual([
       // "running" until the next run finds its runner gone and takes it over.
       expect.objectContaining({
         request: expect.objectContaining({ target: 'piped' }),

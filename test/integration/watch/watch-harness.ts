@@ -2,8 +2,9 @@
 // tests can stop and start again on the same port and data), with real temporary folders.
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveSigner } from '../../../src-main/cli/signer.js';
-import { UploadEngine } from '../../../src-main/service/index.js';
+import { KeyringVault } from '../../../src-main/credentials/index.js';
+import { UploadEngine, jobSignerResolver } from '../../../src-main/service/index.js';
+import { openSettings } from '../../../src-main/settings/index.js';
 import { WatchAgent, parseWatchRules, type WatchEvent } from '../../../src-main/watch/index.js';
 import {
   TEST_VECTOR,
@@ -126,7 +127,10 @@ export async function startAgent(
     dataDir: bench.deskDir,
     connection: { baseUrl: bench.server.url, apiKey: KEY },
     workspace: 'watch-test',
-    resolveSigner,
+    resolveSigner: jobSignerResolver({
+      settings: openSettings({ dataDir: bench.deskDir }),
+      vault: new KeyringVault(),
+    }),
     jobConcurrency: options.jobConcurrency ?? 4,
     probeDelayMs: { initial: 250, max: 1000 },
     pollMs: 250,

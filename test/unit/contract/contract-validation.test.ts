@@ -32,12 +32,18 @@ const VALID: Record<CommandName, Record<string, unknown>[]> = {
   'profiles.importCli': [{}, { overwrite: true }],
   'artifacts.list': [{}, { cursor: 'opaque-cursor' }],
   'artifacts.create': [{ name: 'firmware' }, { name: 'firmware', description: 'the main image' }],
+  'artifacts.find': [{ artifact: 'firmware' }, { artifact: prn('artifact') }],
   'artifactVersions.list': [{ artifactPrn: prn('artifact') }],
   'artifactVersions.create': [{ artifactPrn: prn('artifact'), version: '1.2.3' }],
+  'artifactVersions.find': [
+    { artifact: 'firmware', version: '1.2.3' },
+    { artifact: prn('artifact'), version: '1.2.3' },
+  ],
   'binaries.list': [
     { artifactVersionPrn: prn('artifact_version') },
     { artifactVersionPrn: prn('artifact_version'), cursor: 'c', limit: 100 },
   ],
+  'binaries.get': [{ prn: prn('binary') }],
   'binaries.markComplete': [{ prn: prn('binary') }],
   'binaries.reset': [{ prn: prn('binary') }],
   'binaries.sign': [
@@ -73,15 +79,37 @@ const VALID: Record<CommandName, Record<string, unknown>[]> = {
       signingKey: null,
     },
   ],
-  'jobs.list': [{}],
+  'jobs.list': [
+    {},
+    { status: ['queued', 'failed'], workspace: 'all', cursor: '1200', limit: 500 },
+    { workspace: 'profile:prod', limit: 1 },
+  ],
   'jobs.pause': [{ id: ID }],
   'jobs.resume': [{ id: ID }],
   'jobs.retry': [{ id: ID }],
   'jobs.cancel': [{ id: ID }],
+  'binaries.resumeUpload': [{ prn: prn('binary') }],
   'keys.list': [{}],
-  'keys.import': [{ name: 'release-key', pem: '-----BEGIN PRIVATE KEY-----\n...' }],
+  'keys.import': [
+    { name: 'release-key', pem: '-----BEGIN PRIVATE KEY-----\n...' },
+    {
+      name: 'release-key',
+      pem: '-----BEGIN PRIVATE KEY-----\n...',
+      signingKeyPrn: prn('signing_key'),
+    },
+  ],
   'keys.create': [{ name: 'release-key' }],
   'keys.remove': [{ name: 'release-key' }],
+  'keys.check': [
+    { signingKey: { kind: 'keychain', name: 'release-key' } },
+    {
+      signingKey: {
+        kind: 'file',
+        privateKeyPath: '/keys/a.pem',
+        signingKeyPrn: prn('signing_key'),
+      },
+    },
+  ],
   'watch.list': [{}],
   'watch.save': [
     {
@@ -225,6 +253,7 @@ describe('the contract', () => {
       ['binaries.sign', 'prn', 'binary'],
       ['binaries.affectedReleases', 'prn', 'binary'],
       ['binaries.destroy', 'prn', 'binary'],
+      ['binaries.resumeUpload', 'prn', 'binary'],
       ['uploads.enqueue', 'artifactVersionPrn', 'artifact_version'],
     ];
     const others = ['artifact', 'artifact_version', 'binary', 'signing_key', 'release', 'bundle'];
@@ -260,6 +289,20 @@ describe('the contract', () => {
     );
     expect(isPrnOf(prn('binary'), 'binary')).toBe(true);
     expect(isPrnOf(prn('binary').toUpperCase(), 'binary')).toBe(false);
+  });
+
+  it("takes up a binary's upload by the binary PRN only, saying what it wants", () => {
+    const missing = refusal('binaries.resumeUpload', {});
+    expect(missing.fields).toEqual([
+      { field: 'prn', message: expect.stringMatching(/binary PRN/) },
+    ]);
+    // A job id is not a binary: the engine finds the job itself.
+    const byJob = refusal('binaries.resumeUpload', { id: ID });
+    expect(byJob.message).toContain('unknown field "id"');
+    expect(byJob.fields?.map((f) => f.field)).toContain('prn');
+    expectRefusedNaming('binaries.resumeUpload', { prn: ID }, 'prn');
+    const artifact = refusal('binaries.resumeUpload', { prn: prn('artifact') });
+    expect(artifact.message).toMatch(/^binaries\.resumeUpload was not run: prn: /);
   });
 
   it('refuses path traversal and special keys where a name is expected', () => {

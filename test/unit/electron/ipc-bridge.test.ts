@@ -100,7 +100,7 @@ describe('commands over IPC', () => {
   it('passes on only the first argument', async () => {
     const { invoke } = bridge();
     const reply = await invoke('jobs.list', sender('app://desk/'), {}, { smuggled: true });
-    expect(reply).toEqual({ ok: true, result: [] });
+    expect(reply).toEqual({ ok: true, result: { items: [], nextCursor: null } });
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeskEvent, JobStatus, JobView } from '../../../src-preload/contract.js';
 import { jobEndNotice } from '../../../src-main/electron/job-notice.js';
 import { QueueProgress } from '../../../src-main/electron/queue-progress.js';
+import { jobAllowedActions } from '../../../src-main/queue/index.js';
 
 function job(id: string, status: JobStatus, overrides: Partial<JobView['request']> = {}): JobView {
   return {
@@ -27,6 +28,7 @@ function job(id: string, status: JobStatus, overrides: Partial<JobView['request'
     attempts: 0,
     sourcePath: null,
     sha256: null,
+    allowedActions: jobAllowedActions(status),
   };
 }
 

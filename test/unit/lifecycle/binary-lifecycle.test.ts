@@ -2,35 +2,45 @@ import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import {
   BINARY_STATES,
-  TRANSITIONS,
+  LIFECYCLE_EVENTS,
   allowedActions,
   binaryLifecycle,
   checkStateChange,
+  eventAllowed,
   lifecycleSnapshot,
+  transitionFor,
+  transitionsFrom,
+  type Actor,
   type BinaryState,
   type LifecycleEvent,
 } from '../../../src-main/lifecycle/index.js';
 
-const EVENTS: LifecycleEvent[] = [
-  'COMPLETE',
-  'HASH',
-  'HASH_MATCHED',
-  'HASH_MISMATCHED',
-  'SIGNATURE_ATTACHED',
-  'RESET',
-  'DESTROY',
-];
+const ACTORS: Actor[] = ['client', 'server'];
 
-// The lifecycle as the contract page states it, written out by hand so that a change to
-// TRANSITIONS that breaks the contract fails here.
-const LEGAL: Record<BinaryState, Partial<Record<LifecycleEvent, BinaryState>>> = {
-  uploadable: { COMPLETE: 'hashable' },
-  hashable: { HASH: 'hashing', RESET: 'uploadable' },
-  hashing: { HASH_MATCHED: 'signable', HASH_MISMATCHED: 'hashable', RESET: 'uploadable' },
-  signable: { SIGNATURE_ATTACHED: 'signed', RESET: 'uploadable' },
-  signed: { DESTROY: 'destroyed' },
+// The lifecycle as the contract page states it, written out by hand so that a change to the
+// machine that breaks the contract fails here: each legal event, where it leads and who may
+// cause it. Every other (state, event, actor) is refused.
+const LEGAL: Record<BinaryState, Partial<Record<LifecycleEvent, [BinaryState, Actor]>>> = {
+  uploadable: { UPLOAD_PART: ['uploadable', 'client'], COMPLETE: ['hashable', 'client'] },
+  hashable: { HASH: ['hashing', 'client'], RESET: ['uploadable', 'client'] },
+  hashing: {
+    HASH_MATCHED: ['signable', 'server'],
+    HASH_MISMATCHED: ['hashable', 'server'],
+    RESET: ['uploadable', 'client'],
+  },
+  signable: {
+    SIGN: ['signable', 'client'],
+    SIGNATURE_ATTACHED: ['signed', 'server'],
+    RESET: ['uploadable', 'client'],
+  },
+  signed: { SIGN: ['signed', 'client'], DESTROY: ['destroyed', 'client'] },
   destroyed: {},
 };
+
+function expected(state: BinaryState, event: LifecycleEvent, by: Actor): BinaryState | undefined {
+  const legal = LEGAL[state][event];
+  return legal && legal[1] === by ? legal[0] : undefined;
+}
 
 function actorIn(state: BinaryState, revision = 0) {
   return createActor(binaryLifecycle, { snapshot: lifecycleSnapshot(state, revision) }).start();
@@ -43,42 +53,61 @@ describe('binary lifecycle machine', () => {
     expect(actor.getSnapshot().context.revision).toBe(0);
   });
 
-  it('walks the happy path to destroyed', () => {
+  it('walks the happy path to destroyed, each move by its own actor', () => {
     const actor = createActor(binaryLifecycle).start();
     const seen: unknown[] = [actor.getSnapshot().value];
     actor.subscribe((s) => seen.push(s.value));
-    for (const type of [
-      'COMPLETE',
-      'HASH',
-      'HASH_MATCHED',
-      'SIGNATURE_ATTACHED',
-      'DESTROY',
-    ] as const) {
-      actor.send({ type });
-    }
+    actor.send({ type: 'COMPLETE', by: 'client' });
+    actor.send({ type: 'HASH', by: 'client' });
+    actor.send({ type: 'HASH_MATCHED', by: 'server' });
+    actor.send({ type: 'SIGNATURE_ATTACHED', by: 'server' });
+    actor.send({ type: 'DESTROY', by: 'client' });
     expect(seen).toEqual(['uploadable', 'hashable', 'hashing', 'signable', 'signed', 'destroyed']);
     expect(actor.getSnapshot().status).toBe('done');
   });
 
+  // Every state, every event, every actor: the running machine, and each question asked of it.
   for (const state of BINARY_STATES) {
-    for (const event of EVENTS) {
-      const expected = LEGAL[state][event];
-      it(`${event} in ${state} ${expected ? `moves to ${expected}` : 'is refused (state stays)'}`, () => {
-        const actor = actorIn(state, 3);
-        actor.send({ type: event });
-        expect(actor.getSnapshot().value).toBe(expected ?? state);
-      });
+    for (const event of LIFECYCLE_EVENTS) {
+      for (const by of ACTORS) {
+        const to = expected(state, event, by);
+        it(`${event} by the ${by} in ${state} ${to ? `moves to ${to}` : 'is refused'}`, () => {
+          const actor = actorIn(state, 3);
+          // A destroyed binary is final: its actor is done and takes no events at all.
+          if (state !== 'destroyed') actor.send({ type: event, by });
+          expect(actor.getSnapshot().value).toBe(to ?? state);
+          expect(eventAllowed(state, event, by)).toBe(to !== undefined);
+          const move = transitionFor(state, event, by);
+          if (to === undefined) expect(move).toBeUndefined();
+          else {
+            expect(move).toMatchObject({ event, from: state, to, by });
+            expect(move?.effect).not.toBe('');
+          }
+        });
+      }
     }
   }
 
+  it('lists, walked from the machine, exactly the legal moves of each state', () => {
+    for (const state of BINARY_STATES) {
+      const walked = transitionsFrom(state).map((t) => [t.event, t.to, t.by]);
+      const legal = Object.entries(LEGAL[state]).map(([event, [to, by]]) => [event, to, by]);
+      expect(walked.sort()).toEqual(legal.sort());
+    }
+  });
+
   it('bumps the revision on reset and only on reset', () => {
     const actor = actorIn('signable', 2);
-    actor.send({ type: 'SIGNATURE_ATTACHED' });
+    actor.send({ type: 'SIGNATURE_ATTACHED', by: 'server' });
     expect(actor.getSnapshot().context.revision).toBe(2);
     const other = actorIn('hashing', 2);
-    other.send({ type: 'RESET' });
+    other.send({ type: 'RESET', by: 'client' });
     expect(other.getSnapshot().value).toBe('uploadable');
     expect(other.getSnapshot().context.revision).toBe(3);
+    const refused = actorIn('hashing', 2);
+    refused.send({ type: 'RESET', by: 'server' });
+    expect(refused.getSnapshot().value).toBe('hashing');
+    expect(refused.getSnapshot().context.revision).toBe(2);
   });
 
   it('follows the server on SYNC, including its revision', () => {
@@ -92,17 +121,20 @@ describe('binary lifecycle machine', () => {
   });
 });
 
-describe('checkStateChange (the table the server enforces)', () => {
+describe('checkStateChange (what the local server enforces)', () => {
   for (const from of BINARY_STATES) {
     for (const to of BINARY_STATES) {
-      const clientLegal =
-        from === to ||
-        TRANSITIONS.some((t) => t.by === 'client' && t.to === to && t.from.includes(from));
-      it(`client PATCH ${from} -> ${to} is ${clientLegal ? 'allowed' : 'refused'}`, () => {
-        const result = checkStateChange(from, to, 'client');
-        expect(result.ok).toBe(clientLegal);
-        if (!result.ok) expect(result.message).toBe(`cannot transition from ${from} to ${to}`);
-      });
+      for (const by of ACTORS) {
+        const legal =
+          from === to ||
+          LIFECYCLE_EVENTS.some((event) => to !== from && expected(from, event, by) === to);
+        it(`${by} ${from} -> ${to} is ${legal ? 'allowed' : 'refused'}`, () => {
+          const result = checkStateChange(from, to, by);
+          expect(result.ok).toBe(legal);
+          if (!result.ok) expect(result.message).toBe(`cannot transition from ${from} to ${to}`);
+          else if (from !== to) expect(result.transition).toMatchObject({ from, to, by });
+        });
+      }
     }
   }
 
@@ -124,13 +156,17 @@ describe('checkStateChange (the table the server enforces)', () => {
     );
   });
 
-  it('leaves the server-only changes to the server', () => {
-    expect(checkStateChange('hashing', 'signable', 'client').ok).toBe(false);
-    expect(checkStateChange('hashing', 'signable', 'server').ok).toBe(true);
-    expect(checkStateChange('hashing', 'hashable', 'server').ok).toBe(true);
-    expect(checkStateChange('signable', 'signed', 'client').ok).toBe(false);
-    expect(checkStateChange('signable', 'signed', 'server').ok).toBe(true);
-    expect(checkStateChange('signed', 'destroyed', 'server').ok).toBe(false);
+  it('names the event and its effect, for the server to act on', () => {
+    expect(checkStateChange('hashing', 'uploadable', 'client')).toEqual({
+      ok: true,
+      transition: {
+        event: 'RESET',
+        from: 'hashing',
+        to: 'uploadable',
+        by: 'client',
+        effect: 'all parts are deleted and the revision goes up by one',
+      },
+    });
   });
 
   it('treats a change to the current state as a no-op', () => {
@@ -143,55 +179,21 @@ describe('checkStateChange (the table the server enforces)', () => {
 describe('allowedActions', () => {
   it('answers per state', () => {
     const table = Object.fromEntries(BINARY_STATES.map((s) => [s, allowedActions(s)]));
+    const none = {
+      upload: false,
+      markComplete: false,
+      hash: false,
+      reset: false,
+      sign: false,
+      destroy: false,
+    };
     expect(table).toEqual({
-      uploadable: {
-        upload: true,
-        markComplete: true,
-        hash: false,
-        reset: false,
-        sign: false,
-        destroy: false,
-      },
-      hashable: {
-        upload: false,
-        markComplete: false,
-        hash: true,
-        reset: true,
-        sign: false,
-        destroy: false,
-      },
-      hashing: {
-        upload: false,
-        markComplete: false,
-        hash: false,
-        reset: true,
-        sign: false,
-        destroy: false,
-      },
-      signable: {
-        upload: false,
-        markComplete: false,
-        hash: false,
-        reset: true,
-        sign: true,
-        destroy: false,
-      },
-      signed: {
-        upload: false,
-        markComplete: false,
-        hash: false,
-        reset: false,
-        sign: true,
-        destroy: true,
-      },
-      destroyed: {
-        upload: false,
-        markComplete: false,
-        hash: false,
-        reset: false,
-        sign: false,
-        destroy: false,
-      },
+      uploadable: { ...none, upload: true, markComplete: true },
+      hashable: { ...none, hash: true, reset: true },
+      hashing: { ...none, reset: true },
+      signable: { ...none, reset: true, sign: true },
+      signed: { ...none, sign: true, destroy: true },
+      destroyed: none,
     });
   });
 });

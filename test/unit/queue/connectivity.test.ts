@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectivityMonitor } from '../../../src-main/queue/index.js';
+import { ManualClock } from '../../manual-clock.js';
 
 let server: Server | undefined;
 const monitors: ConnectivityMonitor[] = [];
@@ -33,8 +34,8 @@ async function probeOfFreePort() {
 }
 
 function monitorWith(probe: (signal: AbortSignal) => Promise<void>) {
-  // The scheduled probe is an hour away: only checkNow can find the server back.
-  const monitor = new ConnectivityMonitor({ probe, initialDelayMs: 3_600_000 });
+  // The scheduled probe is on a clock that never moves: only checkNow can find the server back.
+  const monitor = new ConnectivityMonitor({ probe, clock: new ManualClock() });
   monitors.push(monitor);
   return monitor;
 }
@@ -65,5 +66,42 @@ describe('ConnectivityMonitor.checkNow', () => {
     const answers = await Promise.all([monitor.checkNow(), monitor.checkNow(), monitor.checkNow()]);
     expect(answers).toEqual([true, true, true]);
     expect(port.probes()).toBe(1);
+  });
+});
+
+describe('ConnectivityMonitor probing', () => {
+  it('backs off up to its limit, and a listener that throws neither stops it nor counts as an answer', async () => {
+    const clock = new ManualClock();
+    let up = false;
+    const errors: string[] = [];
+    const changes: boolean[] = [];
+    const monitor = new ConnectivityMonitor({
+      probe: async () => {
+        if (!up) throw new Error('connect ECONNREFUSED');
+      },
+      initialDelayMs: 1000,
+      maxDelayMs: 4000,
+      clock,
+      onChange: (online) => {
+        changes.push(online);
+        throw new Error('a broken face');
+      },
+      onError: (message) => errors.push(message),
+    });
+    monitors.push(monitor);
+    monitor.reportOffline('connect ECONNREFUSED');
+    expect(errors).toEqual(['Telling that the server is unreachable failed: a broken face']);
+    await clock.advance(20_000);
+    const bases = [1000, 2000, 4000, 4000, 4000, 4000, 4000, 4000];
+    expect(clock.delays.length).toBeGreaterThanOrEqual(5);
+    clock.delays.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual(bases[i]! * 0.75);
+      expect(ms).toBeLessThanOrEqual(bases[i]! * 1.25);
+    });
+    up = true;
+    await clock.advance(5000);
+    expect(monitor.online).toBe(true);
+    expect(changes).toEqual([false, true]);
+    expect(errors).toHaveLength(2);
   });
 });

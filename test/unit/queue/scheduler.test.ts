@@ -1,17 +1,22 @@
 // The scheduler with real stores on disk; the job runners are small functions, the way the
-// workflow provides them.
+// workflow provides them. Time is a manual clock: leases, polls, probes and retries happen
+// when a test moves it, never after a sleep that a busy machine might stretch.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sleepOn } from '../../../src-main/clock/index.js';
 import {
   ConnectivityMonitor,
   JobStore,
   Scheduler,
   type JobOutcome,
+  type QueueStall,
   type RunJob,
   type UploadRequest,
 } from '../../../src-main/queue/index.js';
+import { ManualClock, advanceUntil } from '../../manual-clock.js';
 
 const REQUEST: UploadRequest = {
   path: '/tmp/f',
@@ -24,11 +29,13 @@ const REQUEST: UploadRequest = {
 
 let dir: string;
 let store: JobStore;
+let clock: ManualClock;
 const stops: (() => Promise<void> | void)[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'scheduler-'));
-  store = JobStore.open(path.join(dir, 'queue.sqlite'));
+  store = JobStore.open(path.join(dir, 'queue.sqlite'), { busyTimeoutMs: 0 });
+  clock = new ManualClock();
 });
 afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
@@ -37,7 +44,7 @@ afterEach(async () => {
 });
 
 function online(): ConnectivityMonitor {
-  const monitor = new ConnectivityMonitor({ probe: async () => {} });
+  const monitor = new ConnectivityMonitor({ probe: async () => {}, clock });
   stops.push(() => monitor.stop());
   return monitor;
 }
@@ -50,6 +57,7 @@ function start(runJob: RunJob, extra: Partial<ConstructorParameters<typeof Sched
     connectivity: online(),
     pollMs: 20,
     leaseMs: 300,
+    clock,
     ...extra,
   });
   scheduler.start();
@@ -57,7 +65,21 @@ function start(runJob: RunJob, extra: Partial<ConstructorParameters<typeof Sched
   return scheduler;
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A runner that says when it started and runs until aborted. */
+function runUntilAborted() {
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  let aborted = false;
+  const runJob: RunJob = (_job, signal) =>
+    new Promise<JobOutcome>((resolve) => {
+      started();
+      signal.addEventListener('abort', () => {
+        aborted = true;
+        resolve({ status: 'interrupted' });
+      });
+    });
+  return { runJob, running, aborted: () => aborted };
+}
 
 describe('Scheduler', () => {
   it('runs every queued job to its end, at most `concurrency` at once', async () => {
@@ -71,21 +93,23 @@ describe('Scheduler', () => {
       async () => {
         running += 1;
         peak = Math.max(peak, running);
-        await delay(30);
+        await sleepOn(clock, 30);
         running -= 1;
         return { status: 'done' };
       },
       { concurrency: 2 },
     );
-    await scheduler.idle();
+    await advanceUntil(clock, scheduler.idle(), 30);
     expect(peak).toBe(2);
     expect(ids.map((id) => store.get(id).status)).toEqual(Array(5).fill('done'));
   });
 
-  it('waits while offline without failing the job, and goes on when a probe answers', async () => {
+  it('waits while offline without failing the job, probing with a growing delay, and goes on when a probe answers', async () => {
     const job = store.enqueue(REQUEST, { size: 1, mtimeMs: 1 });
     let serverUp = false;
     let probes = 0;
+    // The probes on a clock of their own, so that its delays are the probes' alone.
+    const probeClock = new ManualClock();
     const connectivity = new ConnectivityMonitor({
       probe: async () => {
         probes += 1;
@@ -93,6 +117,7 @@ describe('Scheduler', () => {
       },
       initialDelayMs: 20,
       maxDelayMs: 80,
+      clock: probeClock,
     });
     stops.push(() => connectivity.stop());
     const outcomes: JobOutcome[] = [];
@@ -101,56 +126,55 @@ describe('Scheduler', () => {
         serverUp ? { status: 'done' } : { status: 'waiting', reason: 'connect ECONNREFUSED' },
       { connectivity, onJobEnd: (_job, outcome) => outcomes.push(outcome) },
     );
-    await delay(400);
+    await clock.advance(0);
     expect(store.get(job.id)).toMatchObject({
       status: 'waiting',
       waitingReason: 'connect ECONNREFUSED',
     });
     expect(connectivity.online).toBe(false);
-    // Backoff: a handful of probes in 400 ms, not a busy loop.
-    expect(probes).toBeGreaterThan(1);
-    expect(probes).toBeLessThan(12);
+    expect(probes).toBe(0);
+
+    await probeClock.advance(400);
     expect(outcomes).toHaveLength(1);
+    // No busy loop: each probe waits twice as long as the last (±25 % jitter), up to 80 ms.
+    expect(probes).toBeGreaterThanOrEqual(4);
+    expect(probes).toBeLessThanOrEqual(7);
+    const bases = [20, 40, 80, 80, 80, 80, 80, 80];
+    probeClock.delays.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual(bases[i]! * 0.75);
+      expect(ms).toBeLessThanOrEqual(bases[i]! * 1.25);
+    });
+
     serverUp = true;
-    await scheduler.idle();
+    await advanceUntil(probeClock, scheduler.idle(), 20);
     expect(store.get(job.id).status).toBe('done');
   });
 
   it('puts interrupted jobs back in line when it stops, and another runner finishes them', async () => {
     const job = store.enqueue(REQUEST, { size: 1, mtimeMs: 1 });
-    const first = start(
-      (_job, signal) =>
-        new Promise<JobOutcome>((resolve) =>
-          signal.addEventListener('abort', () => resolve({ status: 'interrupted' })),
-        ),
-    );
-    await delay(100);
+    const runner = runUntilAborted();
+    const first = start(runner.runJob);
+    await runner.running;
     expect(store.get(job.id).status).toBe('running');
     await first.stop();
     expect(store.get(job.id).status).toBe('queued');
     const second = start(async () => ({ status: 'done' }));
-    await second.idle();
+    await advanceUntil(clock, second.idle(), 20);
     expect(store.get(job.id).status).toBe('done');
   });
 
-  it('stops a job paused from another process when its lease is renewed', async () => {
+  it('stops a job paused from another process at the next lease renewal', async () => {
     const job = store.enqueue(REQUEST, { size: 1, mtimeMs: 1 });
-    let aborted = false;
-    start(
-      (_job, signal) =>
-        new Promise<JobOutcome>((resolve) =>
-          signal.addEventListener('abort', () => {
-            aborted = true;
-            resolve({ status: 'interrupted' });
-          }),
-        ),
-    );
-    await delay(100);
+    const runner = runUntilAborted();
+    start(runner.runJob);
+    await runner.running;
     const elsewhere = JobStore.open(store.file);
     elsewhere.pause(job.id);
     elsewhere.close();
-    await delay(300);
-    expect(aborted).toBe(true);
+    await clock.advance(99);
+    expect(runner.aborted()).toBe(false);
+    await clock.advance(1);
+    expect(runner.aborted()).toBe(true);
     expect(store.get(job.id).status).toBe('paused');
   });
 
@@ -159,10 +183,42 @@ describe('Scheduler', () => {
     const scheduler = start(async () => {
       throw new Error('boom');
     });
-    await scheduler.idle();
+    await advanceUntil(clock, scheduler.idle(), 20);
     expect(store.get(job.id)).toMatchObject({
       status: 'failed',
       error: { code: 'internal', message: 'Unexpected error: boom' },
     });
+  });
+
+  it('reports a locked queue once, retries with a growing delay, and goes on once it is free', async () => {
+    const stalls: QueueStall[] = [];
+    const other = new Database(store.file);
+    other.exec('BEGIN EXCLUSIVE');
+    const scheduler = start(async () => ({ status: 'done' }), {
+      onStall: (stall) => stalls.push(stall),
+      retryMs: { initial: 1000, max: 4000 },
+    });
+    await clock.advance(0);
+    expect(stalls).toEqual([
+      {
+        stalled: true,
+        reason: expect.stringContaining('is locked by another program (SQLITE_BUSY)'),
+        retryInMs: 1000,
+      },
+    ]);
+    const retriesFrom = clock.delays.length;
+    await clock.advance(1000 + 2000 + 4000 + 4000);
+    expect(clock.delays.slice(retriesFrom).filter((ms) => ms !== 100)).toEqual([
+      2000, 4000, 4000, 4000,
+    ]);
+    expect(stalls).toHaveLength(1);
+
+    other.exec('COMMIT');
+    other.close();
+    const job = store.enqueue(REQUEST, { size: 1, mtimeMs: 1 });
+    await clock.advance(4000);
+    expect(stalls.at(-1)).toEqual({ stalled: false, reason: null, retryInMs: null });
+    await advanceUntil(clock, scheduler.idle(), 20);
+    expect(store.get(job.id).status).toBe('done');
   });
 });

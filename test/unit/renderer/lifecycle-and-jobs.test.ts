@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { lifecycleSteps } from '../../../src-renderer/lib/lifecycle.js';
 import {
+  actionLabel,
   fileNameOf,
   jobActions,
   statusWords,
   stepWords,
+  type JobAction,
 } from '../../../src-renderer/lib/job-words.js';
 
 describe('a binary lifecycle as steps', () => {
@@ -53,13 +55,20 @@ describe('an upload job in words', () => {
     ).toBe('Failed: hash mismatch');
   });
 
-  it('offers only the buttons the job store accepts for the status', () => {
-    expect(jobActions('running')).toEqual(['pause', 'cancel']);
-    expect(jobActions('waiting')).toEqual(['pause', 'cancel']);
-    expect(jobActions('paused')).toEqual(['resume', 'cancel']);
-    expect(jobActions('failed')).toEqual(['retry']);
-    expect(jobActions('cancelled')).toEqual(['retry']);
-    expect(jobActions('done')).toEqual([]);
+  it('offers the buttons the engine allows, in a steady order, with their words', () => {
+    const none = { pause: false, resume: false, retry: false, cancel: false };
+    expect(jobActions({ allowedActions: { ...none, cancel: true, pause: true } })).toEqual([
+      'pause',
+      'cancel',
+    ]);
+    expect(jobActions({ allowedActions: { ...none, retry: true } })).toEqual(['retry']);
+    expect(jobActions({ allowedActions: none })).toEqual([]);
+    expect(['pause', 'resume', 'retry', 'cancel'].map((a) => actionLabel(a as JobAction))).toEqual([
+      'Pause',
+      'Resume',
+      'Retry',
+      'Cancel',
+    ]);
   });
 
   it('names steps in words and files by their last path segment on any OS', () => {

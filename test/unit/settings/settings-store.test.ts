@@ -226,15 +226,19 @@ describe('signing key records', () => {
 });
 
 describe('preferences', () => {
+  const retention = { finishedJobsKeepDays: 30, finishedJobsKeepLast: 1000 };
+
   it('has defaults, keeps changes, and refuses values out of range', () => {
-    expect(settings.getPreferences()).toEqual({ uploadConcurrency: 4, spool: false });
+    expect(settings.getPreferences()).toEqual({ uploadConcurrency: 4, spool: false, ...retention });
     expect(settings.updatePreferences({ uploadConcurrency: 16 })).toEqual({
       uploadConcurrency: 16,
       spool: false,
+      ...retention,
     });
     expect(settings.updatePreferences({ spool: true })).toEqual({
       uploadConcurrency: 16,
       spool: true,
+      ...retention,
     });
     for (const uploadConcurrency of [0, 17, 2.5]) {
       const error = settingsError(() => settings.updatePreferences({ uploadConcurrency }));
@@ -244,6 +248,28 @@ describe('preferences', () => {
     expect(openSettings({ dataDir: dir }).getPreferences()).toEqual({
       uploadConcurrency: 16,
       spool: true,
+      ...retention,
+    });
+  });
+
+  it('keeps finished jobs as long and as many as asked, within bounds it names', () => {
+    expect(
+      settings.updatePreferences({ finishedJobsKeepDays: 7, finishedJobsKeepLast: 0 }),
+    ).toMatchObject({ finishedJobsKeepDays: 7, finishedJobsKeepLast: 0 });
+    const refused: [Record<string, unknown>, RegExp][] = [
+      [{ finishedJobsKeepDays: 0 }, /at least 1 day/],
+      [{ finishedJobsKeepDays: 1.5 }, /whole number/],
+      [{ finishedJobsKeepLast: -1 }, /0 or more/],
+      [{ finishedJobsKeepLast: 100_001 }, /at most 100,000/],
+    ];
+    for (const [change, words] of refused) {
+      const error = settingsError(() => settings.updatePreferences(change));
+      expect(error.code).toBe('invalid_preferences');
+      expect(error.message).toMatch(words);
+    }
+    expect(openSettings({ dataDir: dir }).getPreferences()).toMatchObject({
+      finishedJobsKeepDays: 7,
+      finishedJobsKeepLast: 0,
     });
   });
 });

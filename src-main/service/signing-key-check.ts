@@ -1,0 +1,134 @@
+// A signing key is checked before anything is sent, not after a whole file was uploaded: its
+// private half can be had (the keychain entry is there; a PEM file is readable and Ed25519),
+// it is registered in the workspace's organization, and its public half is the one the server
+// has for its PRN. While the server cannot be reached, the checks that need it wait for the
+// signing step (where the server checks the signature itself).
+import type { SigningKeyRef } from '../queue/index.js';
+import { isPeridioError, parsePrn, type PeridioClient } from '../peridio/index.js';
+import { loadSigningKey, type CredentialStores } from '../settings/index.js';
+import { readPrivateKeyFile, signBinaryHash } from '../signing/index.js';
+import type { Signer } from '../workflow/index.js';
+import { refuse } from './desk-errors.js';
+
+export interface SigningKeyCheckContext {
+  stores: CredentialStores;
+  client: PeridioClient;
+  /** The workspace's organization PRN, undefined while it cannot be asked. */
+  organizationPrn(): Promise<string | undefined>;
+  /** Words naming the workspace, for the refusal of a key of another organization. */
+  workspaceWords(): string;
+}
+
+/** How a key is named in messages: its keychain name, or its file and PRN. */
+export function signingKeyName(ref: SigningKeyRef): string {
+  return ref.kind === 'keychain' ? `"${ref.name}"` : `${ref.privateKeyPath} (${ref.signingKeyPrn})`;
+}
+
+const FIELD = (ref: SigningKeyRef) =>
+  ref.kind === 'keychain' ? 'signingKey.name' : 'signingKey.privateKeyPath';
+
+function unusable(ref: SigningKeyRef, why: string) {
+  return refuse(
+    'signing_key_unusable',
+    `The signing key ${signingKeyName(ref)} cannot be used: ${why} Nothing was sent.`,
+    [{ field: FIELD(ref), message: 'cannot be used' }],
+  );
+}
+
+/** The key's private half, read and checked against its record; no request is made. */
+async function privateHalf(
+  ref: SigningKeyRef,
+  stores: CredentialStores,
+): Promise<{ signingKeyPrn: string; publicValue: string; signer: Signer }> {
+  try {
+    if (ref.kind === 'file') {
+      const pair = await readPrivateKeyFile(ref.privateKeyPath);
+      return {
+        signingKeyPrn: ref.signingKeyPrn,
+        publicValue: pair.publicValue,
+        signer: {
+          signingKeyPrn: ref.signingKeyPrn,
+          sign: (hash) => signBinaryHash(pair.privateKey, hash),
+        },
+      };
+    }
+    const { record, keyPair } = await loadSigningKey(stores, ref.name);
+    return {
+      signingKeyPrn: record.signingKeyPrn,
+      publicValue: keyPair.publicValue,
+      signer: {
+        signingKeyPrn: record.signingKeyPrn,
+        sign: (hash) => signBinaryHash(keyPair.privateKey, hash),
+      },
+    };
+  } catch (error) {
+    throw unusable(ref, (error as Error).message);
+  }
+}
+
+/**
+ * Resolves a signing key and checks it as far as can be now; answers its signer. Refusals
+ * name the key and say what to do; a server that cannot be reached is not a refusal.
+ */
+export async function checkSigningKey(
+  ref: SigningKeyRef,
+  context: SigningKeyCheckContext,
+): Promise<Signer> {
+  const key = await privateHalf(ref, context.stores);
+  const own = parsePrn(await context.organizationPrn(), 'organization');
+  const keyPrn = parsePrn(key.signingKeyPrn, 'signing_key');
+  if (own.ok && keyPrn.ok && keyPrn.prn.organizationId !== own.prn.organizationId) {
+    throw refuse(
+      'foreign_organization',
+      `The signing key ${signingKeyName(ref)} is registered in organization ` +
+        `${keyPrn.prn.organizationId}, but the workspace in use is ${context.workspaceWords()}, ` +
+        `of organization ${own.prn.organizationId}. Use a key of this workspace (see ` +
+        '`peridio-desk keys list`), or choose the workspace the key belongs to. Nothing was sent.',
+      [{ field: FIELD(ref), message: 'belongs to another organization' }],
+    );
+  }
+  let registered;
+  try {
+    registered = await context.client.signingKeys.get(key.signingKeyPrn, { timeoutMs: 10_000 });
+  } catch (error) {
+    if (isPeridioError(error, 'not_found')) {
+      throw unusable(
+        ref,
+        `${key.signingKeyPrn} is not a signing key of ${context.workspaceWords()}. Register ` +
+          'its public key there (`peridio-desk keys import`), or give the PRN it was registered as.',
+      );
+    }
+    // Offline, or the server failed: the signing step checks again, and the server with it.
+    return key.signer;
+  }
+  if (registered.value !== key.publicValue) {
+    throw refuse(
+      'signing_key_mismatch',
+      `The signing key ${signingKeyName(ref)} does not match ${key.signingKeyPrn} ("${registered.name}" ` +
+        'on the server): the private key is not the pair of the public key registered there, so ' +
+        'every signature would be refused. Give the private key of that registration, or the PRN ' +
+        'this private key was registered as. Nothing was sent.',
+      [{ field: FIELD(ref), message: 'not the pair of the registered public key' }],
+    );
+  }
+  return key.signer;
+}
+
+/** How long a key that passed is taken as checked: a burst of watched files asks once. */
+const PASSED_FOR_MS = 60_000;
+
+/** The checks of one workspace, remembering a key that passed for a minute. */
+export class SigningKeyChecks {
+  readonly #passed = new Map<string, { at: number; signer: Signer }>();
+
+  constructor(private readonly context: SigningKeyCheckContext) {}
+
+  async check(ref: SigningKeyRef): Promise<Signer> {
+    const id = JSON.stringify(ref);
+    const passed = this.#passed.get(id);
+    if (passed && Date.now() - passed.at < PASSED_FOR_MS) return passed.signer;
+    const signer = await checkSigningKey(ref, this.context);
+    this.#passed.set(id, { at: Date.now(), signer });
+    return signer;
+  }
+}

@@ -1,0 +1,417 @@
+// The command line as a face of the engine, run as processes against real servers: artifacts
+// and versions made and found by name, an upload by name signed with one key and a second
+// signature added with `binaries sign`, the JSON documents, the line naming the server, the
+// exit statuses (2, 75, 130), and a PRN of another organization refused before any request.
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publicKeyValue } from '../../../src-main/signing/index.js';
+import {
+  TEST_VECTOR,
+  apiFor,
+  content,
+  sha256Hex,
+  spawnServer,
+  tempDir,
+  type Api,
+  type Json,
+  type SpawnedServer,
+} from '../local-peridio/helpers.js';
+import { runCli, startCli, writeTestVectorPem } from '../upload-engine/cli-harness.js';
+
+const KEY = 'cli-face-key';
+const FOREIGN_ORG = '11111111-2222-4333-8444-555555555555';
+const FOREIGN_VERSION = `prn:1:${FOREIGN_ORG}:artifact_version:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee`;
+
+let dir: string;
+let server: SpawnedServer;
+let api: Api;
+let env: Record<string, string>;
+let firstKey: { pem: string; prn: string };
+let secondKey: { pem: string; prn: string };
+
+beforeAll(async () => {
+  dir = await tempDir('cli-face-');
+  server = await spawnServer(['--data-dir', path.join(dir, 'server'), '--api-key', KEY]);
+  api = apiFor(server.url, KEY);
+  env = {
+    PERIDIO_BASE_URL: server.url,
+    PERIDIO_API_KEY: KEY,
+    PERIDIO_PROFILE: '',
+    PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk'),
+  };
+  const first = await api('POST', '/signing_keys', { name: 'first', value: TEST_VECTOR.value });
+  firstKey = {
+    pem: await writeTestVectorPem(path.join(dir, 'keys')),
+    prn: first.body.signing_key.prn,
+  };
+  const pair = generateKeyPairSync('ed25519');
+  const second = await api('POST', '/signing_keys', {
+    name: 'second',
+    value: publicKeyValue(pair.privateKey),
+  });
+  const secondPem = path.join(dir, 'keys', 'second.pem');
+  await writeFile(secondPem, pair.privateKey.export({ format: 'pem', type: 'pkcs8' }), {
+    mode: 0o600,
+  });
+  secondKey = { pem: secondPem, prn: second.body.signing_key.prn };
+});
+
+afterAll(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const workspaceOf = (url: string) => ({ kind: 'environment', profileName: null, baseUrl: url });
+
+describe('artifacts, versions and binaries by name', () => {
+  it('creates an artifact and a version by name, uploads to it by name, and adds a second signature', async () => {
+    const created = await runCli(
+      ['artifacts', 'create', 'gateway-fw', '--description', 'the gateway image', '--json'],
+      env,
+    );
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.last).toEqual({
+      workspace: workspaceOf(server.url),
+      artifact: expect.objectContaining({ name: 'gateway-fw', description: 'the gateway image' }),
+    });
+
+    const listed = await runCli(['artifacts', 'list', '--json'], env);
+    expect(listed.last.artifacts.map((a: Json) => a.name)).toContain('gateway-fw');
+
+    const version = await runCli(
+      ['versions', 'create', '--artifact', 'gateway-fw', '2.1.0', '--json'],
+      env,
+    );
+    expect(version.code).toBe(0);
+    expect(version.last.version).toMatchObject({
+      version: '2.1.0',
+      artifact_prn: created.last.artifact.prn,
+    });
+    const versions = await runCli(['versions', 'list', '--artifact', 'gateway-fw', '--json'], env);
+    expect(versions.last).toMatchObject({
+      workspace: workspaceOf(server.url),
+      artifact: { name: 'gateway-fw' },
+      versions: [expect.objectContaining({ prn: version.last.version.prn, version: '2.1.0' })],
+    });
+    const missing = await runCli(['versions', 'list', '--artifact', 'no-such-fw'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('There is no artifact named "no-such-fw"');
+    expect(missing.stderr).toContain('gateway-fw');
+
+    const file = path.join(dir, 'gateway.img');
+    const data = content(3 * 1024 * 1024 + 17, 41);
+    await writeFile(file, data);
+    const upload = await runCli(
+      [
+        'upload',
+        file,
+        '--artifact',
+        'gateway-fw',
+        '--version',
+        '2.1.0',
+        '--target',
+        'aarch64-unknown-linux-gnu',
+        '--signing-key-private',
+        firstKey.pem,
+        '--signing-key-prn',
+        firstKey.prn,
+        '--json',
+      ],
+      env,
+    );
+    expect(upload.stderr).toBe('');
+    expect(upload.code).toBe(0);
+    expect(upload.last).toMatchObject({
+      event: 'done',
+      state: 'signed',
+      workspace: workspaceOf(server.url),
+    });
+    const binaryPrn = upload.last.binary_prn;
+    const stored = (await api('GET', `/binaries/${binaryPrn}`)).body.binary;
+    expect(stored).toMatchObject({
+      artifact_version_prn: version.last.version.prn,
+      hash: sha256Hex(data),
+    });
+
+    const signed = await runCli(
+      [
+        'binaries',
+        'sign',
+        binaryPrn,
+        '--signing-key-private',
+        secondKey.pem,
+        '--signing-key-prn',
+        secondKey.prn,
+        '--json',
+      ],
+      env,
+    );
+    expect(signed.code).toBe(0);
+    expect(signed.last.binary.signatures.map((s: Json) => s.signing_key_prn).sort()).toEqual(
+      [firstKey.prn, secondKey.prn].sort(),
+    );
+    const onServer = (await api('GET', `/binaries/${binaryPrn}`)).body.binary;
+    expect(onServer.signatures).toHaveLength(2);
+
+    // For a person: the server named first on stderr, the binary on stdout.
+    const shown = await runCli(['binaries', 'show', binaryPrn], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toBe(`Environment (PERIDIO_API_KEY, ${server.url})\n`);
+    expect(shown.lines[0]).toBe(`aarch64-unknown-linux-gnu (${binaryPrn})`);
+    expect(shown.lines.join('\n')).toContain(secondKey.prn);
+    const json = await runCli(['binaries', 'show', binaryPrn, '--json'], env);
+    expect(json.lines).toHaveLength(1);
+    expect(json.last).toMatchObject({
+      workspace: workspaceOf(server.url),
+      binary: { prn: binaryPrn, state: 'signed', allowedActions: { sign: true, reset: false } },
+    });
+  });
+});
+
+describe('exit statuses', () => {
+  it('is 2 for a usage mistake and for an input the contract refuses, with the contract’s words', async () => {
+    const cases: [string[], RegExp][] = [
+      [['artifacts', 'create'], /artifacts create needs a NAME/],
+      [['versions', 'list'], /versions list needs --artifact NAME\|PRN/],
+      [['binaries', 'sign', 'prn:1:x'], /binaries sign needs --signing-key NAME/],
+      [['binaries', 'show', 'not-a-prn'], /the binary PRN must be a binary PRN/],
+      [['artifacts', 'list', '--colour'], /Unknown option '--colour'/],
+      [['no-such-command'], /Unknown command "no-such-command"/],
+      [
+        ['upload', 'x.img', '--artifact', 'fw', '--target', 't'],
+        /--artifact NAME\|PRN and --version VERSION go together/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(args, env);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+    const version = await runCli(['--version'], env);
+    expect(version.code).toBe(0);
+    expect(version.last).toMatch(/^peridio-desk \d+\.\d+\.\d+/);
+  });
+
+  it('is 130 when Ctrl+C interrupts a foreground upload, and the job stays queued', async () => {
+    const slow = await spawnServer([
+      '--data-dir',
+      path.join(dir, 'slow'),
+      '--api-key',
+      KEY,
+      '--faults',
+      'latencyMs=300',
+    ]);
+    try {
+      const slowEnv = {
+        ...env,
+        PERIDIO_BASE_URL: slow.url,
+        PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-sigint'),
+      };
+      const artifact = await runCli(['artifacts', 'create', 'slow-fw', '--json'], slowEnv);
+      expect(artifact.code).toBe(0);
+      await runCli(['versions', 'create', '--artifact', 'slow-fw', '1.0.0'], slowEnv);
+      const file = path.join(dir, 'interrupted.img');
+      await writeFile(file, content(40 * 1024 * 1024, 42));
+      const run = startCli(
+        [
+          'upload',
+          file,
+          '--artifact',
+          'slow-fw',
+          '--version',
+          '1.0.0',
+          '--target',
+          'interrupted',
+          '--concurrency',
+          '1',
+          '--json',
+        ],
+        slowEnv,
+      );
+      const queued = await run.waitForLine((l) => l.event === 'job:queued');
+      await run.waitForLine((l) => l.event === 'job:step' && l.step === 'uploading');
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(130);
+      expect(run.lines.at(-1)).toMatchObject({
+        event: 'stopped',
+        job_id: queued.job_id,
+        status: 'queued',
+      });
+      const list = await runCli(['queue', 'list', '--json'], slowEnv);
+      expect(list.last.jobs).toEqual([
+        expect.objectContaining({ id: queued.job_id, status: 'queued' }),
+      ]);
+    } finally {
+      slow.child.kill('SIGTERM');
+      await slow.exited;
+    }
+  });
+
+  it('is 75 when --timeout runs out with the server down, and the job stays queued', async () => {
+    const downEnv = {
+      ...env,
+      // Nothing listens on the discard port.
+      PERIDIO_BASE_URL: 'http://127.0.0.1:9',
+      PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-down'),
+    };
+    const file = path.join(dir, 'offline.img');
+    await writeFile(file, content(64 * 1024, 43));
+    const version = (await api('GET', '/artifact_versions?limit=1')).body.artifact_versions[0].prn;
+    const started = Date.now();
+    const result = await runCli(
+      [
+        'upload',
+        file,
+        '--artifact-version',
+        version,
+        '--target',
+        'offline',
+        '--timeout',
+        '2',
+        '--json',
+      ],
+      downEnv,
+    );
+    expect(result.code).toBe(75);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.last).toMatchObject({
+      event: 'timeout',
+      status: 'queued',
+      workspace: workspaceOf('http://127.0.0.1:9'),
+    });
+    const list = await runCli(['queue', 'list', '--json'], downEnv);
+    expect(list.last.jobs).toEqual([
+      expect.objectContaining({ id: result.last.job_id, status: 'queued' }),
+    ]);
+  });
+});
+
+describe('check before sending', () => {
+  it('refuses a mismatched, RSA, missing or foreign signing key before any binary exists, naming the key', async () => {
+    const version = await runCli(
+      ['versions', 'create', '--artifact', 'gateway-fw', '3.0.0', '--json'],
+      env,
+    );
+    expect(version.code).toBe(0);
+    const versionPrn = version.last.version.prn;
+    const file = path.join(dir, 'checked.img');
+    await writeFile(file, content(256 * 1024, 45));
+    const rsa = path.join(dir, 'keys', 'rsa.pem');
+    await writeFile(
+      rsa,
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+        format: 'pem',
+        type: 'pkcs8',
+      }),
+    );
+    const foreignKeyPrn = `prn:1:${FOREIGN_ORG}:signing_key:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee`;
+    const cases: [string[], RegExp][] = [
+      [
+        ['--signing-key-private', secondKey.pem, '--signing-key-prn', firstKey.prn],
+        /does not match .*first.*not the pair of the public key registered there/,
+      ],
+      [
+        ['--signing-key-private', rsa, '--signing-key-prn', firstKey.prn],
+        /rsa\.pem.*cannot be used.*Ed25519/,
+      ],
+      [
+        ['--signing-key', 'no-such-key'],
+        /signing key "no-such-key" cannot be used: There is no signing key named "no-such-key"/,
+      ],
+      [
+        ['--signing-key-private', firstKey.pem, '--signing-key-prn', foreignKeyPrn],
+        /belongs to organization 11111111-2222-4333-8444-555555555555/,
+      ],
+    ];
+    for (const [keyArgs, message] of cases) {
+      const result = await runCli(
+        ['upload', file, '--artifact-version', versionPrn, '--target', 'checked', ...keyArgs],
+        { ...env, PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-checked') },
+      );
+      expect(result.code, keyArgs.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(message);
+    }
+    const binaries = await api(
+      'GET',
+      `/binaries?search=${encodeURIComponent(`artifact_version_prn:'${versionPrn}'`)}`,
+    );
+    expect(binaries.body.binaries).toEqual([]);
+    const queue = await runCli(['queue', 'list', '--json'], {
+      ...env,
+      PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-checked'),
+    });
+    expect(queue.last.jobs).toEqual([]);
+
+    // watch --check runs the same check on each rule's key.
+    const rules = path.join(dir, 'rules.json');
+    await writeFile(
+      rules,
+      JSON.stringify({
+        rules: [
+          {
+            name: 'mismatched',
+            folder: path.join(dir, 'builds'),
+            target: 'arm',
+            artifactVersionPrn: versionPrn,
+            signingKey: { privateKeyPath: secondKey.pem, signingKeyPrn: firstKey.prn },
+          },
+        ],
+      }),
+    );
+    const checked = await runCli(['watch', '--check', rules], env);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(/rule "mismatched", field "signingKey": .*does not match/);
+  });
+});
+
+describe('which server', () => {
+  // No PERIDIO_* variables and no profile: the embedded local workspace, started by the command.
+  const localEnv = () => ({
+    PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-local'),
+    PERIDIO_API_KEY: '',
+    PERIDIO_BASE_URL: '',
+    PERIDIO_PROFILE: '',
+  });
+
+  it('names the local workspace first and has the app’s demo artifact and version', async () => {
+    const human = await runCli(['versions', 'list', '--artifact', 'demo-firmware'], localEnv());
+    expect(human.code).toBe(0);
+    expect(human.stderr).toMatch(/^Local workspace \(http:\/\/127\.0\.0\.1:\d+\)\n$/);
+    expect(human.lines[0]).toMatch(/^1\.0\.0 +prn:1:/);
+    const json = await runCli(['artifacts', 'list', '--json'], localEnv());
+    expect(json.stderr).toBe('');
+    expect(json.last.workspace).toEqual({
+      kind: 'local',
+      profileName: null,
+      baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
+    expect(json.last.artifacts.map((a: Json) => a.name)).toEqual(['demo-firmware']);
+  });
+
+  it('refuses a PRN of another organization before any request, naming the local workspace and how to choose another', async () => {
+    const file = path.join(dir, 'foreign.img');
+    await writeFile(file, content(1024, 44));
+    const refused = await runCli(
+      ['upload', file, '--artifact-version', FOREIGN_VERSION, '--target', 'arm'],
+      localEnv(),
+    );
+    expect(refused.code).toBe(1);
+    const [line, message] = refused.stderr.split('\n');
+    expect(line).toMatch(/^Local workspace \(http:\/\/127\.0\.0\.1:\d+\)$/);
+    expect(message).toContain(`${FOREIGN_VERSION} belongs to organization ${FOREIGN_ORG}`);
+    expect(message).toContain('the workspace in use is the local workspace');
+    expect(message).toMatch(/PERIDIO_PROFILE.*PERIDIO_API_KEY.*profiles use/);
+    const list = await runCli(['queue', 'list', '--json'], localEnv());
+    expect(list.last.jobs).toEqual([]);
+    const binaries = await runCli(
+      ['binaries', 'list', '--artifact-version', FOREIGN_VERSION, '--json'],
+      localEnv(),
+    );
+    expect(binaries.code).toBe(1);
+    expect(binaries.stderr).toContain('the workspace in use is the local workspace');
+  });
+});
