@@ -84,6 +84,26 @@ export default tseslint.config(
     },
   },
   {
+    // The service assembles the watch room; the watch room never reaches back up into it.
+    files: ['src-main/watch/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            ...roomDoors(1),
+            {
+              regex: '^\\.\\./service/',
+              message:
+                'The watch room sits below the service: shared engine types live in ../queue/index.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-main/electron/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [...roomDoors(1), electronRooms] }],

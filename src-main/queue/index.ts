@@ -18,3 +18,4 @@ export {
   type RunJob,
   type SchedulerOptions,
 } from './scheduler.js';
+export type { EngineErrorSource, EngineEvent } from './engine-event.js';

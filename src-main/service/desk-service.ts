@@ -41,7 +41,7 @@ import {
 } from './desk-workspace.js';
 import { foreignOrganizationRefusal } from './organization-check.js';
 import { jobView } from './job-view.js';
-import type { EngineEvent } from './upload-engine.js';
+import type { EngineEvent } from '../queue/index.js';
 
 const handlers: HandlerMap<CommandName> = {
   ...accountCommands,

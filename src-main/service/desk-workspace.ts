@@ -9,13 +9,13 @@ import { loadExtraCaCertificates } from '../peridio/index.js';
 import { localWorkspaceDir, type CredentialStores, type WatchRule } from '../settings/index.js';
 import type { WatchEvent } from '../watch/index.js';
 import { WatchRunner, type WatchRunnerOptions } from '../watch/index.js';
-import type { SigningKeyRef } from '../queue/index.js';
+import type { EngineEvent, SigningKeyRef } from '../queue/index.js';
 import type { Signer } from '../workflow/index.js';
 import { jobSignerResolver } from './desk-signer.js';
 import { createLocalDemo } from './local-demo.js';
 import { workspaceWords } from './organization-check.js';
 import { SigningKeyChecks } from './signing-key-check.js';
-import { UploadEngine, type EngineEvent, type UploadEngineOptions } from './upload-engine.js';
+import { UploadEngine, type UploadEngineOptions } from './upload-engine.js';
 
 export interface DeskWorkspaceOptions {
   dataDir: string;

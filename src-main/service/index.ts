@@ -1,4 +1,4 @@
-export { UploadEngine, type EngineEvent, type UploadEngineOptions } from './upload-engine.js';
+export { UploadEngine, type UploadEngineOptions } from './upload-engine.js';
 export {
   InvalidInputError,
   checkUploadInput,

@@ -7,31 +7,15 @@ import {
   ConnectivityMonitor,
   JobStore,
   Scheduler,
+  type EngineEvent,
   type Job,
   type JobOrigin,
-  type JobOutcome,
   type JobRetention,
-  type JobStep,
-  type QueueStall,
   type SigningKeyRef,
 } from '../queue/index.js';
-import { UploadWorker, type ApiConnection, type TransferProgress } from '../upload/index.js';
+import { UploadWorker, type ApiConnection } from '../upload/index.js';
 import { uploadJobRunner, type Signer } from '../workflow/index.js';
 import { checkUploadInput } from './upload-input.js';
-
-export type EngineEvent =
-  | { type: 'job:queued'; job: Job }
-  | { type: 'job:step'; jobId: string; step: JobStep; message: string }
-  | { type: 'job:progress'; jobId: string; progress: TransferProgress }
-  | { type: 'job:ended'; job: Job; outcome: JobOutcome }
-  | { type: 'connectivity:changed'; online: boolean; reason: string | null }
-  /** The queue's loop cannot use its database (told once per reason), or works again. */
-  | { type: 'queue:stalled'; stall: QueueStall }
-  /** A failure outside any job that the engine got over or goes on retrying. */
-  | { type: 'engine:error'; source: EngineErrorSource; message: string };
-
-/** Which part of the engine failed. */
-export type EngineErrorSource = 'queue' | 'connectivity' | 'watch' | 'engine';
 
 export interface UploadEngineOptions {
   /** The app's data folder: the queue lives in it. */

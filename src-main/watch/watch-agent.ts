@@ -2,7 +2,7 @@
 // a job in the engine's queue, and the engine's job events told back with the file they came
 // from. The engine runs the queue; the agent only feeds it (and cleans the spool after it).
 import { UploadWorker, type HashedFile } from '../upload/index.js';
-import type { EngineEvent } from '../service/index.js';
+import type { EngineEvent } from '../queue/index.js';
 import type { SigningKeyRef } from '../queue/index.js';
 import type { WatchRule } from '../settings/index.js';
 import { ArtifactVersionFinder } from './artifact-version-finder.js';

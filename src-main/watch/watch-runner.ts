@@ -10,7 +10,7 @@
 import type { EventPayloads, WatchRuleView } from '../../src-preload/contract.js';
 import { silentLogger, type EngineLogger } from '../logging/index.js';
 import { parsePrn } from '../peridio/index.js';
-import type { EngineEvent } from '../service/index.js';
+import type { EngineEvent } from '../queue/index.js';
 import type { WatchRule } from '../settings/index.js';
 import { WatchAgent, type WatchAgentOptions } from './watch-agent.js';
 import { WatchBoard } from './watch-board.js';

@@ -46,6 +46,21 @@ describe('room boundaries', () => {
     ).toEqual([]);
   });
 
+  it('catches the watch room reaching back up into the service that assembles it', async () => {
+    expect(
+      await problems(
+        'src-main/watch/probe.ts',
+        "export type { DeskService } from '../service/index.js';\n",
+      ),
+    ).toEqual([expect.stringMatching(/below the service/)]);
+    expect(
+      await problems(
+        'src-main/watch/probe.ts',
+        "export type { EngineEvent } from '../queue/index.js';\n",
+      ),
+    ).toEqual([]);
+  });
+
   it('catches the engine reaching outside src-main for anything but the contract', async () => {
     expect(
       await problems(
