@@ -25,11 +25,17 @@ export type BinaryState =
 
 /** Which lifecycle actions are legal now, from the one lifecycle definition. */
 export interface AllowedActions {
+  /** Upload parts, or resume an upload that stopped. */
   upload: boolean;
+  /** Tell the server the upload is complete (uploadable -> hashable). */
   markComplete: boolean;
+  /** Ask the server to hash the content (hashable -> hashing). */
   hash: boolean;
+  /** Delete all parts and start over. */
   reset: boolean;
+  /** Attach a signature (another one is allowed once signed). */
   sign: boolean;
+  /** Delete the content for good. */
   destroy: boolean;
 }
 

@@ -4,6 +4,7 @@
 // run time: the local server's PATCH, hasher and signatures, the upload workflow's next step,
 // and the allowed actions the faces show. There is no table beside it.
 import { assign, setup, transition, type TransitionDefinition } from 'xstate';
+import type { AllowedActions } from '../../src-preload/contract.js';
 
 export const BINARY_STATES = [
   'uploadable',
@@ -231,20 +232,8 @@ export function checkStateChange(
   return { ok: false, message: `cannot transition from ${from} to ${to}` };
 }
 
-export interface AllowedActions {
-  /** Upload parts, or resume an upload that stopped. */
-  upload: boolean;
-  /** Tell the server the upload is complete (uploadable -> hashable). */
-  markComplete: boolean;
-  /** Ask the server to hash the content (hashable -> hashing). */
-  hash: boolean;
-  /** Delete all parts and start over. */
-  reset: boolean;
-  /** Attach a signature (another one is allowed once signed). */
-  sign: boolean;
-  /** Delete the content for good. */
-  destroy: boolean;
-}
+// The contract's shape: the faces read it as the lifecycle gives it.
+export type { AllowedActions };
 
 /** The client's event behind each action a person may take. */
 const ACTION_EVENTS: Record<keyof AllowedActions, LifecycleEvent> = {
