@@ -41,25 +41,17 @@ async function privateHalf(
   stores: CredentialStores,
 ): Promise<{ signingKeyPrn: string; publicValue: string; signer: Signer }> {
   try {
-    if (ref.kind === 'file') {
-      const pair = await readPrivateKeyFile(ref.privateKeyPath);
-      return {
-        signingKeyPrn: ref.signingKeyPrn,
-        publicValue: pair.publicValue,
-        signer: {
-          signingKeyPrn: ref.signingKeyPrn,
-          sign: (hash) => signBinaryHash(pair.privateKey, hash),
-        },
-      };
-    }
-    const { record, keyPair } = await loadSigningKey(stores, ref.name);
+    const { signingKeyPrn, pair } =
+      ref.kind === 'file'
+        ? { signingKeyPrn: ref.signingKeyPrn, pair: await readPrivateKeyFile(ref.privateKeyPath) }
+        : await loadSigningKey(stores, ref.name).then(({ record, keyPair }) => ({
+            signingKeyPrn: record.signingKeyPrn,
+            pair: keyPair,
+          }));
     return {
-      signingKeyPrn: record.signingKeyPrn,
-      publicValue: keyPair.publicValue,
-      signer: {
-        signingKeyPrn: record.signingKeyPrn,
-        sign: (hash) => signBinaryHash(keyPair.privateKey, hash),
-      },
+      signingKeyPrn,
+      publicValue: pair.publicValue,
+      signer: { signingKeyPrn, sign: (hash) => signBinaryHash(pair.privateKey, hash) },
     };
   } catch (error) {
     throw unusable(ref, (error as Error).message);
