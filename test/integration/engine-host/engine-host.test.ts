@@ -93,14 +93,16 @@ describe('the engine host under child_process.fork', () => {
 
   it('fails a waiting call when the engine’s process dies, and says it ended', async () => {
     // A server that takes the connection and never answers keeps the call waiting however the
-    // two processes are scheduled (with the real server, a busy parent could let it finish).
+    // two processes are scheduled; the call must be one that asks the server (checkConnection
+    // answers at once while the engine believes it is online, and a busy parent could see that
+    // answer before its kill lands).
     const silent = net.createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as net.AddressInfo;
     const { host } = startHost({ ...env, PERIDIO_BASE_URL: `http://127.0.0.1:${port}` });
     const engine = await EngineClient.start(host, { dataDir: path.join(dir, 'desk-b') });
     const ended = new Promise<number | null>((resolve) => engine.onUnexpectedExit(resolve));
-    const waiting = engine.reply('workspace.checkConnection');
+    const waiting = engine.reply('artifacts.list');
     host.kill('SIGKILL');
     expect(await waiting).toMatchObject({ ok: false, error: { code: 'engine_stopped' } });
     expect(await ended).toBe(-1);
