@@ -10,8 +10,20 @@ export {
 export type { PeridioClientOptions } from './client.js';
 export { PROFILE_WORDS, type ConnectionWords } from './failure-messages.js';
 export type { CallOptions, RetryNotice } from './api-requester.js';
-export { DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './retry-policy.js';
-export type { RetryOptions } from './retry-policy.js';
+export {
+  DEFAULT_RETRY,
+  backoffDelay,
+  parseRetryAfter,
+  Backoff,
+  doublingDelay,
+  jittered,
+  partRetryDelayMs,
+  putVerdict,
+  DEFAULT_RETRY_DELAYS_MS,
+  DEFAULT_MAX_ATTEMPTS_PER_PART,
+  MAX_RETRY_DELAY_MS,
+} from './retry-policy.js';
+export type { RetryOptions, DelayRange, PutVerdict } from './retry-policy.js';
 export { PeridioError, isPeridioError, flattenFieldMessages } from './errors.js';
 export type { PeridioErrorCode, PeridioErrorData, PeridioErrorDetails } from './errors.js';
 export { loadExtraCaCertificates, trustedCertificates } from './ca-trust.js';

@@ -1,4 +1,53 @@
-// When a failed Admin API request is sent again, and how long to wait first.
+// The engine's one retry policy: which failures are tried again (Admin API requests, part
+// PUTs to presigned URLs) and how long every waiting loop waits (request retries, part
+// retries, the queue after a failed turn, connectivity probes, hash polls). One doubling,
+// one jitter, one reading of `Retry-After`, so no two loops can drift apart.
+
+/** A delay that doubles from `initialMs` on each try, up to `maxMs`. */
+export interface DelayRange {
+  initialMs: number;
+  maxMs: number;
+}
+
+/** The nominal delay before try number `attempt` (1 for the first wait): doubling, capped. */
+export function doublingDelay(attempt: number, range: DelayRange): number {
+  return Math.min(range.maxMs, range.initialMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** `ms` drawn from ±`spread` of itself, so many clients (or parts) do not retry in step. */
+export function jittered(ms: number, spread: number, random: () => number = Math.random): number {
+  return Math.round(ms * (1 - spread + 2 * spread * random()));
+}
+
+/**
+ * The growing wait of a loop that tries until something works: each `next()` is twice the
+ * one before (up to the cap); `reset()` after a success starts again from the first.
+ */
+export class Backoff {
+  #attempt = 0;
+
+  constructor(
+    private readonly range: DelayRange,
+    private readonly options: { jitter?: number; random?: () => number } = {},
+  ) {}
+
+  /** The wait before the next try; the one after it will be longer. */
+  next(): number {
+    this.#attempt += 1;
+    return this.again();
+  }
+
+  /** The last wait once more: a try made out of turn (someone asked) does not count. */
+  again(): number {
+    const nominal = doublingDelay(Math.max(1, this.#attempt), this.range);
+    const spread = this.options.jitter ?? 0;
+    return spread === 0 ? nominal : jittered(nominal, spread, this.options.random);
+  }
+
+  reset(): void {
+    this.#attempt = 0;
+  }
+}
 
 export interface RetryOptions {
   /** Total tries including the first; 1 turns retries off. */
@@ -80,7 +129,10 @@ export function backoffDelay(
   options: RetryOptions,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  const ceiling = doublingDelay(retry, {
+    initialMs: options.baseDelayMs,
+    maxMs: options.maxDelayMs,
+  });
   // Half fixed, half random: spreads clients apart without ever retrying at once.
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
@@ -103,4 +155,48 @@ export function retryDelay(
   const asked = parseRetryAfter(retryAfterHeader);
   if (asked !== undefined) return Math.min(asked, options.maxRetryAfterMs);
   return backoffDelay(retry, options);
+}
+
+// ---------------------------------------------------------------------------------------
+// Part PUTs to presigned URLs
+
+// Delays follow tus-js-client's `[0, 1000, 3000, 5000]` ms, then double up to 30 s, each
+// jittered so that parallel parts (and many clients) do not retry in lockstep.
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [0, 1000, 3000, 5000];
+export const MAX_RETRY_DELAY_MS = 30_000;
+export const DEFAULT_MAX_ATTEMPTS_PER_PART = 10;
+/** Each part delay is drawn from ±25 % of its nominal value. */
+const PART_JITTER = 0.25;
+
+/**
+ * The wait before a part's retry number `retry` (1 for the first). A `Retry-After` from the
+ * server wins when it asks for longer, capped like the rest.
+ */
+export function partRetryDelayMs(
+  retry: number,
+  delaysMs: readonly number[] = DEFAULT_RETRY_DELAYS_MS,
+  options: { retryAfter?: string | undefined; random?: () => number } = {},
+): number {
+  const listed = delaysMs[retry - 1];
+  const last = delaysMs.at(-1) ?? 1000;
+  const nominal =
+    listed ??
+    doublingDelay(retry - delaysMs.length, { initialMs: last * 2, maxMs: MAX_RETRY_DELAY_MS });
+  const asked = parseRetryAfter(options.retryAfter) ?? 0;
+  return Math.min(
+    MAX_RETRY_DELAY_MS,
+    Math.max(jittered(nominal, PART_JITTER, options.random), asked),
+  );
+}
+
+/** What to do after a presigned PUT answered `status`. */
+export type PutVerdict = 'done' | 'renew_url' | 'retry' | 'refuse';
+
+export function putVerdict(status: number): PutVerdict {
+  if (status === 200 || status === 201) return 'done';
+  // 403: the URL expired (or the part was replaced); 400: the checksum failed in transit
+  // (S3's BadDigest). Either way a fresh part create gives a fresh URL.
+  if (status === 400 || status === 403) return 'renew_url';
+  if (status === 429 || status >= 500) return 'retry';
+  return 'refuse';
 }

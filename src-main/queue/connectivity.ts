@@ -3,6 +3,7 @@
 // and wakes everyone waiting once a probe answers.
 import { systemClock, type Clock, type ClockTimer } from '../clock/index.js';
 import { silentLogger, type EngineLogger } from '../logging/index.js';
+import { Backoff } from '../peridio/index.js';
 
 export interface ConnectivityOptions {
   /** A cheap request to the server; resolves when it answered. */
@@ -19,7 +20,7 @@ export interface ConnectivityOptions {
 export class ConnectivityMonitor {
   private isOnline = true;
   private reason: string | null = null;
-  private delayMs: number;
+  private readonly backoff: Backoff;
   private timer: ClockTimer | undefined;
   private probing: AbortController | undefined;
   /** The probe under way (scheduled or asked for), so a second ask joins it. */
@@ -30,7 +31,11 @@ export class ConnectivityMonitor {
   private readonly log: EngineLogger;
 
   constructor(private readonly options: ConnectivityOptions) {
-    this.delayMs = options.initialDelayMs ?? 1000;
+    // ±25 % jitter so that many agents behind one outage do not probe in step.
+    this.backoff = new Backoff(
+      { initialMs: options.initialDelayMs ?? 1000, maxMs: options.maxDelayMs ?? 60_000 },
+      { jitter: 0.25 },
+    );
     this.clock = options.clock ?? systemClock;
     this.log = (options.logger ?? silentLogger()).child({ module: 'connectivity' });
   }
@@ -48,7 +53,7 @@ export class ConnectivityMonitor {
     this.reason = reason;
     if (!this.isOnline || this.stopped) return;
     this.isOnline = false;
-    this.delayMs = this.options.initialDelayMs ?? 1000;
+    this.backoff.reset();
     this.log.warn({ reason }, 'the server cannot be reached; uploads wait');
     this.tell(false, reason);
     this.scheduleProbe();
@@ -96,10 +101,9 @@ export class ConnectivityMonitor {
     for (const wake of this.waiters.splice(0)) wake();
   }
 
-  private scheduleProbe(): void {
+  private scheduleProbe(grow = true): void {
     if (this.stopped) return;
-    // ±25 % jitter so that many agents behind one outage do not probe in step.
-    const delay = this.delayMs * (0.75 + Math.random() * 0.5);
+    const delay = grow ? this.backoff.next() : this.backoff.again();
     this.timer = this.clock.setTimeout(
       () => {
         this.inFlight = this.runProbe();
@@ -136,12 +140,8 @@ export class ConnectivityMonitor {
       this.probing = undefined;
       if (this.isOnline || this.stopped) return;
       this.reason = (error as Error).message;
-      this.log.debug(
-        { reason: this.reason, nextInMs: this.delayMs },
-        'the server still does not answer',
-      );
-      if (backoff) this.delayMs = Math.min(this.delayMs * 2, this.options.maxDelayMs ?? 60_000);
-      this.scheduleProbe();
+      this.log.debug({ reason: this.reason }, 'the server still does not answer');
+      this.scheduleProbe(backoff);
     } finally {
       this.inFlight = undefined;
     }

@@ -6,6 +6,7 @@
 // working again once it does; an outcome it could not store is kept and stored then.
 import { systemClock, type Clock, type ClockTimer } from '../clock/index.js';
 import { silentLogger, type EngineLogger } from '../logging/index.js';
+import { Backoff } from '../peridio/index.js';
 import type { ConnectivityMonitor } from './connectivity.js';
 import { runnerName, type JobStore } from './job-store.js';
 import type { Job, JobError } from './job-types.js';
@@ -143,7 +144,10 @@ export class Scheduler {
   private async run(): Promise<void> {
     const { store, connectivity } = this.options;
     const concurrency = this.options.concurrency ?? 2;
-    let retryMs = this.options.retryMs?.initial ?? 1000;
+    const backoff = new Backoff({
+      initialMs: this.options.retryMs?.initial ?? 1000,
+      maxMs: this.options.retryMs?.max ?? 30_000,
+    });
     while (!this.stopping.signal.aborted) {
       if (!connectivity.online) {
         await connectivity.whenOnline(this.stopping.signal);
@@ -167,11 +171,11 @@ export class Scheduler {
           });
         }
         this.working();
-        retryMs = this.options.retryMs?.initial ?? 1000;
+        backoff.reset();
       } catch (error) {
+        const retryMs = backoff.next();
         this.stalled(error, retryMs);
         await this.sleep(retryMs);
-        retryMs = Math.min(retryMs * 2, this.options.retryMs?.max ?? 30_000);
         continue;
       }
       if (claimed) {

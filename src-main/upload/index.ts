@@ -3,15 +3,7 @@
 export { planParts, DEFAULT_PART_SIZE, MAX_FILE_SIZE, MiB } from './part-plan.js';
 export type { PartPlanOptions } from './part-plan.js';
 export { partChecksumHeader } from './part-checksum.js';
-export {
-  partRetryDelayMs,
-  PartAttempts,
-  putVerdict,
-  DEFAULT_RETRY_DELAYS_MS,
-  DEFAULT_MAX_ATTEMPTS_PER_PART,
-  MAX_RETRY_DELAY_MS,
-} from './part-retry.js';
-export type { PutVerdict } from './part-retry.js';
+export { PartAttempts } from './part-retry.js';
 export { ProgressThrottle, PROGRESS_INTERVAL_MS } from './progress-throttle.js';
 export type { ProgressThrottleOptions } from './progress-throttle.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_STALL_TIMEOUT_MS } from './upload-task.js';

@@ -8,12 +8,14 @@ import {
   PeridioClient,
   isPeridioError,
   loadExtraCaCertificates,
+  partRetryDelayMs,
+  putVerdict,
   trustedCertificates,
 } from '../peridio/index.js';
 import { partChecksumHeader } from './part-checksum.js';
 import { createPutAgents, destroyPutAgents, putPart, type PutAgents } from './part-put.js';
 import { checkUnchanged, readPart } from './part-read.js';
-import { PartAttempts, partRetryDelayMs, putVerdict } from './part-retry.js';
+import { PartAttempts } from './part-retry.js';
 import type { HashedPart, PartRetryNotice, PlannedPart, UploadTask } from './types.js';
 import { UploadError, abortedError } from './upload-error.js';
 import { resolveUploadTask, type ResolvedTransfer } from './upload-task.js';

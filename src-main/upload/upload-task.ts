@@ -1,9 +1,12 @@
 // Checks an UploadTask or a StreamTask and fills in its defaults. The main side calls it
 // before anything crosses to the worker, so a malformed task is a TypeError at the caller,
 // not a failed job.
-import { parsePrn } from '../peridio/index.js';
+import {
+  DEFAULT_MAX_ATTEMPTS_PER_PART,
+  DEFAULT_RETRY_DELAYS_MS,
+  parsePrn,
+} from '../peridio/index.js';
 import { checkPreferredPartSize } from './part-plan.js';
-import { DEFAULT_MAX_ATTEMPTS_PER_PART, DEFAULT_RETRY_DELAYS_MS } from './part-retry.js';
 import type {
   FileFingerprint,
   HashedFile,

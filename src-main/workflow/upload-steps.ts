@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { allowedActions, eventAllowed, type BinaryState } from '../lifecycle/index.js';
 import {
+  Backoff,
   isPeridioError,
   searchBinaries,
   type Binary,
@@ -310,12 +311,11 @@ export class UploadSteps {
   async waitForSignable(binary: Binary, signal: AbortSignal): Promise<Binary> {
     this.step('waiting-signable', `waiting for the server to verify ${binary.prn}`, binary);
     const { initial, max } = this.deps.hashPollMs ?? { initial: 250, max: 10_000 };
-    let delay = initial;
+    const poll = new Backoff({ initialMs: initial, maxMs: max });
     let current = binary;
     // While the next move is the server's (its hash result), look again later.
     while (eventAllowed(current.state, 'HASH_MATCHED', 'server')) {
-      await abortableDelay(delay, signal);
-      delay = Math.min(delay * 2, max);
+      await abortableDelay(poll.next(), signal);
       current = await this.deps.client.binaries.get(binary.prn, { signal });
     }
     // Back where it must be hashed again: the server's hash did not match.

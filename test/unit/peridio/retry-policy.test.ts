@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY, backoffDelay, parseRetryAfter } from '../../../src-main/peridio/index.js';
+import {
+  Backoff,
+  DEFAULT_RETRY,
+  backoffDelay,
+  parseRetryAfter,
+} from '../../../src-main/peridio/index.js';
 
 describe('retry policy', () => {
   it('reads Retry-After as seconds or as an HTTP-date', () => {
@@ -19,5 +24,26 @@ describe('retry policy', () => {
     expect(backoffDelay(3, options, () => 1)).toBe(400);
     expect(backoffDelay(10, options, () => 1)).toBe(1000);
     expect(backoffDelay(10, options, () => 0)).toBe(500);
+  });
+
+  it('grows a loop’s wait to its cap, repeats it for a try out of turn, and starts over after a success', () => {
+    const backoff = new Backoff({ initialMs: 1000, maxMs: 4000 });
+    expect([
+      backoff.next(),
+      backoff.next(),
+      backoff.again(),
+      backoff.next(),
+      backoff.next(),
+    ]).toEqual([1000, 2000, 2000, 4000, 4000]);
+    backoff.reset();
+    expect(backoff.next()).toBe(1000);
+    expect(new Backoff({ initialMs: 1000, maxMs: 4000 }).again()).toBe(1000);
+  });
+
+  it('spreads a jittered wait over ±the spread, never outside it', () => {
+    const low = new Backoff({ initialMs: 1000, maxMs: 8000 }, { jitter: 0.25, random: () => 0 });
+    const high = new Backoff({ initialMs: 1000, maxMs: 8000 }, { jitter: 0.25, random: () => 1 });
+    expect([low.next(), low.next()]).toEqual([750, 1500]);
+    expect([high.next(), high.next()]).toEqual([1250, 2500]);
   });
 });

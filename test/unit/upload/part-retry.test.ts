@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RETRY_DELAYS_MS,
-  PartAttempts,
   MAX_RETRY_DELAY_MS,
   partRetryDelayMs,
   putVerdict,
-} from '../../../src-main/upload/index.js';
+} from '../../../src-main/peridio/index.js';
+import { PartAttempts } from '../../../src-main/upload/index.js';
 
 const middle = () => 0.5;
 
