@@ -3,18 +3,14 @@
 // one ready line with the URL (the token is in its fragment) and runs until Ctrl+C or SIGTERM.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import {
-  DROPPED_FILES_FOLDER,
-  DroppedFiles,
-  startDashboard,
-  type DashboardLogger,
-} from '../dashboard/index.js';
+import { DROPPED_FILES_FOLDER, DroppedFiles, startDashboard } from '../dashboard/index.js';
+import { messageLogger, openEngineLog } from '../logging/index.js';
 import { openDeskService } from '../service/index.js';
 import { defaultDataDir } from '../settings/index.js';
 import { Spool } from '../watch/index.js';
 import type { CliCommand } from './command.js';
 import { parseOptions, wholeNumber } from './options.js';
-import { workspaceJson, workspaceLine } from './session.js';
+import { stderrLogFormat, workspaceJson, workspaceLine } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
 
 /** The renderer build next to the package: `dist/renderer` from the sources or from dist. */
@@ -45,38 +41,6 @@ The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else --prof
 current profile (or PERIDIO_PROFILE), else the local workspace.
 Exit status: 0 after Ctrl+C or SIGTERM, 1 on an error, 2 for a usage mistake.`;
 
-/**
- * The dashboard's log on stderr: JSON lines for a machine (`--json`, or stderr not a
- * terminal), readable lines for a person at a terminal, where "listening" would only repeat
- * the ready line and is left out.
- */
-export function stderrLogger(
-  forPerson: boolean,
-  stream: Pick<NodeJS.WritableStream, 'write'> = process.stderr,
-): DashboardLogger {
-  const write = (level: string, message: string, fields: Record<string, unknown> = {}) => {
-    if (!forPerson) {
-      const line = {
-        time: new Date().toISOString(),
-        level,
-        module: 'dashboard',
-        message,
-        ...fields,
-      };
-      stream.write(`${JSON.stringify(line)}\n`);
-      return;
-    }
-    if (level === 'info') return;
-    const facts = Object.entries(fields).map(([key, value]) => `${key}: ${String(value)}`);
-    stream.write(`dashboard ${level}: ${message}${facts.length ? ` (${facts.join(', ')})` : ''}\n`);
-  };
-  return {
-    info: (message, fields) => write('info', message, fields),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
-  };
-}
-
 export const dashboardCommand: CliCommand = {
   name: 'dashboard',
   summary: 'serve the app to a browser on this machine (127.0.0.1, with a per-start token)',
@@ -91,10 +55,16 @@ export const dashboardCommand: CliCommand = {
     const port = values.port === undefined ? 0 : wholeNumber('--port', values.port, 0, 65535);
     const rendererDir = path.resolve(values['renderer-dir'] ?? defaultRendererDir());
     const dataDir = defaultDataDir(process.env);
+    // The engine's one log, for the dashboard's own lines too (on stderr as --json says).
+    const log = openEngineLog({ dataDir, stderr: stderrLogFormat(values.json === true) });
     const service = await openDeskService({
       env: process.env,
       dataDir,
+      logger: log.logger,
       ...(values.profile !== undefined ? { profile: values.profile } : {}),
+    }).catch((error: unknown) => {
+      log.close();
+      throw error;
     });
     let dashboard;
     try {
@@ -107,10 +77,11 @@ export const dashboardCommand: CliCommand = {
         port,
         rendererDir,
         files,
-        logger: stderrLogger(!values.json && process.stderr.isTTY === true),
+        logger: messageLogger(log.logger.child({ module: 'dashboard' })),
       });
     } catch (error) {
       await service.close();
+      log.close();
       throw error;
     }
     // Listening before the ready line, so a signal right after it is not missed.
@@ -126,6 +97,7 @@ export const dashboardCommand: CliCommand = {
     await stopped;
     await dashboard.close();
     await service.close();
+    log.close();
     return 0;
   },
 };

@@ -10,6 +10,7 @@ import { localServeCommand } from './local-serve.js';
 import { loginCommand } from './login.js';
 import { profilesCommand } from './profiles.js';
 import { queueCommand } from './queue.js';
+import { setJsonOutput } from './session.js';
 import { startCommand } from './start.js';
 import { uploadCommand } from './upload.js';
 import { versionsCommand } from './versions.js';
@@ -84,6 +85,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.usage}\n`);
     return EXIT.ok;
   }
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  setJsonOutput(options.includes('--json'));
   try {
     return await command.run(rest);
   } catch (error) {

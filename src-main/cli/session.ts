@@ -11,11 +11,27 @@ import {
 
 export type CliServiceOptions = Omit<OpenDeskServiceOptions, 'openWorkspace'>;
 
+/**
+ * How the engine's log shows on stderr: JSON lines beside --json output (a machine reads
+ * both), else a person's warnings and errors, one readable line each.
+ */
+export function stderrLogFormat(json: boolean): 'json' | 'person' {
+  return json ? 'json' : 'person';
+}
+
+let commandWantsJson = false;
+
+/** Said once by `main` for the command it runs, before the command opens its service. */
+export function setJsonOutput(json: boolean): void {
+  commandWantsJson = json;
+}
+
 /** The service for one command: no queue runs unless asked (`runQueue`, or `runJobs`). */
 export function openService(options: CliServiceOptions = {}): Promise<DeskService> {
   return openDeskService({
     env: process.env,
     runQueue: false,
+    log: { stderr: stderrLogFormat(commandWantsJson) },
     ...options,
     openWorkspace: 'when-needed',
   });

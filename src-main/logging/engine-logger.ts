@@ -13,7 +13,8 @@ export type EngineLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface EngineLogOptions {
   /** The app's data folder: the log goes to `<dataDir>/logs/engine.log`. None: no file. */
   dataDir?: string;
-  /** stderr gets JSON lines (for a machine), readable warnings and errors (for a person), or nothing. */
+  /** stderr gets warnings and errors as JSON lines (for a machine), errors as readable lines
+   * (for a person), or nothing. */
   stderr?: 'json' | 'person' | 'none';
   /** Default 'info'. */
   level?: EngineLogLevel;
@@ -46,9 +47,12 @@ export function openEngineLog(options: EngineLogOptions = {}): EngineLog {
       })
     : undefined;
   if (file) streams.push({ level, stream: file });
-  if (options.stderr === 'json') streams.push({ level, stream: process.stderr });
+  // stderr shows what needs attention; the file keeps everything, so a run that goes well
+  // leaves stderr empty beside a --json document. A person also gets the engine's events in
+  // words (the server is unreachable, waiting), so only errors are added for them.
+  if (options.stderr === 'json') streams.push({ level: 'warn', stream: process.stderr });
   if (options.stderr === 'person')
-    streams.push({ level: 'warn', stream: personLines(process.stderr) });
+    streams.push({ level: 'error', stream: personLines(process.stderr) });
   if (options.stream) streams.push({ level, stream: options.stream as DestinationStream });
   const logger =
     streams.length === 0

@@ -189,7 +189,9 @@ export class DeskService {
       ...(options.watchFolders !== undefined ? { watchFolders: options.watchFolders } : {}),
       ...(options.watchRules ? { watchRules: options.watchRules } : {}),
       ...(options.onWatchEvent ? { onWatchEvent: options.onWatchEvent } : {}),
-      logger: logger.child({ module: 'engine' }),
+      // Each module names itself (`child({ module })`); a second `module` binding here would
+      // give every line the key twice.
+      logger,
     });
     service.#ownLog = ownLog;
     if (options.listener) service.subscribe(options.listener);

@@ -290,6 +290,37 @@ describe('exit statuses', () => {
   });
 });
 
+describe('the engine’s log on stderr', () => {
+  it('is JSON lines beside --json, and leaves a person what the command already says in words', async () => {
+    const file = path.join(dir, 'unreachable.img');
+    await writeFile(file, content(64 * 1024, 44));
+    const version = (await api('GET', '/artifact_versions?limit=1')).body.artifact_versions[0].prn;
+    const upload = (folder: string, extra: string[]) =>
+      runCli(
+        ['upload', file, '--artifact-version', version, '--target', 'nowhere', ...extra],
+        // Long enough for the requests to give up, so the engine logs the server unreachable.
+        {
+          ...env,
+          PERIDIO_BASE_URL: 'http://127.0.0.1:9',
+          PERIDIO_DESK_DATA_DIR: path.join(dir, folder),
+        },
+      );
+    const [machine, person] = await Promise.all([
+      upload('log-json', ['--timeout', '8', '--json']),
+      upload('log-person', ['--timeout', '8']),
+    ]);
+    expect([machine.code, person.code]).toEqual([75, 75]);
+    const logged = machine.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; module: string });
+    expect(logged).toContainEqual(expect.objectContaining({ level: 40, module: 'connectivity' }));
+    // A person was told in words already ("the server cannot be reached ..."): no JSON, and
+    // no second line from the log saying it again.
+    expect(person.stderr).not.toMatch(/^\{|connectivity warn/m);
+  });
+});
+
 describe('check before sending', () => {
   it('refuses a mismatched, RSA, missing or foreign signing key before any binary exists, naming the key', async () => {
     const version = await runCli(

@@ -82,7 +82,8 @@ const validate = (config: Config) => validateConfiguration(config, new DebugLogg
 const fileConfig = () =>
   parse(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Config;
 
-describe('electron-builder.yml', () => {
+// electron-builder's config loader and validator take seconds to load on a busy machine.
+describe('electron-builder.yml', { timeout: 30_000 }, () => {
   it('passes electron-builder’s own validation, loaded as electron-builder loads it', async () => {
     const config = await getConfig(root, null, null);
     expect(config.appId).toBe('com.peridio.desk');

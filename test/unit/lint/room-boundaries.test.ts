@@ -16,7 +16,8 @@ async function problems(file: string, code: string): Promise<string[]> {
     .map((message) => message.message);
 }
 
-describe('room boundaries', () => {
+// ESLint with typescript-eslint loads for seconds on a cold, busy machine.
+describe('room boundaries', { timeout: 30_000 }, () => {
   it('catches a room reached past its door, one and two folders deep', async () => {
     expect(
       await problems(
