@@ -1,5 +1,5 @@
 // `peridio-desk binaries ...`: look at an artifact version's binaries or one binary, sign,
-// reset, or destroy one after seeing which releases it would affect.
+// reset, queue its upload again, or destroy one after seeing which releases it would affect.
 import type { BinaryView } from '../../src-preload/contract.js';
 import { awaitsContent } from '../workflow/index.js';
 import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
@@ -9,19 +9,21 @@ import { ask } from './prompt.js';
 import { allPages, announceWorkspace, printResult, withService } from './session.js';
 import { signingKeyFrom } from './upload.js';
 
-const usage = `Usage: peridio-desk binaries <list|show|sign|reset|destroy> [PRN] [options]
+const usage = `Usage: peridio-desk binaries <list|show|sign|reset|resume|destroy> [PRN] [options]
 
   list --artifact-version PRN    the binaries of an artifact version
   show PRN                       one binary: state, size, hash, signatures, allowed actions
   sign PRN --signing-key NAME    sign a signable (or signed) binary with a key of the keychain,
        or --signing-key-private FILE --signing-key-prn PRN  with a PEM file and its PRN
   reset PRN                      delete an unsigned binary's parts so it can be uploaded again
+  resume PRN                     queue this computer's upload of the binary again (paused,
+                                 failed, cancelled, or reset); \`queue run\` sends it
   destroy PRN [--yes]            delete a signed binary's content for good; lists the releases
                                  it would affect and asks you to type its target, unless --yes
 
 Options:
   --json                         print one JSON document: {"workspace", "binaries"} for list,
-                                 {"workspace", "binary"} otherwise
+                                 {"workspace", "job"} for resume, {"workspace", "binary"} otherwise
 
 ${EXIT_STATUSES}`;
 
@@ -56,7 +58,7 @@ function binaryDetails(b: BinaryView): string {
 
 export const binariesCommand: CliCommand = {
   name: 'binaries',
-  summary: 'list, show, sign, reset or destroy binaries',
+  summary: 'list, show, sign, reset, resume or destroy binaries',
   usage,
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, {
@@ -70,7 +72,7 @@ export const binariesCommand: CliCommand = {
     const [verb, prn, ...extra] = words;
     if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
     const json = values.json === true;
-    const known = ['list', 'show', 'sign', 'reset', 'destroy'];
+    const known = ['list', 'show', 'sign', 'reset', 'resume', 'destroy'];
     if (verb === undefined || !known.includes(verb)) {
       throw new UsageError(
         verb ? `unknown binaries action "${verb}"` : 'say what to do with the binaries',
@@ -131,6 +133,16 @@ export const binariesCommand: CliCommand = {
             json,
             `Reset ${binary.prn}: its parts are deleted; revision ${binary.revision}.`,
             { workspace, binary },
+          );
+          return EXIT.ok;
+        }
+        case 'resume': {
+          const job = await service.call('binaries.resumeUpload', { prn });
+          printResult(
+            json,
+            `Queued the upload of ${job.request.path} to ${prn} again as job ${job.id}; ` +
+              '`peridio-desk queue run` sends it.',
+            { workspace, job },
           );
           return EXIT.ok;
         }

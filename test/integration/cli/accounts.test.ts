@@ -92,7 +92,7 @@ describe('login and profiles', () => {
 });
 
 describe('signing keys and binaries', () => {
-  it('creates a key, signs an upload with it, then resets and destroys binaries', async () => {
+  it('creates a key, signs an upload with it, then resets, resumes and destroys binaries', async () => {
     const created = await runCli(['keys', 'create', 'release', '--json'], env);
     expect(created.code).toBe(0);
     const record = created.last.key;
@@ -145,6 +145,18 @@ describe('signing keys and binaries', () => {
       ['aarch64-unknown-linux-gnu', 'signed'],
       ['x86_64-unknown-linux-gnu', 'uploadable'],
     ]);
+
+    // The reset binary's upload, queued again from this computer's record of it, then sent.
+    const resumed = await runCli(['binaries', 'resume', unsigned.last.binary_prn, '--json'], env);
+    expect(resumed.code).toBe(0);
+    expect(resumed.last.job).toMatchObject({ status: 'queued', request: { path: other } });
+    const ran = await runCli(['queue', 'run', '--json'], env);
+    expect(ran.code).toBe(0);
+    const again = await api('GET', `/binaries/${unsigned.last.binary_prn}`);
+    expect(again.body.binary.state).toBe('signable');
+    const signedAgain = await runCli(['binaries', 'resume', signedPrn], env);
+    expect(signedAgain.code).toBe(1);
+    expect(signedAgain.stderr).toMatch(/its upload is finished, there is nothing to resume/);
 
     const bundle = await api('POST', '/bundles', {
       binaries: [{ prn: signedPrn, custom_metadata: null }],
