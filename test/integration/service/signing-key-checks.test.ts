@@ -2,7 +2,8 @@
 // with the real keychain and real servers: saving a watch rule whose key is missing from the
 // keychain, not the pair of its PRN's registered key, RSA, or of another organization is
 // refused naming the key (and no binary is made of the file waiting in its folder); a rule
-// saved while the server is away says its key is not checked yet; `keys.import` refuses a
+// saved while the server is away says its key is not checked yet, and so does one kept for
+// another organization (its key's private half is checked now); `keys.import` refuses a
 // private key that is not the pair of the given PRN's, keeping nothing in the keychain.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -252,6 +253,41 @@ describe('saving a watch rule', () => {
       await service.call('profiles.use', { name: 'main' });
       await service.call('watch.remove', { name: 'away-builds' });
     }
+  });
+});
+
+describe('a rule kept for another organization', () => {
+  it('checks its key’s private half now, and the rest once that workspace is in use', async () => {
+    const labOrganization = lab.server.organizationPrn.split(':')[2]!;
+    const labVersionPrn = `${lab.server.organizationPrn}:artifact_version:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee`;
+    const rule = {
+      ...RULE(),
+      name: 'lab-builds',
+      folder: path.join(dir, 'lab-out'),
+      artifactVersionPrn: labVersionPrn,
+    };
+    const refused = await refusalOf(
+      service.call('watch.save', {
+        rule: {
+          ...rule,
+          signingKey: { kind: 'file', privateKeyPath: pems.rsa, signingKeyPrn: labKeyPrn },
+        },
+      }),
+    );
+    expect(refused.fields?.[0]?.message).toMatch(/rsa\.pem.*cannot be used/);
+    const saved = await service.call('watch.save', {
+      rule: {
+        ...rule,
+        signingKey: { kind: 'file', privateKeyPath: pems.lab, signingKeyPrn: labKeyPrn },
+      },
+    });
+    expect(saved.status).toBe('stopped');
+    expect(saved.lastMessage?.text).toMatch(
+      new RegExp(
+        `^the signing key .*lab\\.pem .* is checked against the server once the workspace of organization ${labOrganization} is in use$`,
+      ),
+    );
+    await service.call('watch.remove', { name: 'lab-builds' });
   });
 });
 
