@@ -157,6 +157,7 @@ export class DeskService {
       watch: () => this.#open().watch,
       reopenWorkspace: (undo) => this.#reopen(undo),
       isWorkspaceOpen: () => this.#workspace !== undefined,
+      organizationPrn: () => this.#open().organizationPrn(),
       checkSigningKey: (ref) => this.#open().checkSigningKey(ref),
     };
   }

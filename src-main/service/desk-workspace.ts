@@ -10,11 +10,10 @@ import { localWorkspaceDir, type CredentialStores, type WatchRule } from '../set
 import type { WatchEvent } from '../watch/index.js';
 import { WatchRunner, type WatchRunnerOptions } from '../watch/index.js';
 import type { EngineEvent, SigningKeyRef } from '../queue/index.js';
-import type { Signer } from '../workflow/index.js';
 import { jobSignerResolver } from './desk-signer.js';
 import { createLocalDemo } from './local-demo.js';
 import { workspaceWords } from './organization-check.js';
-import { SigningKeyChecks } from './signing-key-check.js';
+import { SigningKeyChecks, type CheckedSigningKey } from './signing-key-check.js';
 import { UploadEngine, type UploadEngineOptions } from './upload-engine.js';
 
 export interface DeskWorkspaceOptions {
@@ -59,7 +58,7 @@ export interface DeskWorkspace {
   /** The workspace's organization PRN, or undefined while it cannot be asked (offline). */
   organizationPrn(): Promise<string | undefined>;
   /** Resolves a signing key and checks it before anything is sent; answers its signer. */
-  checkSigningKey(ref: SigningKeyRef): Promise<Signer>;
+  checkSigningKey(ref: SigningKeyRef): Promise<CheckedSigningKey>;
   /** Runs the queue (or only some jobs) until nothing in scope is left, or until `stop`. */
   run(scope: { onlyJobIds?: readonly string[]; forever?: boolean }): Promise<void>;
   /** Ends `run`: running jobs checkpoint and go back in line. */
@@ -106,7 +105,7 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     connectionWords: connection.words,
     workspace: connection.workspaceName,
     resolveSigner: jobSignerResolver(options.stores),
-    checkSigningKey: (ref): Promise<Signer> => keyCheck.check(ref),
+    checkSigningKey: (ref) => keyCheck.check(ref),
     logger: options.logger,
     retention: {
       keepDays: preferences.finishedJobsKeepDays,

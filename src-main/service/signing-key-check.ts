@@ -2,7 +2,7 @@
 // private half can be had (the keychain entry is there; a PEM file is readable and Ed25519),
 // it is registered in the workspace's organization, and its public half is the one the server
 // has for its PRN. While the server cannot be reached, the checks that need it wait for the
-// signing step (where the server checks the signature itself).
+// signing step (where the server checks the signature itself), and the answer says so.
 import type { SigningKeyRef } from '../queue/index.js';
 import { isPeridioError, parsePrn, type PeridioClient } from '../peridio/index.js';
 import { loadSigningKey, type CredentialStores } from '../settings/index.js';
@@ -17,6 +17,14 @@ export interface SigningKeyCheckContext {
   organizationPrn(): Promise<string | undefined>;
   /** Words naming the workspace, for the refusal of a key of another organization. */
   workspaceWords(): string;
+}
+
+/** A key that passed: its signer, and whether the server could be asked about it. */
+export interface CheckedSigningKey {
+  signer: Signer;
+  /** Why the key was not checked against the server (it could not be reached); undefined
+   * once the server agreed. The signing step checks again, and the server with it. */
+  unconfirmed?: string;
 }
 
 /** How a key is named in messages: its keychain name, or its file and PRN. */
@@ -58,6 +66,14 @@ async function privateHalf(
   }
 }
 
+/** Checks only what needs no server: the private half can be had, and is Ed25519. */
+export async function checkPrivateHalf(
+  ref: SigningKeyRef,
+  stores: CredentialStores,
+): Promise<void> {
+  await privateHalf(ref, stores);
+}
+
 /**
  * Resolves a signing key and checks it as far as can be now; answers its signer. Refusals
  * name the key and say what to do; a server that cannot be reached is not a refusal.
@@ -65,7 +81,7 @@ async function privateHalf(
 export async function checkSigningKey(
   ref: SigningKeyRef,
   context: SigningKeyCheckContext,
-): Promise<Signer> {
+): Promise<CheckedSigningKey> {
   const key = await privateHalf(ref, context.stores);
   const own = parsePrn(await context.organizationPrn(), 'organization');
   const keyPrn = parsePrn(key.signingKeyPrn, 'signing_key');
@@ -91,7 +107,7 @@ export async function checkSigningKey(
       );
     }
     // Offline, or the server failed: the signing step checks again, and the server with it.
-    return key.signer;
+    return { signer: key.signer, unconfirmed: (error as Error).message };
   }
   if (registered.value !== key.publicValue) {
     throw refuse(
@@ -103,7 +119,7 @@ export async function checkSigningKey(
       [{ field: FIELD(ref), message: 'not the pair of the registered public key' }],
     );
   }
-  return key.signer;
+  return { signer: key.signer };
 }
 
 /** How long a key that passed is taken as checked: a burst of watched files asks once. */
@@ -111,16 +127,16 @@ const PASSED_FOR_MS = 60_000;
 
 /** The checks of one workspace, remembering a key that passed for a minute. */
 export class SigningKeyChecks {
-  readonly #passed = new Map<string, { at: number; signer: Signer }>();
+  readonly #passed = new Map<string, { at: number; checked: CheckedSigningKey }>();
 
   constructor(private readonly context: SigningKeyCheckContext) {}
 
-  async check(ref: SigningKeyRef): Promise<Signer> {
+  async check(ref: SigningKeyRef): Promise<CheckedSigningKey> {
     const id = JSON.stringify(ref);
     const passed = this.#passed.get(id);
-    if (passed && Date.now() - passed.at < PASSED_FOR_MS) return passed.signer;
-    const signer = await checkSigningKey(ref, this.context);
-    this.#passed.set(id, { at: Date.now(), signer });
-    return signer;
+    if (passed && Date.now() - passed.at < PASSED_FOR_MS) return passed.checked;
+    const checked = await checkSigningKey(ref, this.context);
+    this.#passed.set(id, { at: Date.now(), checked });
+    return checked;
   }
 }

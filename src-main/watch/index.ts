@@ -37,4 +37,4 @@ export type { WatchEngine } from './watch-engine.js';
 export type { WatchEvent } from './watch-events.js';
 export { Spool } from './spool.js';
 export { WatchRunner, type WatchRunnerOptions } from './watch-runner.js';
-export { ruleInputOf, type WatchRuleFormInput } from './watch-rule-view.js';
+export { ruleInputOf, ruleSettingsView, type WatchRuleFormInput } from './watch-rule-view.js';

@@ -154,6 +154,11 @@ export class WatchBoard {
     return { statusChanged: false, file: { rule, path, kind, message, jobId, at } };
   }
 
+  /** A message about the rule that is not an agent's event (a check done on saving). */
+  note(rule: string, text: string): void {
+    this.tell(rule, text);
+  }
+
   private tell(rule: string, text: string): string {
     const at = this.now().toISOString();
     this.entry(rule).lastMessage = { at, text };

@@ -120,6 +120,13 @@ export class WatchRunner {
     ]);
   }
 
+  /** A word about a rule for the faces, shown as its last message (a check that waits). */
+  note(rule: string, text: string): void {
+    this.board.note(rule, text);
+    this.log.info({ rule }, text);
+    this.tellChanged();
+  }
+
   /** Pass every engine event here: the agent cleans its spool after finished jobs. */
   engineEvent(event: EngineEvent): void {
     this.lastAgent?.engineEvent(event);

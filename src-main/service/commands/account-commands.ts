@@ -1,7 +1,7 @@
 // The workspace, profiles and signing keys: settings in the settings file, secrets in the
 // keychain, and neither API keys nor private keys ever in an answer.
 import type { ProfileView } from '../../../src-preload/contract.js';
-import { PeridioClient, search } from '../../peridio/index.js';
+import { isPeridioError, PeridioClient, search } from '../../peridio/index.js';
 import {
   createSigningKey,
   forgetProfile,
@@ -13,8 +13,9 @@ import {
   type CredentialStores,
   type Profile,
 } from '../../settings/index.js';
-import { importPrivateKeyPem } from '../../signing/index.js';
+import { importPrivateKeyPem, isSigningError } from '../../signing/index.js';
 import { refuse } from '../desk-errors.js';
+import { workspaceWords } from '../organization-check.js';
 import type { HandlerMap } from './handler.js';
 
 type AccountCommand =
@@ -98,7 +99,7 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     return stores.settings.listSigningKeys();
   },
 
-  async 'keys.import'({ name, pem, signingKeyPrn }, { stores, client }) {
+  async 'keys.import'({ name, pem, signingKeyPrn }, { stores, client, workspace }) {
     if (stores.settings.getSigningKey(name) !== undefined) {
       // Refused before the server hears of the key, so a refusal changes nothing anywhere.
       throw refuse(
@@ -107,17 +108,40 @@ export const accountCommands: HandlerMap<AccountCommand> = {
         [{ field: 'name', message: 'is taken' }],
       );
     }
-    const keyPair = importPrivateKeyPem(pem);
+    let keyPair;
+    try {
+      keyPair = importPrivateKeyPem(pem);
+    } catch (error) {
+      if (!isSigningError(error)) throw error;
+      throw refuse(
+        error.code,
+        `The private key given for "${name}" cannot be used: ${error.message} Nothing was kept.`,
+        [{ field: 'pem', message: 'not a usable Ed25519 private key' }],
+      );
+    }
     const api = client();
     let registered;
     if (signingKeyPrn !== undefined) {
-      registered = await api.signingKeys.get(signingKeyPrn);
+      try {
+        registered = await api.signingKeys.get(signingKeyPrn);
+      } catch (error) {
+        if (!isPeridioError(error, 'not_found')) throw error;
+        throw refuse(
+          'signing_key_not_found',
+          `${signingKeyPrn}, given for "${name}", is not a signing key of ` +
+            `${workspaceWords(workspace())}. Give the PRN its public key was registered as, ` +
+            'or leave the PRN out to look the key up by its public value (and register it ' +
+            'when the server lacks it). Nothing was kept.',
+          [{ field: 'signingKeyPrn', message: 'no signing key has this PRN' }],
+        );
+      }
       if (registered.value !== keyPair.publicValue) {
         throw refuse(
           'signing_key_mismatch',
           `The private key given for "${name}" is not the pair of ${signingKeyPrn} ` +
             `("${registered.name}" on the server): their public keys differ. Give that key's ` +
-            'private key, or leave the PRN out to look the key up by its public value.',
+            'private key, or leave the PRN out to look the key up by its public value. ' +
+            'Nothing was kept.',
           [{ field: 'signingKeyPrn', message: 'registered with another public key' }],
         );
       }
@@ -150,7 +174,7 @@ export const accountCommands: HandlerMap<AccountCommand> = {
   },
 
   async 'keys.check'({ signingKey }, { checkSigningKey }) {
-    const signer = await checkSigningKey(signingKey);
+    const { signer } = await checkSigningKey(signingKey);
     return { signingKeyPrn: signer.signingKeyPrn };
   },
 };

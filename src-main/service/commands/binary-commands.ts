@@ -51,7 +51,7 @@ export const binaryCommands: HandlerMap<BinaryCommand> = {
           'server has hashed it (signable) or when it is signed already.',
       );
     }
-    const signer = await checkSigningKey(signingKey);
+    const { signer } = await checkSigningKey(signingKey);
     await api.binarySignatures.create({
       binary_prn: prn,
       signature: signer.sign(binary.hash),

@@ -1,5 +1,4 @@
 // What every command handler gets: its checked input and the service's rooms.
-import type { Signer } from '../../workflow/index.js';
 import type {
   CheckedInput,
   SigningKeyChoice,
@@ -10,6 +9,7 @@ import type {
 import type { PeridioClient } from '../../peridio/index.js';
 import type { CredentialStores } from '../../settings/index.js';
 import type { WatchRunner } from '../../watch/index.js';
+import type { CheckedSigningKey } from '../signing-key-check.js';
 import type { UploadEngine } from '../upload-engine.js';
 
 export interface DeskContext {
@@ -24,8 +24,10 @@ export interface DeskContext {
   /** Opens the workspace again (after the current profile changed) and tells the faces;
    * when that fails, `undo` restores the settings and the previous workspace is reopened. */
   reopenWorkspace(undo?: () => void): Promise<WorkspaceInfo>;
+  /** The workspace's organization PRN, undefined while it cannot be asked (offline). */
+  organizationPrn(): Promise<string | undefined>;
   /** Resolves a signing key and checks it (keychain, PEM, registration, organization). */
-  checkSigningKey(ref: SigningKeyChoice): Promise<Signer>;
+  checkSigningKey(ref: SigningKeyChoice): Promise<CheckedSigningKey>;
   /** False until a face's first command that needs the workspace (`openWorkspace: 'when-needed'`). */
   isWorkspaceOpen(): boolean;
 }

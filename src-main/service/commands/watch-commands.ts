@@ -10,6 +10,7 @@ import { SettingsError, type SettingsStore, type WatchRule } from '../../setting
 import { ruleInputOf, type WatchRuleFormInput } from '../../watch/index.js';
 import { refuse } from '../desk-errors.js';
 import type { DeskContext, HandlerMap } from './handler.js';
+import { checkRuleSigningKey } from './watch-rule-signing-key.js';
 
 type WatchCommand = 'watch.list' | 'watch.save' | 'watch.remove' | 'watch.pause' | 'watch.resume';
 
@@ -115,7 +116,11 @@ export const watchCommands: HandlerMap<WatchCommand> = {
     return watch().list();
   },
 
-  async 'watch.save'({ rule: input, editing }, { stores: { settings }, watch }) {
+  async 'watch.save'({ rule: input, editing }, context) {
+    const {
+      stores: { settings },
+      watch,
+    } = context;
     const previous = editing === undefined ? undefined : settings.getWatchRule(editing);
     if (editing !== undefined && previous === undefined) {
       throw notFound(settings, editing, 'editing');
@@ -130,11 +135,17 @@ export const watchCommands: HandlerMap<WatchCommand> = {
     }
     const rule = checkedRule(settings, input, previous);
     const problems = await diskProblems(rule, settings, watch().dataDir);
+    // The key as an upload checks it, once it exists at all.
+    const keyCheck = problems.some((p) => p.field.startsWith('rule.signingKey'))
+      ? undefined
+      : await checkRuleSigningKey(rule, context);
+    problems.push(...(keyCheck?.problems ?? []));
     if (problems.length) throw refuseSave(problems);
     settings.addWatchRule(rule, { replace: true });
     // Renamed: the new name is saved before the old one goes, so a failure loses nothing.
     if (editing !== undefined && editing !== rule.name) settings.removeWatchRule(editing);
     await watch().reload();
+    if (keyCheck?.note !== undefined) watch().note(rule.name, keyCheck.note);
     return watch().view(rule.name)!;
   },
 

@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeyringVault, signingKeyAccount } from '../../../src-main/credentials/index.js';
 import { publicKeyValue } from '../../../src-main/signing/index.js';
 import {
   TEST_VECTOR,
@@ -377,25 +378,58 @@ describe('check before sending', () => {
     });
     expect(queue.last.jobs).toEqual([]);
 
-    // watch --check runs the same check on each rule's key.
+    // watch --check runs the same check on each rule's key; a key kept here whose private
+    // half has gone from the keychain is refused too.
+    const created = await runCli(['keys', 'create', 'emptied'], env);
+    expect(created.code).toBe(0);
+    await new KeyringVault().delete(signingKeyAccount('emptied'));
     const rules = path.join(dir, 'rules.json');
+    const rule = (name: string, signingKey: unknown) => ({
+      name,
+      folder: path.join(dir, 'builds'),
+      target: 'arm',
+      artifactVersionPrn: versionPrn,
+      signingKey,
+    });
     await writeFile(
       rules,
       JSON.stringify({
         rules: [
-          {
-            name: 'mismatched',
-            folder: path.join(dir, 'builds'),
-            target: 'arm',
-            artifactVersionPrn: versionPrn,
-            signingKey: { privateKeyPath: secondKey.pem, signingKeyPrn: firstKey.prn },
-          },
+          rule('mismatched', { privateKeyPath: secondKey.pem, signingKeyPrn: firstKey.prn }),
+          rule('rsa', { privateKeyPath: rsa, signingKeyPrn: firstKey.prn }),
+          rule('missing', 'no-such-key'),
+          rule('emptied', 'emptied'),
+          rule('foreign', { privateKeyPath: firstKey.pem, signingKeyPrn: foreignKeyPrn }),
+          rule('good', { privateKeyPath: firstKey.pem, signingKeyPrn: firstKey.prn }),
         ],
       }),
     );
     const checked = await runCli(['watch', '--check', rules], env);
+    await runCli(['keys', 'remove', 'emptied'], env);
     expect(checked.code).toBe(1);
-    expect(checked.stderr).toMatch(/rule "mismatched", field "signingKey": .*does not match/);
+    const problems = checked.stderr.split('\n').slice(1, -1);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^ {2}rule "mismatched", field "signingKey": .*second\.pem.*does not match/,
+      ),
+      expect.stringMatching(
+        /^ {2}rule "rsa", field "signingKey": .*rsa\.pem.*cannot be used.*Ed25519/,
+      ),
+      expect.stringMatching(
+        /^ {2}rule "missing", field "signingKey": The signing key "no-such-key" cannot be used/,
+      ),
+      expect.stringMatching(
+        /^ {2}rule "emptied", field "signingKey": The signing key "emptied" cannot be used: .*not in the OS keychain/,
+      ),
+      expect.stringMatching(
+        /^ {2}rule "foreign", field "signingKey": prn:1:11111111-[-0-9a-f]+:signing_key:[-0-9a-f]+ belongs to organization 11111111-2222-4333-8444-555555555555/,
+      ),
+    ]);
+    const after = await api(
+      'GET',
+      `/binaries?search=${encodeURIComponent(`artifact_version_prn:'${versionPrn}'`)}`,
+    );
+    expect(after.body.binaries).toEqual([]);
   });
 });
 
