@@ -1,6 +1,7 @@
 // Turns settled files into jobs, a few at a time so that a burst keeps memory bounded and
-// the watcher never waits on hashing or the server: settle (the size and mtime must hold
-// still), spool, hash off the main thread, ask the queue and the server what they hold
+// the watcher never waits on hashing or the server. Settling is the watcher's (one place
+// says when a file's size and mtime have held still: settling-files.ts); here a file is
+// spooled, hash off the main thread, ask the queue and the server what they hold
 // (intake-binary-check: duplicates are skipped, conflicts reported, a missing signature
 // added), then enqueue with the hash cached so the job does not read the file again.
 import type { Stats } from 'node:fs';
@@ -20,7 +21,6 @@ import type { WatchEvent } from './watch-events.js';
 /** What the intake needs to know of a rule, with its path rules already compiled. */
 export interface IntakeRule {
   name: string;
-  settleMs: number;
   spool: boolean;
   /** Reset an unsigned binary of the target that holds other content. */
   replace: boolean;
@@ -57,12 +57,9 @@ interface Entry {
   key: string;
   rule: IntakeRule;
   file: string;
-  /** The last size and mtime reported or looked at. */
+  /** The size and mtime the watcher last reported settled. */
   seen: Fingerprint;
-  /** Since when `seen` is known to have held still (ms since epoch). */
-  stableSince: number;
-  state: 'settling' | 'ready' | 'working' | 'waiting-server';
-  timer?: NodeJS.Timeout;
+  state: 'ready' | 'working' | 'waiting-server';
   /** Reported again while being worked on: look at it again afterwards. */
   again: boolean;
   /** Hashed and spooled, waiting for the server to say which artifact version it goes to. */
@@ -79,8 +76,6 @@ interface Prepared {
   copy: string | undefined;
 }
 
-/** An mtime this close to the settle time counts (file system clocks are coarse). */
-const CLOCK_SLACK_MS = 20;
 /** How many files' last taken size and mtime are remembered (see `taken`). */
 const TAKEN_MEMORY = 100_000;
 
@@ -126,14 +121,12 @@ export class FileIntake {
   }
 
   /**
-   * A watcher saw `file` appear or change. `settled`: its size has already held still for
-   * the rule's settle time.
+   * The watcher saw `file` settle: its size and mtime held still for the rule's settle time.
    */
-  offer(rule: IntakeRule, file: string, stats: Stats, settled: boolean): void {
+  offer(rule: IntakeRule, file: string, stats: Stats): void {
     if (this.stopping) return;
     const key = `${rule.name}\u0000${file}`;
     const seen = fingerprintOf(stats);
-    const stableSince = settled ? Date.now() - rule.settleMs : Date.now();
     const entry = this.entries.get(key);
     if (!entry) {
       const last = this.taken.get(key);
@@ -141,20 +134,19 @@ export class FileIntake {
     }
     if (entry) {
       entry.seen = seen;
-      entry.stableSince = stableSince;
       if (entry.state === 'working') entry.again = true;
       if (entry.state === 'waiting-server') {
         // Newer content replaces what waited: the waiting copy is not uploaded.
         void this.discard(entry.prepared);
         entry.prepared = undefined;
-        this.settle(entry);
+        this.makeReady(entry);
       }
       return;
     }
     this.options.emit({ type: 'file:seen', rule: rule.name, path: file, size: stats.size });
-    const fresh: Entry = { key, rule, file, seen, stableSince, state: 'settling', again: false };
+    const fresh: Entry = { key, rule, file, seen, state: 'ready', again: false };
     this.entries.set(key, fresh);
-    this.settle(fresh);
+    this.makeReady(fresh);
   }
 
   /** The server answers again: files waiting for it go on. */
@@ -169,7 +161,6 @@ export class FileIntake {
   async stop(): Promise<void> {
     this.stopping = true;
     this.stopped.abort();
-    for (const entry of this.entries.values()) clearTimeout(entry.timer);
     // Files still waiting for their turn give it up (see `makeReady`).
     while (this.turns.size > 0) await Promise.allSettled([...this.turns]);
     // Copies that waited for the server: the next start sees their files again.
@@ -177,25 +168,8 @@ export class FileIntake {
     this.entries.clear();
   }
 
-  /** Waits until the file should have held still long enough, then lines it up. */
-  private settle(entry: Entry): void {
-    entry.state = 'settling';
-    clearTimeout(entry.timer);
-    const now = Date.now();
-    const { settleMs } = entry.rule;
-    const byAge = settleMs - (now - entry.seen.mtimeMs);
-    const byWatch = settleMs - (now - entry.stableSince);
-    const wait = Math.max(0, Math.min(byAge, byWatch));
-    if (wait <= CLOCK_SLACK_MS) {
-      this.makeReady(entry);
-      return;
-    }
-    entry.timer = setTimeout(() => this.makeReady(entry), wait);
-  }
-
   private makeReady(entry: Entry): void {
     if (this.stopping) return;
-    entry.timer = undefined;
     entry.state = 'ready';
     const turn: Promise<void> = this.working(async () => {
       if (!this.stopping) await this.work(entry);
@@ -206,7 +180,7 @@ export class FileIntake {
   private async work(entry: Entry): Promise<void> {
     entry.state = 'working';
     entry.again = false;
-    let outcome: 'done' | 'settle' | 'wait' = 'done';
+    let outcome: 'done' | 'moved-on' | 'wait' = 'done';
     try {
       outcome = await this.take(entry);
     } catch (error) {
@@ -218,12 +192,12 @@ export class FileIntake {
     if (outcome === 'wait') {
       entry.state = 'waiting-server';
       this.waitForServer();
-    } else if (
-      outcome === 'settle' ||
-      (entry.again && !(takenAs && sameFingerprint(entry.seen, takenAs)))
-    ) {
-      this.settle(entry);
+    } else if (entry.again && !(takenAs && sameFingerprint(entry.seen, takenAs))) {
+      // Reported settled again meanwhile, with other content: taken again.
+      this.makeReady(entry);
     } else {
+      // Done; or written to since it settled, and the watcher reports it once it settles
+      // again (its write is an event in the watched folder).
       this.entries.delete(entry.key);
     }
   }
@@ -257,7 +231,7 @@ export class FileIntake {
   }
 
   /** One look at the file: on to its job, back to settling, or waiting for the server. */
-  private async take(entry: Entry): Promise<'done' | 'settle' | 'wait'> {
+  private async take(entry: Entry): Promise<'done' | 'moved-on' | 'wait'> {
     const { rule, file } = entry;
     let prepared = entry.prepared;
     if (!prepared) {
@@ -269,23 +243,14 @@ export class FileIntake {
         throw new IntakeSkip('ignored', 'was removed before it could be taken');
       }
       const fingerprint = fingerprintOf(now);
-      if (!sameFingerprint(fingerprint, entry.seen)) {
-        entry.seen = fingerprint;
-        entry.stableSince = Date.now();
-        return 'settle';
-      }
-      const age = Date.now() - fingerprint.mtimeMs;
-      const heldStill = Date.now() - entry.stableSince;
-      if (age < rule.settleMs - CLOCK_SLACK_MS && heldStill < rule.settleMs - CLOCK_SLACK_MS) {
-        return 'settle';
-      }
+      if (!sameFingerprint(fingerprint, entry.seen)) return 'moved-on';
       entry.takenAs = fingerprint;
       const version = rule.version(file);
       if (version.kind === 'error') throw new IntakeSkip('ignored', version.message);
       const target = await rule.target(file);
       if (!target.ok) throw new IntakeSkip('ignored', target.message);
       const made = await this.prepare(entry, fingerprint, target.target);
-      if (!made) return 'settle';
+      if (!made) return 'moved-on';
       prepared = made;
     }
     let artifactVersionPrn: string;
@@ -329,13 +294,11 @@ export class FileIntake {
     try {
       const hashed = await this.hashing(() => this.options.hash(copy ?? file));
       // The file moved on since it settled: what was copied or hashed may be torn, so it
-      // settles again. Gone is fine: the copy was made of the settled file (that is what
+      // is taken when the watcher sees it settle again. Gone is fine: the copy was made of the settled file (that is what
       // the spool is for).
       const after = await stat(file).catch(() => undefined);
       if (after && !sameFingerprint(fingerprintOf(after), fingerprint)) {
         await this.discard({ copy });
-        entry.seen = fingerprintOf(after);
-        entry.stableSince = Date.now();
         return undefined;
       }
       const original = { ...hashed, path: file, ...fingerprint };
