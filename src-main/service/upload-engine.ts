@@ -137,6 +137,12 @@ export class UploadEngine {
     return job;
   }
 
+  /** The server's PRN of a signing key: a PEM file's is given, a keychain key's is looked up. */
+  async signingKeyPrn(ref: SigningKeyRef): Promise<string> {
+    if (ref.kind === 'file') return ref.signingKeyPrn;
+    return (await this.options.resolveSigner(ref)).signingKeyPrn;
+  }
+
   /**
    * Runs the queue (or only `onlyJobIds`) until nothing in scope is left to do; with
    * `forever`, until `stop()`.

@@ -1,5 +1,5 @@
-// Bounded concurrency for the watcher's file system work: a tree of 50,000 files must not
-// become 50,000 stat calls (and promises) in flight at once.
+// Bounded concurrency, the one limiter of the engine's own work: a tree of 50,000 files must
+// not become 50,000 stat calls (and promises) in flight at once, nor a burst 50,000 hashes.
 
 /**
  * Runs `work` on each item, at most `limit` at a time. Items are pulled only as a worker
@@ -34,6 +34,32 @@ export function atMost(limit: number): <T>(work: () => Promise<T>) => Promise<T>
       const next = waiting.shift();
       if (next) next();
       else running -= 1;
+    }
+  };
+}
+
+/**
+ * A gate that lets one task at a time run per key (the others with the same key wait their
+ * turn, in order); tasks with different keys run side by side.
+ */
+export function oneAtATimePer(): <T>(key: string, work: () => Promise<T>) => Promise<T> {
+  const gates = new Map<string, <T>(work: () => Promise<T>) => Promise<T>>();
+  const users = new Map<string, number>();
+  return async (key, work) => {
+    let gate = gates.get(key);
+    if (!gate) {
+      gate = atMost(1);
+      gates.set(key, gate);
+    }
+    users.set(key, (users.get(key) ?? 0) + 1);
+    try {
+      return await gate(work);
+    } finally {
+      const left = users.get(key)! - 1;
+      if (left === 0) {
+        users.delete(key);
+        gates.delete(key);
+      } else users.set(key, left);
     }
   };
 }

@@ -1,17 +1,19 @@
 // Turns settled files into jobs, a few at a time so that a burst keeps memory bounded and
-// the watcher never waits on hashing or the server: settle (the size and mtime must hold
-// still), spool, hash off the main thread, skip what is already queued or on the server,
-// report a conflict rather than replace signed (or, unless the rule says so, unsigned)
-// content, then enqueue with the hash cached so the job does not read the file again.
+// the watcher never waits on hashing or the server. Settling is the watcher's (one place
+// says when a file's size and mtime have held still: settling-files.ts); here a file is
+// spooled, hash off the main thread, ask the queue and the server what they hold
+// (intake-binary-check: duplicates are skipped, conflicts reported, a missing signature
+// added), then enqueue with the hash cached so the job does not read the file again.
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { isPeridioError, searchBinaries, type Binary } from '../peridio/index.js';
-import type { Job, JobStatus, SigningKeyRef } from '../queue/index.js';
+import { isPeridioError } from '../peridio/index.js';
+import type { SigningKeyRef } from '../queue/index.js';
 import type { HashedFile } from '../upload/index.js';
-import { TRANSIENT_CLIENT_CODES, awaitsContent } from '../workflow/index.js';
-import { shortHash } from '../../src-preload/contract.js';
+import { TRANSIENT_CLIENT_CODES } from '../workflow/index.js';
 import type { ArtifactVersionFinder } from './artifact-version-finder.js';
-import { atMost } from './at-most.js';
+import { atMost, oneAtATimePer } from './at-most.js';
+import { checkQueue, checkServer } from './intake-binary-check.js';
+import { IntakeSkip } from './intake-skip.js';
 import type { Spool } from './spool.js';
 import type { WatchEngine } from './watch-engine.js';
 import type { WatchEvent } from './watch-events.js';
@@ -19,7 +21,6 @@ import type { WatchEvent } from './watch-events.js';
 /** What the intake needs to know of a rule, with its path rules already compiled. */
 export interface IntakeRule {
   name: string;
-  settleMs: number;
   spool: boolean;
   /** Reset an unsigned binary of the target that holds other content. */
   replace: boolean;
@@ -56,12 +57,9 @@ interface Entry {
   key: string;
   rule: IntakeRule;
   file: string;
-  /** The last size and mtime reported or looked at. */
+  /** The size and mtime the watcher last reported settled. */
   seen: Fingerprint;
-  /** Since when `seen` is known to have held still (ms since epoch). */
-  stableSince: number;
-  state: 'settling' | 'ready' | 'working' | 'waiting-server';
-  timer?: NodeJS.Timeout;
+  state: 'ready' | 'working' | 'waiting-server';
   /** Reported again while being worked on: look at it again afterwards. */
   again: boolean;
   /** Hashed and spooled, waiting for the server to say which artifact version it goes to. */
@@ -78,10 +76,6 @@ interface Prepared {
   copy: string | undefined;
 }
 
-/** Statuses of a job that still uploads (or may upload) its content. */
-const ACTIVE: readonly JobStatus[] = ['queued', 'running', 'waiting', 'paused'];
-/** An mtime this close to the settle time counts (file system clocks are coarse). */
-const CLOCK_SLACK_MS = 20;
 /** How many files' last taken size and mtime are remembered (see `taken`). */
 const TAKEN_MEMORY = 100_000;
 
@@ -93,17 +87,6 @@ function fingerprintOf(stats: Stats): Fingerprint {
   return { size: stats.size, mtimeMs: stats.mtimeMs };
 }
 
-/** Why a file was skipped, told as a `file:ignored` reason or a conflict. */
-class Skip extends Error {
-  constructor(
-    readonly kind: 'ignored' | 'conflict',
-    message: string,
-    readonly conflict?: { target: string; artifactVersionPrn: string; binaryPrn: string | null },
-  ) {
-    super(message);
-  }
-}
-
 export class FileIntake {
   private readonly entries = new Map<string, Entry>();
   /**
@@ -112,25 +95,24 @@ export class FileIntake {
    * to the file, and a rule that resumes reports every file again).
    */
   private readonly taken = new Map<string, Fingerprint>();
-  private readonly ready: Entry[] = [];
-  private readonly working = new Set<Promise<void>>();
+  /** Files lined up or being worked on; each waits for its turn at `working`. */
+  private readonly turns = new Set<Promise<void>>();
+  /** Files worked on at once. */
+  private readonly working: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Files hashed at once. */
+  private readonly hashing: <T>(work: () => Promise<T>) => Promise<T>;
   /**
    * One file at a time per (artifact version, target) between the duplicate checks and its
    * enqueue, so that the second of two files for one binary sees the first one's job.
    */
-  private readonly binaryLocks = new Map<string, Promise<void>>();
-  /** Files hashed at once. */
-  private readonly hashing: <T>(work: () => Promise<T>) => Promise<T>;
+  private readonly perBinary = oneAtATimePer();
   private stopping = false;
   private readonly stopped = new AbortController();
   private waitingForServer = false;
 
   constructor(private readonly options: FileIntakeOptions) {
+    this.working = atMost(options.concurrency ?? 8);
     this.hashing = atMost(options.hashConcurrency ?? 2);
-  }
-
-  private get concurrency(): number {
-    return this.options.concurrency ?? 8;
   }
 
   /** Files reported but not yet queued or skipped. */
@@ -139,14 +121,12 @@ export class FileIntake {
   }
 
   /**
-   * A watcher saw `file` appear or change. `settled`: its size has already held still for
-   * the rule's settle time.
+   * The watcher saw `file` settle: its size and mtime held still for the rule's settle time.
    */
-  offer(rule: IntakeRule, file: string, stats: Stats, settled: boolean): void {
+  offer(rule: IntakeRule, file: string, stats: Stats): void {
     if (this.stopping) return;
     const key = `${rule.name}\u0000${file}`;
     const seen = fingerprintOf(stats);
-    const stableSince = settled ? Date.now() - rule.settleMs : Date.now();
     const entry = this.entries.get(key);
     if (!entry) {
       const last = this.taken.get(key);
@@ -154,20 +134,19 @@ export class FileIntake {
     }
     if (entry) {
       entry.seen = seen;
-      entry.stableSince = stableSince;
       if (entry.state === 'working') entry.again = true;
       if (entry.state === 'waiting-server') {
         // Newer content replaces what waited: the waiting copy is not uploaded.
         void this.discard(entry.prepared);
         entry.prepared = undefined;
-        this.settle(entry);
+        this.makeReady(entry);
       }
       return;
     }
     this.options.emit({ type: 'file:seen', rule: rule.name, path: file, size: stats.size });
-    const fresh: Entry = { key, rule, file, seen, stableSince, state: 'settling', again: false };
+    const fresh: Entry = { key, rule, file, seen, state: 'ready', again: false };
     this.entries.set(key, fresh);
-    this.settle(fresh);
+    this.makeReady(fresh);
   }
 
   /** The server answers again: files waiting for it go on. */
@@ -182,53 +161,26 @@ export class FileIntake {
   async stop(): Promise<void> {
     this.stopping = true;
     this.stopped.abort();
-    for (const entry of this.entries.values()) clearTimeout(entry.timer);
-    this.ready.length = 0;
-    while (this.working.size > 0) await Promise.allSettled([...this.working]);
+    // Files still waiting for their turn give it up (see `makeReady`).
+    while (this.turns.size > 0) await Promise.allSettled([...this.turns]);
     // Copies that waited for the server: the next start sees their files again.
     for (const entry of this.entries.values()) await this.discard(entry.prepared);
     this.entries.clear();
   }
 
-  /** Waits until the file should have held still long enough, then lines it up. */
-  private settle(entry: Entry): void {
-    entry.state = 'settling';
-    clearTimeout(entry.timer);
-    const now = Date.now();
-    const { settleMs } = entry.rule;
-    const byAge = settleMs - (now - entry.seen.mtimeMs);
-    const byWatch = settleMs - (now - entry.stableSince);
-    const wait = Math.max(0, Math.min(byAge, byWatch));
-    if (wait <= CLOCK_SLACK_MS) {
-      this.makeReady(entry);
-      return;
-    }
-    entry.timer = setTimeout(() => this.makeReady(entry), wait);
-  }
-
   private makeReady(entry: Entry): void {
     if (this.stopping) return;
-    entry.timer = undefined;
     entry.state = 'ready';
-    this.ready.push(entry);
-    this.pump();
-  }
-
-  private pump(): void {
-    while (!this.stopping && this.working.size < this.concurrency && this.ready.length > 0) {
-      const entry = this.ready.shift()!;
-      const work: Promise<void> = this.work(entry).finally(() => {
-        this.working.delete(work);
-        this.pump();
-      });
-      this.working.add(work);
-    }
+    const turn: Promise<void> = this.working(async () => {
+      if (!this.stopping) await this.work(entry);
+    }).finally(() => this.turns.delete(turn));
+    this.turns.add(turn);
   }
 
   private async work(entry: Entry): Promise<void> {
     entry.state = 'working';
     entry.again = false;
-    let outcome: 'done' | 'settle' | 'wait' = 'done';
+    let outcome: 'done' | 'moved-on' | 'wait' = 'done';
     try {
       outcome = await this.take(entry);
     } catch (error) {
@@ -240,12 +192,12 @@ export class FileIntake {
     if (outcome === 'wait') {
       entry.state = 'waiting-server';
       this.waitForServer();
-    } else if (
-      outcome === 'settle' ||
-      (entry.again && !(takenAs && sameFingerprint(entry.seen, takenAs)))
-    ) {
-      this.settle(entry);
+    } else if (entry.again && !(takenAs && sameFingerprint(entry.seen, takenAs))) {
+      // Reported settled again meanwhile, with other content: taken again.
+      this.makeReady(entry);
     } else {
+      // Done; or written to since it settled, and the watcher reports it once it settles
+      // again (its write is an event in the watched folder).
       this.entries.delete(entry.key);
     }
   }
@@ -261,7 +213,7 @@ export class FileIntake {
 
   private report(entry: Entry, error: unknown): void {
     const { rule, file } = entry;
-    if (error instanceof Skip && error.kind === 'conflict' && error.conflict) {
+    if (error instanceof IntakeSkip && error.kind === 'conflict' && error.conflict) {
       this.options.emit({
         type: 'file:conflict',
         rule: rule.name,
@@ -272,14 +224,14 @@ export class FileIntake {
       return;
     }
     const reason =
-      error instanceof Skip
+      error instanceof IntakeSkip
         ? error.message
         : `could not be queued: ${error instanceof Error ? error.message : String(error)}`;
     this.options.emit({ type: 'file:ignored', rule: rule.name, path: file, reason });
   }
 
   /** One look at the file: on to its job, back to settling, or waiting for the server. */
-  private async take(entry: Entry): Promise<'done' | 'settle' | 'wait'> {
+  private async take(entry: Entry): Promise<'done' | 'moved-on' | 'wait'> {
     const { rule, file } = entry;
     let prepared = entry.prepared;
     if (!prepared) {
@@ -288,26 +240,17 @@ export class FileIntake {
       try {
         now = await stat(file);
       } catch {
-        throw new Skip('ignored', 'was removed before it could be taken');
+        throw new IntakeSkip('ignored', 'was removed before it could be taken');
       }
       const fingerprint = fingerprintOf(now);
-      if (!sameFingerprint(fingerprint, entry.seen)) {
-        entry.seen = fingerprint;
-        entry.stableSince = Date.now();
-        return 'settle';
-      }
-      const age = Date.now() - fingerprint.mtimeMs;
-      const heldStill = Date.now() - entry.stableSince;
-      if (age < rule.settleMs - CLOCK_SLACK_MS && heldStill < rule.settleMs - CLOCK_SLACK_MS) {
-        return 'settle';
-      }
+      if (!sameFingerprint(fingerprint, entry.seen)) return 'moved-on';
       entry.takenAs = fingerprint;
       const version = rule.version(file);
-      if (version.kind === 'error') throw new Skip('ignored', version.message);
+      if (version.kind === 'error') throw new IntakeSkip('ignored', version.message);
       const target = await rule.target(file);
-      if (!target.ok) throw new Skip('ignored', target.message);
+      if (!target.ok) throw new IntakeSkip('ignored', target.message);
       const made = await this.prepare(entry, fingerprint, target.target);
-      if (!made) return 'settle';
+      if (!made) return 'moved-on';
       prepared = made;
     }
     let artifactVersionPrn: string;
@@ -351,13 +294,11 @@ export class FileIntake {
     try {
       const hashed = await this.hashing(() => this.options.hash(copy ?? file));
       // The file moved on since it settled: what was copied or hashed may be torn, so it
-      // settles again. Gone is fine: the copy was made of the settled file (that is what
+      // is taken when the watcher sees it settle again. Gone is fine: the copy was made of the settled file (that is what
       // the spool is for).
       const after = await stat(file).catch(() => undefined);
       if (after && !sameFingerprint(fingerprintOf(after), fingerprint)) {
         await this.discard({ copy });
-        entry.seen = fingerprintOf(after);
-        entry.stableSince = Date.now();
         return undefined;
       }
       const original = { ...hashed, path: file, ...fingerprint };
@@ -386,7 +327,7 @@ export class FileIntake {
   /** The artifact version's PRN, or undefined while the server cannot be asked. */
   private async artifactVersionOf(entry: Entry): Promise<string | undefined> {
     const version = entry.rule.version(entry.file);
-    if (version.kind === 'error') throw new Skip('ignored', version.message);
+    if (version.kind === 'error') throw new IntakeSkip('ignored', version.message);
     if (version.kind === 'prn') return version.prn;
     const { versions, engine } = this.options;
     const known = versions.known(version.artifactPrn, version.version);
@@ -400,7 +341,7 @@ export class FileIntake {
         return undefined;
       }
       const why = error instanceof Error ? error.message : String(error);
-      throw new Skip(
+      throw new IntakeSkip(
         'ignored',
         `has no artifact version: version "${version.version}" of ${version.artifactPrn} could not be found or created (${why})`,
       );
@@ -413,18 +354,7 @@ export class FileIntake {
     artifactVersionPrn: string,
   ): Promise<void> {
     const key = `${artifactVersionPrn}\u0000${prepared.target}`;
-    const before = this.binaryLocks.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const turn = before.then(() => mine);
-    this.binaryLocks.set(key, turn);
-    await before;
-    try {
-      await this.enqueueNow(entry, prepared, artifactVersionPrn);
-    } finally {
-      release();
-      if (this.binaryLocks.get(key) === turn) this.binaryLocks.delete(key);
-    }
+    await this.perBinary(key, () => this.enqueueNow(entry, prepared, artifactVersionPrn));
   }
 
   private async enqueueNow(
@@ -435,12 +365,26 @@ export class FileIntake {
     const { engine } = this.options;
     const { rule, file } = entry;
     const { target, hashed } = prepared;
-    this.checkQueue(artifactVersionPrn, target, hashed);
-    const replace = await this.checkServer(rule, artifactVersionPrn, target, hashed);
+    const check = {
+      ruleName: rule.name,
+      replace: rule.replace,
+      signingKey: rule.signingKey,
+      artifactVersionPrn,
+      target,
+      hashed,
+    };
+    checkQueue(engine, check);
+    const go = await checkServer(engine, check, this.stopped.signal);
     await this.ensureCopy(entry, prepared);
     const copy = prepared.copy;
     const job = await engine.enqueue(
-      { path: copy ?? file, artifactVersionPrn, target, signingKey: rule.signingKey, replace },
+      {
+        path: copy ?? file,
+        artifactVersionPrn,
+        target,
+        signingKey: rule.signingKey,
+        replace: go.replace,
+      },
       { ...(copy ? { sourcePath: file } : {}), sha256: hashed.sha256 },
     );
     this.options.emit({
@@ -453,96 +397,8 @@ export class FileIntake {
       artifactVersionPrn,
       sha256: hashed.sha256,
       size: hashed.size,
+      ...(go.addsSignature ? { addsSignature: go.addsSignature } : {}),
     });
-  }
-
-  /** The queue already has this content for the target, or other content on its way there. */
-  private checkQueue(artifactVersionPrn: string, target: string, hashed: HashedFile): void {
-    const { engine } = this.options;
-    const jobs = engine.store.jobsForBinary({
-      workspace: engine.workspace,
-      artifactVersionPrn,
-      target,
-      statuses: [...ACTIVE, 'done'],
-    });
-    const same = jobs.find((job) => job.sha256 === hashed.sha256);
-    if (same) {
-      const what = same.status === 'done' ? 'was uploaded by' : 'is already queued as';
-      throw new Skip('ignored', `duplicate: the same content ${what} job ${same.id}`);
-    }
-    const other = jobs.find((job: Job) => ACTIVE.includes(job.status));
-    if (other) {
-      throw new Skip(
-        'conflict',
-        `job ${other.id} (${other.sourcePath ?? other.request.path}) already uploads other content (hash ${shortHash(other.sha256 ?? '')}…) as the ${target} binary of ${artifactVersionPrn}; this file is not queued. Let that job finish or cancel it, then touch this file.`,
-        { target, artifactVersionPrn, binaryPrn: other.binaryPrn },
-      );
-    }
-  }
-
-  /**
-   * What the server holds for the target: the same content finished is skipped, other
-   * content is a conflict unless it is unsigned and the rule replaces. Answers whether the
-   * job should replace. Unreachable: the job checks the same when it runs.
-   */
-  private async checkServer(
-    rule: IntakeRule,
-    artifactVersionPrn: string,
-    target: string,
-    hashed: HashedFile,
-  ): Promise<boolean> {
-    const { engine } = this.options;
-    if (!engine.connectivity.online) return false;
-    let live: Binary | undefined;
-    try {
-      const found = await engine.client.binaries.list(
-        {
-          search: searchBinaries()
-            .eq('artifact_version_prn', artifactVersionPrn)
-            .eq('target', target),
-          limit: 100,
-        },
-        { timeoutMs: 15_000, signal: this.stopped.signal },
-      );
-      live = found.items.find((binary) => binary.state !== 'destroyed');
-    } catch (error) {
-      if (isPeridioError(error) && TRANSIENT_CLIENT_CODES.has(error.code)) {
-        engine.connectivity.reportOffline(error.message);
-      }
-      // Whatever it was, the job asks again and says what is wrong.
-      return false;
-    }
-    // No binary, or one whose upload stopped before it declared its content (the job takes
-    // it over, as the workflow does).
-    if (!live || awaitsContent(live)) return false;
-    if (live.hash === hashed.sha256 && live.size === hashed.size) {
-      const finished =
-        live.state === 'signed' || (live.state === 'signable' && rule.signingKey === null);
-      if (finished) {
-        throw new Skip(
-          'ignored',
-          `already uploaded: ${live.prn} holds this content (${live.state})`,
-        );
-      }
-      return false;
-    }
-    const other = `holds other content (hash ${shortHash(live.hash)}…, ${live.size} bytes, state ${live.state})`;
-    const conflict = { target, artifactVersionPrn, binaryPrn: live.prn };
-    if (live.state === 'signed') {
-      throw new Skip(
-        'conflict',
-        `the ${target} binary ${live.prn} of ${artifactVersionPrn} ${other} and is signed; signed binaries are final, so this file is not uploaded. Destroy that binary, or put this build under another version.`,
-        conflict,
-      );
-    }
-    if (!rule.replace) {
-      throw new Skip(
-        'conflict',
-        `the ${target} binary ${live.prn} of ${artifactVersionPrn} ${other}; this file is not uploaded. Set "replace": true on rule "${rule.name}" to reset unsigned binaries to new content.`,
-        conflict,
-      );
-    }
-    return true;
   }
 
   private waitForServer(): void {

@@ -1,8 +1,10 @@
 // A folder (and, when recursive, the folders below it) under watch with one non-recursive
 // fs.watch per folder: the system reports changes to the files inside a watched folder, so
 // files need no watcher of their own (chokidar put one on every file: 521 MiB of memory for
-// 50,000 files). Files already there are reported as found; new and changed ones once their
-// size and mtime have held still for the settle time. Links inside it are never followed.
+// 50,000 files). Every file is reported once settled, its size and mtime held still for the
+// settle time: the one settle path (SettlingFiles) for new, changed and recently written
+// files found at start; files found older than that are settled already. Links inside it
+// are never followed.
 import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { lstat, opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,11 +26,8 @@ export interface FolderTreeWatcherOptions {
 }
 
 export interface FolderTreeHandlers {
-  /**
-   * A wanted regular file. `settled` is false for the files found when watching starts, true
-   * for a new or changed file whose size and mtime held still for the settle time.
-   */
-  file(file: string, stats: Stats, settled: boolean): void;
+  /** A wanted regular file whose size and mtime held still for the settle time. */
+  file(file: string, stats: Stats): void;
   /** A file left out, and why; told each time it is seen (the caller tells people once). */
   ignored(file: string, reason: string): void;
   warning(message: string): void;
@@ -39,8 +38,8 @@ const FOLDERS_AT_ONCE = 4;
 const FILES_AT_ONCE = 8;
 const NOT_REGULAR = 'is not a regular file';
 
-/** Files already there are reported as they are; those of a folder that just appeared may
- * still be being written, so they settle first. */
+/** Files already there are reported once settled (at once when old enough); those of a
+ * folder that just appeared may still be being written, so they settle first. */
 type Found = 'existing' | 'new';
 
 function idOf(stats: Stats): string {
@@ -64,7 +63,7 @@ export class FolderTreeWatcher {
     private readonly handlers: FolderTreeHandlers,
   ) {
     this.settling = new SettlingFiles(options.settleMs, {
-      settled: (file, stats) => handlers.file(file, stats, true),
+      settled: (file, stats) => handlers.file(file, stats),
       notAFile: (file) => this.onEvent(path.dirname(file), path.basename(file)),
     });
     this.ready = this.start();
@@ -204,7 +203,12 @@ export class FolderTreeWatcher {
   private async foundFile(file: string, found: Found): Promise<void> {
     if (found === 'new') return this.settling.changed(file);
     const stats = await lstat(file).catch(() => undefined);
-    if (stats?.isFile() && !this.closed) this.handlers.file(file, stats, false);
+    if (!stats?.isFile() || this.closed) return;
+    // Not written to for the settle time: settled. Written to lately (or an mtime in the
+    // future): it may still be being written, so it settles first.
+    const age = Date.now() - stats.mtimeMs;
+    if (age >= this.options.settleMs) this.handlers.file(file, stats);
+    else this.settling.changed(file);
   }
 
   private descendsInto(dir: string): boolean {

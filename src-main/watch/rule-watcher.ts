@@ -23,11 +23,9 @@ export interface RuleWatcherOptions {
 }
 
 export interface RuleWatcherHandlers {
-  /**
-   * A file appeared or changed. `settled`: the watcher already saw its size hold still for
-   * the settle time (false for the files found when watching starts).
-   */
-  file(file: string, stats: Stats, settled: boolean): void;
+  /** A file appeared, changed or was found, and its size and mtime held still for the
+   * settle time. */
+  file(file: string, stats: Stats): void;
   /** A file the rule does not take, told once per path. */
   ignored(file: string, reason: string): void;
   paused(reason: string): void;
@@ -150,7 +148,7 @@ export class RuleWatcher {
     const watcher = new FolderTreeWatcher(
       { folder, recursive, settleMs, matcher, folderMatcher },
       {
-        file: (file, stats, settled) => this.handlers.file(file, stats, settled),
+        file: (file, stats) => this.handlers.file(file, stats),
         ignored: (file, reason) => this.tellIgnored(file, reason),
         warning: (message) => {
           this.handlers.warning(message);

@@ -40,7 +40,6 @@ function signingKeyOf(rule: WatchRule): SigningKeyRef | null {
 function intakeRule(rule: WatchRule): IntakeRule {
   return {
     name: rule.name,
-    settleMs: rule.settleMs,
     spool: rule.spool,
     replace: rule.replace,
     signingKey: signingKeyOf(rule),
@@ -106,7 +105,7 @@ export class WatchAgent {
             ...(this.options.healthPollMs ? { healthPollMs: this.options.healthPollMs } : {}),
           },
           {
-            file: (file, stats, settled) => this.intake.offer(forIntake, file, stats, settled),
+            file: (file, stats) => this.intake.offer(forIntake, file, stats),
             ignored: (file, reason) =>
               onEvent({ type: 'file:ignored', rule: rule.name, path: file, reason }),
             paused: (reason) =>

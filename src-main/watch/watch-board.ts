@@ -45,7 +45,7 @@ function isDuplicate(reason: string): boolean {
 
 export class WatchBoard {
   private readonly entries = new Map<string, RuleBoardEntry>();
-  private readonly jobs = new Map<string, { rule: string; path: string }>();
+  private readonly jobs = new Map<string, { rule: string; path: string; signs: boolean }>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -92,12 +92,13 @@ export class WatchBoard {
       case 'file:conflict':
         return this.file(event.rule, event.path, 'conflict', event.message, 'conflicts');
       case 'job:queued':
-        this.remember(event.jobId, event.rule, event.path);
+        this.remember(event.jobId, event.rule, event.path, event.addsSignature !== undefined);
         return this.file(
           event.rule,
           event.path,
           'queued',
-          `queued as job ${event.jobId} (${event.target})`,
+          `queued as job ${event.jobId} (${event.target})` +
+            (event.addsSignature ? `: ${event.addsSignature}` : ''),
           'queued',
           event.jobId,
         );
@@ -106,7 +107,8 @@ export class WatchBoard {
         if (!job) return { statusChanged: false };
         this.jobs.delete(event.jobId);
         const how = event.state ? ` (${event.state})` : '';
-        return this.file(job.rule, job.path, 'uploaded', `uploaded${how}`, 'uploaded', event.jobId);
+        const what = job.signs ? 'signature added' : 'uploaded';
+        return this.file(job.rule, job.path, 'uploaded', `${what}${how}`, 'uploaded', event.jobId);
       }
       case 'job:failed': {
         const job = this.jobs.get(event.jobId);
@@ -165,11 +167,11 @@ export class WatchBoard {
     return at;
   }
 
-  private remember(jobId: string, rule: string, path: string): void {
+  private remember(jobId: string, rule: string, path: string, signs: boolean): void {
     if (this.jobs.size >= JOB_MEMORY) {
       const oldest = this.jobs.keys().next().value;
       if (oldest !== undefined) this.jobs.delete(oldest);
     }
-    this.jobs.set(jobId, { rule, path });
+    this.jobs.set(jobId, { rule, path, signs });
   }
 }

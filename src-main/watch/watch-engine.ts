@@ -1,7 +1,13 @@
 // What the watch agent needs of the upload engine: its queue (for the hash cache and the
-// duplicate checks), its client and connectivity, and enqueue.
+// duplicate checks), its client and connectivity, its signing keys' PRNs, and enqueue.
 import type { PeridioClient } from '../peridio/index.js';
-import type { ConnectivityMonitor, Job, JobOrigin, JobStore } from '../queue/index.js';
+import type {
+  ConnectivityMonitor,
+  Job,
+  JobOrigin,
+  JobStore,
+  SigningKeyRef,
+} from '../queue/index.js';
 
 export interface WatchEngine {
   /** The workspace the engine's jobs go to. */
@@ -10,4 +16,6 @@ export interface WatchEngine {
   readonly client: PeridioClient;
   readonly connectivity: ConnectivityMonitor;
   enqueue(input: unknown, origin?: JobOrigin): Promise<Job>;
+  /** The server's PRN of a signing key (to tell whether it has signed a binary). */
+  signingKeyPrn(ref: SigningKeyRef): Promise<string>;
 }

@@ -29,6 +29,9 @@ export type WatchEvent =
       artifactVersionPrn: string;
       sha256: string;
       size: number;
+      /** The content is on the server, signed with another key: the job adds the rule's
+       * signature (what it does, for people). */
+      addsSignature?: string;
     }
   | { type: 'job:progress'; jobId: string; progress: TransferProgress }
   | {

@@ -13,7 +13,8 @@ import {
 } from '../peridio/index.js';
 import type { Job, JobStep, JobStore, SigningKeyRef } from '../queue/index.js';
 import type { ApiConnection, HashedFile, TransferProgress, UploadWorker } from '../upload/index.js';
-import { PENDING_CONTENT_HASH, awaitsContent } from './content-pending.js';
+import { conflictVerdict, keysNotSigned } from './binary-conflict-policy.js';
+import { PENDING_CONTENT_HASH } from './content-pending.js';
 import { JobFailure, TRANSIENT_CLIENT_CODES } from './job-failure.js';
 import { whyUnreadable } from '../files/index.js';
 import { shortHash } from '../../src-preload/contract.js';
@@ -184,59 +185,69 @@ export class UploadSteps {
     };
   }
 
-  /** The binary for this artifact version and target, created when there is none. */
+  /**
+   * The binary for this artifact version and target, created when there is none; what the
+   * server holds decides (the conflict policy, which the watch intake asks too).
+   */
   async findBinary(file: HashedFile, signal: AbortSignal): Promise<Binary> {
     const { client } = this.deps;
     const { artifactVersionPrn, target, replace } = this.job.request;
     this.step('finding-binary', `looking for the ${target} binary of ${artifactVersionPrn}`);
     const live = await this.liveBinary(signal);
-    if (!live) {
-      const created = await client.binaries.create(
-        {
-          artifact_version_prn: artifactVersionPrn,
-          target,
-          hash: file.sha256,
-          size: file.size,
-          id: this.job.binaryId,
-        },
-        { signal },
-      );
-      this.step('finding-binary', `created binary ${created.prn}`, created);
-      return created;
+    // The keys are checked when signing (resolving one here would load it for every job).
+    const verdict = conflictVerdict({ live, content: file, replace, requestedKeys: [] });
+    switch (verdict.kind) {
+      case 'new': {
+        const created = await client.binaries.create(
+          {
+            artifact_version_prn: artifactVersionPrn,
+            target,
+            hash: file.sha256,
+            size: file.size,
+            id: this.job.binaryId,
+          },
+          { signal },
+        );
+        this.step('finding-binary', `created binary ${created.prn}`, created);
+        return created;
+      }
+      case 'continue':
+      case 'duplicate':
+      case 'add-signature':
+        this.step('finding-binary', `continuing binary ${live!.prn} (${live!.state})`, live);
+        return live!;
+      case 'take-over': {
+        // An upload that stopped before it declared its content: its valid parts are kept
+        // where they match this file.
+        const declared = await this.repoint(live!, file, signal);
+        this.step('finding-binary', `declared the content of ${declared.prn}`, declared);
+        return declared;
+      }
+      case 'replace': {
+        const repointed = await this.repoint(live!, file, signal);
+        this.step(
+          'finding-binary',
+          `replaced the content of ${repointed.prn} (revision ${repointed.revision})`,
+          repointed,
+        );
+        return repointed;
+      }
+      case 'conflict': {
+        const other = `holds other content (hash ${shortHash(live!.hash)}…, ${live!.size} bytes, state ${live!.state})`;
+        if (verdict.why === 'signed') {
+          throw new JobFailure(
+            'binary_signed',
+            `The ${target} binary ${live!.prn} ${other} and is signed. Signed binaries are final: destroy it first, then upload this file again.`,
+            { binaryPrn: live!.prn },
+          );
+        }
+        throw new JobFailure(
+          'target_taken',
+          `The ${target} binary ${live!.prn} ${other}. Upload again with --replace (for a watch rule: "replace": true) to reset it and upload this file instead.`,
+          { binaryPrn: live!.prn },
+        );
+      }
     }
-    if (live.hash === file.sha256 && live.size === file.size) {
-      this.step('finding-binary', `continuing binary ${live.prn} (${live.state})`, live);
-      return live;
-    }
-    if (awaitsContent(live)) {
-      // An upload that stopped before it declared its content: its valid parts are kept
-      // where they match this file.
-      const declared = await this.repoint(live, file, signal);
-      this.step('finding-binary', `declared the content of ${declared.prn}`, declared);
-      return declared;
-    }
-    const other = `holds other content (hash ${shortHash(live.hash)}…, ${live.size} bytes, state ${live.state})`;
-    if (live.state === 'signed') {
-      throw new JobFailure(
-        'binary_signed',
-        `The ${target} binary ${live.prn} ${other} and is signed. Signed binaries are final: destroy it first, then upload this file again.`,
-        { binaryPrn: live.prn },
-      );
-    }
-    if (!replace) {
-      throw new JobFailure(
-        'target_taken',
-        `The ${target} binary ${live.prn} ${other}. Upload again with --replace (for a watch rule: "replace": true) to reset it and upload this file instead.`,
-        { binaryPrn: live.prn },
-      );
-    }
-    const repointed = await this.repoint(live, file, signal);
-    this.step(
-      'finding-binary',
-      `replaced the content of ${repointed.prn} (revision ${repointed.revision})`,
-      repointed,
-    );
-    return repointed;
   }
 
   /** Points the binary at the file's content, resetting it first when it has moved on. */
@@ -329,9 +340,19 @@ export class UploadSteps {
     return current;
   }
 
+  /**
+   * Attaches the key's signature, unless the key has signed the binary already. A signed
+   * binary takes more signatures: one signed with another key gets this one added.
+   */
   async sign(binary: Binary, ref: SigningKeyRef, signal: AbortSignal): Promise<Binary> {
     this.step('signing', `signing ${binary.prn}`, binary);
     const signer = await this.deps.resolveSigner(ref);
+    const key = { name: keyName(ref), prn: signer.signingKeyPrn };
+    if (keysNotSigned(binary, [key]).length === 0) {
+      this.step('signing', `${binary.prn} is already signed with ${key.prn}`, binary);
+      return binary;
+    }
+    const others = (binary.signatures ?? []).map((s) => s.signing_key_prn);
     await this.deps.client.binarySignatures.create(
       {
         binary_prn: binary.prn,
@@ -340,7 +361,15 @@ export class UploadSteps {
       },
       { signal },
     );
-    return this.deps.client.binaries.get(binary.prn, { signal });
+    const signed = await this.deps.client.binaries.get(binary.prn, { signal });
+    if (others.length > 0) {
+      this.step(
+        'signing',
+        `added the signature of ${key.prn} to ${binary.prn}, already signed with ${others.join(', ')}`,
+        signed,
+      );
+    }
+    return signed;
   }
 
   finished(binary: Binary): void {
@@ -353,14 +382,21 @@ export type NextStep = 'upload' | 'hash' | 'wait' | 'sign' | 'done';
 /**
  * What the job does next for a binary in `state`, asked of the lifecycle machine: send parts
  * while it takes them, ask for the hash when it may, wait while the next move is the
- * server's hash, sign (when a key was given) while a signature moves it on; otherwise done.
+ * server's hash, sign (when a key was given) while the binary takes a signature (signable, or
+ * signed: another key's signature is added; the sign step skips a key that signed already);
+ * otherwise done.
  */
 export function nextStepFor(state: BinaryState, wantsSignature: boolean): NextStep {
   if (eventAllowed(state, 'UPLOAD_PART', 'client')) return 'upload';
   if (eventAllowed(state, 'HASH', 'client')) return 'hash';
   if (eventAllowed(state, 'HASH_MATCHED', 'server')) return 'wait';
-  if (wantsSignature && eventAllowed(state, 'SIGNATURE_ATTACHED', 'server')) return 'sign';
+  if (wantsSignature && eventAllowed(state, 'SIGN', 'client')) return 'sign';
   return 'done';
+}
+
+/** How a key reference is named to people: the keychain name, or the PEM file. */
+export function keyName(ref: SigningKeyRef): string {
+  return ref.kind === 'keychain' ? ref.name : ref.privateKeyPath;
 }
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {

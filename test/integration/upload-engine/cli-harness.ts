@@ -1,10 +1,11 @@
 // Runs `peridio-desk` as its own process (so kill -9 hits the uploader itself) against a
 // spawned local server, with a throwaway data folder for the queue.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT, TEST_VECTOR, type Json } from '../local-peridio/helpers.js';
+import { REPO_ROOT, TEST_VECTOR, type Api, type Json } from '../local-peridio/helpers.js';
 
 export interface CliRun {
   child: ChildProcess;
@@ -80,4 +81,19 @@ export async function writeTestVectorPem(dir: string): Promise<string> {
     mode: 0o600,
   });
   return file;
+}
+
+/** A fresh Ed25519 key registered with the server as `name`, and its private key as a PEM file. */
+export async function registerNewSigningKey(
+  api: Api,
+  dir: string,
+  name: string,
+): Promise<{ prn: string; pem: string }> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const value = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+  const created = await api('POST', '/signing_keys', { name, value });
+  await mkdir(dir, { recursive: true });
+  const pem = path.join(dir, `${name}.pem`);
+  await writeFile(pem, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  return { prn: created.body.signing_key.prn, pem };
 }

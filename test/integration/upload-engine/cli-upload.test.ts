@@ -17,7 +17,7 @@ import {
   type Json,
   type SpawnedServer,
 } from '../local-peridio/helpers.js';
-import { runCli, startCli, writeTestVectorPem } from './cli-harness.js';
+import { registerNewSigningKey, runCli, startCli, writeTestVectorPem } from './cli-harness.js';
 
 const KEY = 'upload-engine-key';
 const MiB = 1024 * 1024;
@@ -158,6 +158,37 @@ describe('peridio-desk upload', () => {
     expect(final.code).toBe(1);
     expect(final.last.error.code).toBe('binary_signed');
     expect(final.last.error.message).toContain('destroy it first');
+  });
+
+  it('adds the signature of a second key to a binary signed with another, and nothing when it signed already', async () => {
+    const target = 'riscv64gc-unknown-linux-gnu';
+    const { path: p } = await file('two-keys.bin', 1 * MiB, 7);
+    const base = ['upload', p, '--artifact-version', versionPrn, '--target', target, '--json'];
+    const first = await runCli([...base, ...signArgs()], env);
+    expect(first.last).toMatchObject({ event: 'done', state: 'signed' });
+    const prn = first.last.binary_prn;
+
+    const second = await registerNewSigningKey(api, path.join(dir, 'keys'), 'second-cli');
+    const secondArgs = ['--signing-key-private', second.pem, '--signing-key-prn', second.prn];
+    const added = await runCli([...base, ...secondArgs], env);
+    expect(added.code).toBe(0);
+    expect(added.last).toMatchObject({ event: 'done', binary_prn: prn, state: 'signed' });
+    const said = added.lines.filter((l) => l.event === 'job:step').map((l) => l.message);
+    expect(said).toContain(
+      `added the signature of ${second.prn} to ${prn}, already signed with ${signingKeyPrn}`,
+    );
+    const signedBy = async () =>
+      (await api('GET', `/binaries/${prn}`)).body.binary.signatures.map(
+        (s: Json) => s.signing_key_prn,
+      );
+    expect((await signedBy()).sort()).toEqual([signingKeyPrn, second.prn].sort());
+
+    const again = await runCli([...base, ...secondArgs], env);
+    expect(again.last).toMatchObject({ event: 'done', binary_prn: prn, state: 'signed' });
+    expect(again.lines.filter((l) => l.event === 'job:step').map((l) => l.message)).toContain(
+      `${prn} is already signed with ${second.prn}`,
+    );
+    expect(await signedBy()).toHaveLength(2);
   });
 
   it('fails a file changed during the upload with a clear reason, uploading nothing of the new content', async () => {

@@ -6,6 +6,7 @@ import { open, readdir, rename, rm, mkdir, writeFile, utimes } from 'node:fs/pro
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { content } from '../local-peridio/helpers.js';
+import { registerNewSigningKey } from '../upload-engine/cli-harness.js';
 import {
   download,
   ruleFor,
@@ -138,6 +139,48 @@ describe('watch agent', () => {
       `already uploaded: ${done.binaryPrn} holds this content (signed)`,
     );
     expect(running.of('job:queued')).toEqual([]);
+  });
+
+  it('adds the rule’s signature to content already signed with another key, and only once', async () => {
+    const data = content(300 * KiB, 6);
+    const file = path.join(bench.folder, 'signed-twice.img');
+    await writeFile(file, data);
+    running = await startAgent(bench, [ruleFor(bench)]);
+    const first = await running.waitFor('job:done', (e) => e.path === file);
+    expect(first.state).toBe('signed');
+    await running.stop();
+
+    // The rule now signs with a second key: the same file gets that signature too.
+    const second = await registerNewSigningKey(bench.api, path.join(bench.dir, 'keys'), 'second');
+    const withSecond = ruleFor(bench, {
+      signingKey: { privateKeyPath: second.pem, signingKeyPrn: second.prn },
+    });
+    running = await startAgent(bench, [withSecond]);
+    const queued = await running.waitFor('job:queued', (e) => e.path === file);
+    expect(queued.addsSignature).toBe(
+      `${first.binaryPrn} holds this content, signed with ${bench.signingKeyPrn}; the job adds the signature of ${second.prn}`,
+    );
+    const added = await running.waitFor('job:done', (e) => e.jobId === queued.jobId);
+    expect(added).toMatchObject({ binaryPrn: first.binaryPrn, state: 'signed' });
+    const signatures = async () =>
+      ((await bench.api('GET', `/binaries/${first.binaryPrn}`)).body.binary.signatures as
+        { signing_key_prn: string }[] | null)!.map((s) => s.signing_key_prn);
+    expect((await signatures()).sort()).toEqual([bench.signingKeyPrn, second.prn].sort());
+    await running.stop();
+
+    // Signed by that key now: a duplicate, here (the queue knows) and elsewhere (the server).
+    running = await startAgent(bench, [withSecond]);
+    const again = await running.waitFor('file:ignored', (e) => e.path === file);
+    expect(again.reason).toMatch(/^duplicate: .*was uploaded by job/);
+    await running.stop();
+    bench.deskDir = path.join(bench.dir, 'desk-elsewhere');
+    running = await startAgent(bench, [withSecond]);
+    const elsewhere = await running.waitFor('file:ignored', (e) => e.path === file);
+    expect(elsewhere.reason).toBe(
+      `already uploaded: ${first.binaryPrn} holds this content (signed)`,
+    );
+    expect(running.of('job:queued')).toEqual([]);
+    expect(await signatures()).toHaveLength(2);
   });
 
   it('pauses a rule whose folder goes away, naming the folder and why, and resumes when it is back', async () => {

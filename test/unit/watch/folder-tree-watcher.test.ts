@@ -1,9 +1,9 @@
-// The folder tree watcher with real folders: files already there are reported at once, new
-// and changed ones once they held still for the settle time, subfolders are watched as they
+// The folder tree watcher with real folders: files already there are reported at once when
+// old enough, every other file once it held still for the settle time, subfolders are watched as they
 // come and go, and closing it leaves nothing running.
 import { spawn } from 'node:child_process';
 import type * as Fs from 'node:fs';
-import { mkdir, mkdtemp, open, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -45,7 +45,6 @@ afterEach(async () => {
 interface Reported {
   file: string;
   size: number;
-  settled: boolean;
   at: number;
 }
 
@@ -65,8 +64,7 @@ function watchTree(options: Partial<FolderTreeWatcherOptions> = {}) {
       ...options,
     },
     {
-      file: (file, stats, settled) =>
-        files.push({ file, size: stats.size, settled, at: performance.now() }),
+      file: (file, stats) => files.push({ file, size: stats.size, at: performance.now() }),
       ignored: (file, reason) => ignored.push([file, reason]),
       warning: (message) => warnings.push(message),
     },
@@ -83,18 +81,26 @@ async function put(name: string, text = 'content'): Promise<string> {
   return file;
 }
 
+/** A file last written a minute ago. */
+async function putOld(name: string, text = 'content'): Promise<string> {
+  const file = await put(name, text);
+  const minuteAgo = new Date(Date.now() - 60_000);
+  await utimes(file, minuteAgo, minuteAgo);
+  return file;
+}
+
 describe('the folder tree watcher', () => {
-  it('reports the files already there, not settled, and tells what it leaves out', async () => {
-    await put('a.bin', 'aaa');
-    await put('sub/deeper/b.bin', 'bbbbb');
-    await put('c.tmp');
+  it('reports the files already there and old enough at once, and tells what it leaves out', async () => {
+    await putOld('a.bin', 'aaa');
+    await putOld('sub/deeper/b.bin', 'bbbbb');
+    await putOld('c.tmp');
     await symlink(path.join(dir, 'a.bin'), path.join(dir, 'link.bin'));
     const tree = watchTree();
     await tree.watcher.ready;
-    expect(tree.files.map(({ file, size, settled }) => ({ file, size, settled }))).toEqual(
+    expect(tree.files.map(({ file, size }) => ({ file, size }))).toEqual(
       expect.arrayContaining([
-        { file: path.join(dir, 'a.bin'), size: 3, settled: false },
-        { file: path.join(dir, 'sub/deeper/b.bin'), size: 5, settled: false },
+        { file: path.join(dir, 'a.bin'), size: 3 },
+        { file: path.join(dir, 'sub/deeper/b.bin'), size: 5 },
       ]),
     );
     expect(tree.files).toHaveLength(2);
@@ -103,6 +109,17 @@ describe('the folder tree watcher', () => {
       [path.join(dir, 'link.bin'), 'is not a regular file'],
     ]);
     expect(tree.watcher.watchedFolders).toBe(3);
+  });
+
+  it('reports a file already there but written just now once it has settled, like a new one', async () => {
+    const file = await put('fresh.bin', 'fresh');
+    const written = performance.now();
+    const tree = watchTree();
+    await tree.watcher.ready;
+    expect(tree.named('fresh.bin')).toEqual([]);
+    await vi.waitFor(() => expect(tree.named('fresh.bin')).toHaveLength(1));
+    expect(tree.named('fresh.bin')[0]!.at - written).toBeGreaterThanOrEqual(SETTLE_MS);
+    expect(tree.files.map((f) => f.file)).toEqual([file]);
   });
 
   it('reports a file written in chunks once, settled, after its last write and the settle time', async () => {
@@ -119,7 +136,7 @@ describe('the folder tree watcher', () => {
     await handle.close();
     await vi.waitFor(() => expect(tree.named('slow.bin')).toHaveLength(1));
     const [reported] = tree.named('slow.bin');
-    expect(reported).toMatchObject({ size: 4000, settled: true });
+    expect(reported).toMatchObject({ size: 4000 });
     expect(reported!.at - lastWrite).toBeGreaterThanOrEqual(SETTLE_MS);
     await sleep(SETTLE_MS * 2);
     expect(tree.files).toHaveLength(1);
@@ -131,7 +148,7 @@ describe('the folder tree watcher', () => {
     const temporary = await put('out.tmp', 'build');
     await sleep(20);
     await rename(temporary, path.join(dir, 'out.bin'));
-    await vi.waitFor(() => expect(tree.named('out.bin')).toMatchObject([{ settled: true }]));
+    await vi.waitFor(() => expect(tree.named('out.bin')).toHaveLength(1));
     expect(tree.ignored).toContainEqual([temporary, 'temporary file']);
   });
 
@@ -141,8 +158,8 @@ describe('the folder tree watcher', () => {
     await put('new/one.bin', '1');
     await put('new/deeper/two.bin', '22');
     await vi.waitFor(() => {
-      expect(tree.named('new/one.bin')).toMatchObject([{ size: 1, settled: true }]);
-      expect(tree.named('new/deeper/two.bin')).toMatchObject([{ size: 2, settled: true }]);
+      expect(tree.named('new/one.bin')).toMatchObject([{ size: 1 }]);
+      expect(tree.named('new/deeper/two.bin')).toMatchObject([{ size: 2 }]);
     });
     expect(tree.watcher.watchedFolders).toBe(3);
     // Watched, not only listed: a file written later is seen too.
@@ -213,8 +230,8 @@ describe('the folder tree watcher', () => {
   });
 
   it('says once what to do when the inotify limit is reached, and still reports the files there', async () => {
-    await put('sub1/a.bin');
-    await put('sub2/b.bin');
+    await putOld('sub1/a.bin');
+    await putOld('sub2/b.bin');
     failWatch.when = (watched) => (watched === dir ? undefined : 'ENOSPC');
     const tree = watchTree();
     await tree.watcher.ready;
@@ -229,7 +246,7 @@ describe('the folder tree watcher', () => {
     const watches = () =>
       process.getActiveResourcesInfo().filter((resource) => resource === 'FSEventWrap').length;
     expect(watches()).toBe(0);
-    await put('sub/a.bin');
+    await putOld('sub/a.bin');
     const tree = watchTree();
     await tree.watcher.ready;
     expect(watches()).toBe(2);
