@@ -1,12 +1,13 @@
 // The one contract between the engine and its faces (desktop, dashboard, and whatever comes
 // next): every command the UI may call, with its input schema and result type, and every
-// event the engine sends, with its payload. Environment-free on purpose: it imports zod and
-// its own list of names (contract-names.ts) and nothing else, so the renderer (in a browser)
-// and the engine both use this file; the preload needs only the names.
+// event the engine sends, with its payload. Environment-free on purpose: it imports zod, its
+// own list of names (contract-names.ts) and the PRN grammar (prn.ts) and nothing else, so the
+// renderer (in a browser) and the engine both use this file; the preload needs only the names.
 // Every input is a strict object (unknown keys are refused, not dropped), every string is
 // bounded, and every PRN is checked for its type before the engine does anything with it.
 import { z } from 'zod';
 import type { COMMAND_NAMES, EVENT_NAMES } from './contract-names.js';
+import { isPrn, parsePrn, type PrnType } from './prn.js';
 
 export {
   COMMAND_NAMES,
@@ -302,21 +303,16 @@ export type CommandReply<T = unknown> = { ok: true; result: T } | { ok: false; e
 // ---------------------------------------------------------------------------------------
 // Input pieces
 
-/** Names go into keychain accounts, JSON keys and command lines (the settings room's rule). */
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const NAME_RULE =
+/** Names go into keychain accounts, JSON keys and command lines; starting with a letter or
+ * digit keeps them from looking like an option (`-x`) or a special key (`__proto__`). The one
+ * rule for profile, signing key and watch rule names, in commands and in the settings file. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const NAME_RULE =
   'a name is 1 to 64 letters, digits, "-", "_" or ".", and starts with a letter or digit';
-const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
-export type PrnType =
-  'artifact' | 'artifact_version' | 'binary' | 'signing_key' | 'release' | 'bundle';
-
-/** Whether `value` is a PRN of the given type: `prn:1:<org-uuid>:<type>:<uuid>`. */
-export function isPrnOf(value: unknown, type: PrnType): value is string {
-  return typeof value === 'string' && new RegExp(`^prn:1:${UUID}:${type}:${UUID}$`).test(value);
-}
+export { isPrn, parsePrn, type PrnType } from './prn.js';
 
 function text(what: string, min: number, max: number) {
   return z
@@ -342,7 +338,7 @@ function prn(type: PrnType, what: string) {
       error: (issue) => (issue.input === undefined ? `${what} is missing` : `${what} must be text`),
     })
     .max(200, `${what} is too long for a PRN`)
-    .refine((value) => isPrnOf(value, type), {
+    .refine((value) => isPrn(value, type), {
       message: `${what} must be a ${type} PRN (prn:1:<organization-uuid>:${type}:<uuid>)`,
     });
 }
@@ -389,7 +385,7 @@ const artifactRef = z
   })
   .superRefine((value, ctx) => {
     if (value.startsWith('prn:')) {
-      if (!isPrnOf(value, 'artifact')) {
+      if (!isPrn(value, 'artifact')) {
         ctx.addIssue({
           code: 'custom',
           message:
@@ -406,99 +402,301 @@ const artifactRef = z
     }
   });
 
-// Watch rules: the shapes and bounds are checked here; the engine checks the rest (globs,
-// regular expressions and their groups, the folder itself) with the settings' rule schema,
-// which needs Node and so cannot live in this file.
-const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
-const absolutePath = (what: string, example: string) =>
-  filePath(what).refine((value) => ABSOLUTE_PATH.test(value), {
-    message: `${what} must be an absolute path, such as ${example}`,
-  });
-const pathPattern = (what: string) => singleLine(what, 1, 1024);
-const globList = (what: string) =>
-  z
-    .array(singleLine('a pattern', 1, 1024), {
-      error: `${what} must be a list of glob patterns, such as ["**/*.bin"]`,
-    })
-    .max(100, `${what} holds at most 100 patterns`);
-const watchBoolean = (what: string) => z.boolean({ error: `${what} must be true or false` });
+// Watch rules: the one shape of a rule, for `watch.save`, the rules in the settings file and
+// the rules files people write. Messages say what the field must be, without its name: each
+// face puts the field before them (`rule.target: ...`, `rule "nightly": target: ...`). The
+// engine layers on what needs Node (globs compiled as the watcher does, whether a path is
+// absolute on its system, a rules file's shorthands and relative paths, the defaults): see
+// src-main/settings/watch-rule-schema.ts.
 
-const watchSigningKey = z.discriminatedUnion(
+/** Unknown fields are refused, not dropped, so a typo is named instead of silently lost. */
+export function unknownField(issue: { code?: string; keys?: string[] }): string | undefined {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const keys = issue.keys ?? [];
+  const secret = keys.some((key) => /api.?key|private/i.test(key));
+  return (
+    `unknown field${keys.length === 1 ? '' : 's'} ${keys.map(quoted).join(', ')}` +
+    (secret ? ' (API keys and private keys belong in the OS keychain, never in this file)' : '')
+  );
+}
+
+/** A rule's defaults, for the fields a rule may leave out. */
+export const WATCH_RULE_DEFAULTS = {
+  recursive: true,
+  include: ['**/*'],
+  exclude: [],
+  replace: false,
+  spool: true,
+  settleMs: 2000,
+  paused: false,
+} as const;
+
+export const MAX_SETTLE_MS = 600_000;
+const SETTLE_RULE = `must be a whole number of milliseconds from 0 to ${MAX_SETTLE_MS}`;
+
+/** A value quoted in a message: its first 80 characters, so a pasted file cannot flood it. */
+export function quoted(value: string): string {
+  const characters = [...value];
+  return `"${characters.length > 80 ? `${characters.slice(0, 80).join('')}…` : value}"`;
+}
+
+/** Path patterns are JavaScript regular expressions, compiled with the `u` flag so `.` and
+ * classes see whole characters in non-ASCII paths. */
+export function compilePathPattern(source: string): RegExp {
+  return new RegExp(source, 'u');
+}
+
+/** Why `source` cannot be a path pattern with the named group `group`, or undefined. */
+export function pathPatternProblem(source: string, group: string): string | undefined {
+  try {
+    compilePathPattern(source);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return `${quoted(source)} is not a valid regular expression (${detail})`;
+  }
+  // An alternative that matches the empty string shows every named group of the pattern,
+  // however deep, as a key of `groups`.
+  const groups = compilePathPattern(`(?:${source})|`).exec('')?.groups ?? {};
+  if (!Object.hasOwn(groups, group)) {
+    return (
+      `${quoted(source)} has no named group "${group}"; mark the part of the path that is the ` +
+      `${group} with (?<${group}>...), such as ^(?<${group}>[^/]+)/`
+    );
+  }
+  return undefined;
+}
+
+/** Why `pattern` cannot be an include or exclude glob as written, or undefined. (Whether the
+ * glob compiles the engine checks, with the matcher the watcher uses.) */
+export function globShapeProblem(pattern: string): string | undefined {
+  if (pattern === '') return 'a pattern is empty';
+  if (pattern.startsWith('/')) {
+    return (
+      `${quoted(pattern)} starts with "/", but patterns are matched against the path relative to ` +
+      'the folder; write it as a relative pattern such as "**/*.bin"'
+    );
+  }
+  // On Windows people write `**\*.bin`; in a glob `\` escapes, so that would never match.
+  if (pattern.includes('\\')) {
+    return `${quoted(pattern)} holds "\\"; separate folders with "/" (also on Windows), such as "out/**/*.bin"`;
+  }
+  if (pattern.startsWith('!')) {
+    return `${quoted(pattern)} starts with "!"; list the files to leave out in "exclude" instead`;
+  }
+  return undefined;
+}
+
+/** Absolute on some system: `/x`, `C:\x`, `C:/x` or `\\server\share`. Whether it is on the
+ * engine's own system, the engine checks. */
+export const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+const ABSOLUTE_EXAMPLES = {
+  folder: '/builds/out or C:\\builds\\out',
+  key: '/etc/peridio/release.pem or C:\\keys\\release.pem',
+};
+
+const ruleText = (what: string, max: number) =>
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${what} is missing` : `${what} must be text`),
+    })
+    .min(1, `${what} is empty`)
+    .max(max, `${what} must be at most ${max} characters`)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), {
+      message: `${what} must not contain control characters (line breaks, tabs, NUL)`,
+    });
+
+const rulePath = (what: string, example: string) =>
+  ruleText(what, 4096).refine((value) => value === '' || ABSOLUTE_PATH.test(value), {
+    error: (issue) =>
+      `${quoted(String(issue.input))} is not an absolute path; use an absolute path such as ${example}`,
+  });
+
+const rulePrn = (what: string, type: PrnType, hint: string) =>
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${what} is missing` : `${what} must be text`),
+    })
+    .max(200, `${what} is too long for a PRN`)
+    .superRefine((value, ctx) => {
+      const parsed = parsePrn(value, type);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `${parsed.message}; ${hint}` });
+    });
+
+/** A regular expression with the named group `group`, matched against the relative path. */
+const rulePathPattern = (what: string, group: string) =>
+  ruleText(what, 1024).superRefine((source, ctx) => {
+    const problem = pathPatternProblem(source, group);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const ruleName = (what: string) =>
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${what} is missing` : `${what} must be text`),
+    })
+    .regex(NAME_PATTERN, NAME_RULE);
+
+const ruleGlobs = (field: 'include' | 'exclude') =>
+  z
+    .array(
+      z
+        .string({ error: 'must hold glob patterns, each as text' })
+        .max(1024, 'a pattern must be at most 1024 characters')
+        .refine((value) => !CONTROL_CHARACTERS.test(value), {
+          message: 'a pattern must not contain control characters (line breaks, tabs, NUL)',
+        })
+        .superRefine((value, ctx) => {
+          const problem = globShapeProblem(value);
+          if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      { error: 'must be a list of glob patterns, such as ["**/*.bin"]' },
+    )
+    .max(100, 'holds at most 100 patterns')
+    .refine((patterns) => field !== 'include' || patterns.length > 0, {
+      message: 'is empty, so the rule would take no file; leave it out to take every file',
+    });
+
+const ruleBoolean = () => z.boolean({ error: 'must be true or false' });
+
+const TARGET_KINDS =
+  'a target triplet such as aarch64-unknown-linux-gnu, "auto", or {"fromPath": "..."}';
+const TARGET_RULE = `must be ${TARGET_KINDS}`;
+
+const ruleTarget = z.union(
+  [
+    z
+      .string()
+      .regex(/^\S+$/u, TARGET_RULE)
+      .refine((value) => [...value].length <= 128 && !CONTROL_CHARACTERS.test(value), TARGET_RULE),
+    z.strictObject(
+      { fromPath: rulePathPattern('the target pattern', 'target') },
+      { error: unknownField },
+    ),
+  ],
+  {
+    error: (issue) =>
+      issue.input === undefined ? `is missing; give ${TARGET_KINDS}` : TARGET_RULE,
+  },
+);
+
+const ruleSigningKey = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ kind: z.literal('keychain'), name: name('the signing key name') }),
-    z.strictObject({
-      kind: z.literal('file'),
-      privateKeyPath: absolutePath('the private key path', '/etc/peridio/release.pem'),
-      signingKeyPrn: prn('signing_key', 'the signing key PRN'),
-    }),
+    z.strictObject(
+      { kind: z.literal('keychain'), name: ruleName('the signing key name') },
+      { error: unknownField },
+    ),
+    z.strictObject(
+      {
+        kind: z.literal('file'),
+        privateKeyPath: rulePath('the private key path', ABSOLUTE_EXAMPLES.key),
+        signingKeyPrn: rulePrn(
+          'the signing key PRN',
+          'signing_key',
+          'use a PRN such as prn:1:<org-uuid>:signing_key:<uuid>',
+        ),
+      },
+      { error: unknownField },
+    ),
   ],
   {
     error:
-      'the signing key is { kind: "keychain", name } or { kind: "file", privateKeyPath, signingKeyPrn }',
+      'must be {"kind": "keychain", "name": "<key name>"} or ' +
+      '{"kind": "file", "privateKeyPath": "...", "signingKeyPrn": "..."}',
   },
 );
 
-const watchTarget = z.union(
-  [
-    singleLine('the target', 1, 128).regex(/^\S+$/, 'the target must not contain spaces'),
-    z.strictObject({ fromPath: pathPattern('the target pattern') }),
-  ],
+/** A rule's fields, each with its own check. Optional ones take WATCH_RULE_DEFAULTS; of
+ * `artifactVersionPrn` and `artifactVersion` exactly one is given (see `oneArtifactVersion`). */
+export const watchRuleObject = z.strictObject(
   {
-    error:
-      'the target is a target triplet such as aarch64-unknown-linux-gnu, "auto", or ' +
-      '{ fromPath: "<regular expression with (?<target>...)>" }',
-  },
-);
-
-const watchRuleInput = z
-  .strictObject({
-    name: name('the rule name'),
-    folder: absolutePath('the folder', '/builds/out'),
-    recursive: watchBoolean('recursive').optional(),
-    include: globList('include').optional(),
-    exclude: globList('exclude').optional(),
-    artifactVersionPrn: prn('artifact_version', 'the artifact version PRN').nullable().optional(),
+    name: ruleName('the name'),
+    folder: rulePath('the folder', ABSOLUTE_EXAMPLES.folder),
+    recursive: ruleBoolean().optional(),
+    include: ruleGlobs('include').optional(),
+    exclude: ruleGlobs('exclude').optional(),
+    artifactVersionPrn: rulePrn(
+      'the artifact version PRN',
+      'artifact_version',
+      'use a PRN such as prn:1:<org-uuid>:artifact_version:<uuid>, or take the version ' +
+        'from the path with "artifactVersion": {"artifactPrn": "...", "fromPath": "..."}',
+    )
+      .nullable()
+      .optional(),
     artifactVersion: z
       .strictObject(
         {
-          artifactPrn: prn('artifact', 'the artifact PRN'),
-          fromPath: pathPattern('the version pattern'),
+          artifactPrn: rulePrn(
+            'the artifact PRN',
+            'artifact',
+            'use a PRN such as prn:1:<org-uuid>:artifact:<uuid>',
+          ),
+          fromPath: rulePathPattern('the version pattern', 'version'),
         },
         {
           error: (issue) =>
-            issue.code === 'unrecognized_keys'
-              ? undefined
-              : 'the version from the path is { artifactPrn, fromPath: "<regular expression with (?<version>...)>" }',
+            unknownField(issue) ??
+            'must be {"artifactPrn": "<artifact PRN>", "fromPath": "<regular expression>"}',
         },
       )
       .nullable()
       .optional(),
-    target: watchTarget,
-    signingKey: watchSigningKey.nullable().optional(),
-    replace: watchBoolean('replace').optional(),
-    spool: watchBoolean('spool').optional(),
+    target: ruleTarget,
+    signingKey: ruleSigningKey.nullable().optional(),
+    replace: ruleBoolean().optional(),
+    spool: ruleBoolean().optional(),
     settleMs: z
-      .number({ error: 'settleMs must be a number of milliseconds' })
-      .int('settleMs must be a whole number of milliseconds')
-      .min(0, 'settleMs is 0 to 600000 milliseconds')
-      .max(600_000, 'settleMs is 0 to 600000 milliseconds (10 minutes)')
+      .int({ error: SETTLE_RULE })
+      .min(0, SETTLE_RULE)
+      .max(MAX_SETTLE_MS, `${SETTLE_RULE} (10 minutes)`)
       .optional(),
-    paused: watchBoolean('paused').optional(),
-  })
-  .superRefine((rule, ctx) => {
-    const fixed = typeof rule.artifactVersionPrn === 'string';
-    const fromPath = typeof rule.artifactVersion === 'object' && rule.artifactVersion !== null;
-    if (fixed !== fromPath) return;
-    ctx.addIssue({
-      code: 'custom',
-      path: ['artifactVersionPrn'],
-      message: fixed
-        ? 'give either artifactVersionPrn or artifactVersion, not both'
-        : 'give the artifact version the files go to: artifactVersionPrn, or artifactVersion ' +
-          '{ artifactPrn, fromPath } to take it from the path',
-    });
+    paused: ruleBoolean().optional(),
+  },
+  {
+    error: (issue) =>
+      unknownField(issue) ??
+      (issue.code === 'invalid_type'
+        ? 'a rule must be an object such as {"name": "nightly", "folder": "/builds/out", ...}'
+        : undefined),
+  },
+);
+
+/** A rule takes its files to a fixed artifact version or to the version in their path. */
+export function oneArtifactVersion(
+  rule: { artifactVersionPrn?: unknown; artifactVersion?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const fixed = rule.artifactVersionPrn !== undefined && rule.artifactVersionPrn !== null;
+  const fromPath = rule.artifactVersion !== undefined && rule.artifactVersion !== null;
+  if (fixed !== fromPath) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['artifactVersionPrn'],
+    message:
+      (fixed ? 'both artifactVersionPrn and artifactVersion are given; ' : '') +
+      'give exactly one of "artifactVersionPrn" (a fixed artifact version PRN) and ' +
+      '"artifactVersion" ({"artifactPrn": "...", "fromPath": "..."}, the version taken ' +
+      'from the path)',
   });
+}
+
+/** Checked even when other fields are wrong, so one look shows every problem. */
+export const WHEN_AN_OBJECT = {
+  when: (payload: { value: unknown }) =>
+    typeof payload.value === 'object' && payload.value !== null,
+};
+
+/** A watch rule as a face sends it or a file holds it (in the engine's words, the rule's
+ * input; fields with a default may be left out). */
+export const watchRuleInput = watchRuleObject.superRefine(oneArtifactVersion, WHEN_AN_OBJECT);
+
+export type WatchRuleInput = z.input<typeof watchRuleInput>;
+
+/** A rule as the list shows it goes back to `watch.save` as it is (an edit form's round trip):
+ * a change to either shape that breaks this fails to typecheck. */
+export const SAVED_RULE_FITS_THE_INPUT: [WatchRuleSettingsView] extends [WatchRuleInput]
+  ? true
+  : false = true;
 
 // ---------------------------------------------------------------------------------------
 // Commands

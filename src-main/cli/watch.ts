@@ -3,7 +3,7 @@
 // only reads a rules file and says what each rule would do, or what is wrong with it.
 import type { WatchRule, WatchRuleProblem } from '../settings/index.js';
 import { RulesFileError, loadRulesFile } from '../watch/index.js';
-import type { SigningKeyChoice, WatchRuleView } from '../../src-preload/contract.js';
+import type { WatchRuleView } from '../../src-preload/contract.js';
 import { DeskCommandError } from '../service/index.js';
 import { EXIT, UsageError, type CliCommand } from './command.js';
 import { parseOptions, partConcurrencyOption, wholeNumber } from './options.js';
@@ -71,10 +71,10 @@ function describeRule(rule: WatchRule): string {
     ? `artifact version ${rule.artifactVersionPrn}`
     : `the version from the path (${rule.artifactVersion!.fromPath}) under ${rule.artifactVersion!.artifactPrn}`;
   const key =
-    rule.signingKey === undefined
+    rule.signingKey === null
       ? 'not signed'
-      : typeof rule.signingKey === 'string'
-        ? `signed with key "${rule.signingKey}"`
+      : rule.signingKey.kind === 'keychain'
+        ? `signed with key "${rule.signingKey.name}"`
         : `signed with ${rule.signingKey.privateKeyPath} (${rule.signingKey.signingKeyPrn})`;
   const extra = [
     `settle ${rule.settleMs} ms`,
@@ -85,30 +85,21 @@ function describeRule(rule: WatchRule): string {
   return `${rule.name}: ${where}\n  ${files}\n  ${target}, ${version}\n  ${key}; ${extra}`;
 }
 
-/** The rule's signing key as the contract takes it. */
-function signingKeyOf(rule: WatchRule): SigningKeyChoice | null {
-  const key = rule.signingKey;
-  if (key === undefined) return null;
-  return typeof key === 'string'
-    ? { kind: 'keychain', name: key }
-    : { kind: 'file', privateKeyPath: key.privateKeyPath, signingKeyPrn: key.signingKeyPrn };
-}
-
 /**
  * Each rule's signing key, checked by the engine as an upload would check it before sending
  * anything (the keychain entry, the PEM, its registration in the workspace's organization).
  */
 async function signingKeyProblems(rules: WatchRule[]): Promise<WatchRuleProblem[]> {
-  const keyed = rules.filter((rule) => signingKeyOf(rule) !== null);
+  const keyed = rules.flatMap(({ name, signingKey }) => (signingKey ? [{ name, signingKey }] : []));
   if (keyed.length === 0) return [];
   return withService({}, async (service) => {
     const problems: WatchRuleProblem[] = [];
-    for (const rule of keyed) {
+    for (const { name, signingKey } of keyed) {
       try {
-        await service.call('keys.check', { signingKey: signingKeyOf(rule)! });
+        await service.call('keys.check', { signingKey });
       } catch (error) {
         if (!(error instanceof DeskCommandError)) throw error;
-        problems.push({ rule: rule.name, field: 'signingKey', message: error.message });
+        problems.push({ rule: name, field: 'signingKey', message: error.message });
       }
     }
     return problems;

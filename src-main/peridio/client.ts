@@ -18,7 +18,7 @@ import { ResourceEndpoint, type EndpointSpec } from './resource-endpoint.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 import { SigningKeysApi } from './signing-keys.js';
 import { UsersApi } from './users.js';
-import { parsePrn } from './prn.js';
+import { parsePrn } from '../../src-preload/prn.js';
 
 export const DEFAULT_BASE_URL = 'https://api.cremini.peridio.com';
 export const DEFAULT_API_VERSION = '2';

@@ -61,5 +61,5 @@ export type { BundlesApi, CreateBundleInput, UpdateBundleInput } from './bundles
 export type { ProductsApi, CreateProductInput, UpdateProductInput } from './products.js';
 export type { CohortsApi, CreateCohortInput, UpdateCohortInput } from './cohorts.js';
 export type { ReleasesApi, CreateReleaseInput, UpdateReleaseInput } from './releases.js';
-export * from './prn.js';
+export * from '../../src-preload/prn.js';
 export * from './types.js';

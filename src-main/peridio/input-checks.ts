@@ -1,7 +1,7 @@
 // Checks the client can make before sending (the server's answer stays final). Each throws a
 // PeridioError with code `invalid_input`, so nothing is sent for input that cannot succeed.
 import { invalidInput } from './errors.js';
-import { isUuid, parsePrn, type PrnType } from './prn.js';
+import { isUuid, parsePrn, type PrnType } from '../../src-preload/prn.js';
 import { SearchQuery } from './search.js';
 import { PART_LIMITS, TARGET_MAX_LENGTH, type ListQuery } from './types.js';
 

@@ -5,7 +5,7 @@ import type { ApiRequester, CallOptions, HttpMethod } from './api-requester.js';
 import { PeridioError, isPeridioError } from './errors.js';
 import { checkPrn, checkUuid, listQueryParameters, type ListOptions } from './input-checks.js';
 import { paginate, type Page } from './paginate.js';
-import { parsePrn, resourcePrn, type PrnType } from './prn.js';
+import { parsePrn, resourcePrn, type PrnType } from '../../src-preload/prn.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

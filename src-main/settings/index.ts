@@ -18,27 +18,13 @@ export type {
   SigningKeyRecordInput,
 } from './settings-store.js';
 export { DEFAULT_PREFERENCES, NAME_RULE, nameProblem } from './settings-schema.js';
-export { unknownField } from './schema-parts.js';
 export {
-  MAX_SETTLE_MS,
-  WATCH_RULE_DEFAULTS,
-  compilePathPattern,
   describeRuleProblems,
-  globProblem,
-  pathPatternProblem,
   ruleProblemsOf,
   watchRuleListSchema,
   watchRuleSchema,
-  watchRuleSchemaFor,
 } from './watch-rule-schema.js';
-export type {
-  RuleSigningKey,
-  RuleTarget,
-  VersionFromPath,
-  WatchRule,
-  WatchRuleInput,
-  WatchRuleProblem,
-} from './watch-rule-schema.js';
+export type { WatchRule, WatchRuleProblem } from './watch-rule-schema.js';
 export { SettingsError, SettingsFileError } from './settings-errors.js';
 export type { SettingsErrorCode, SettingsErrorData, SettingsProblem } from './settings-errors.js';
 export { saveProfile, forgetProfile, hasApiKey } from './profile-credentials.js';

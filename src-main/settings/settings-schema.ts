@@ -4,18 +4,24 @@ import { z } from 'zod';
 import { checkBaseUrl } from '../credentials/index.js';
 import { isPrn } from '../peridio/index.js';
 import { isPublicKeyValue } from '../signing/index.js';
-import {
-  NAME_PATTERN,
-  NAME_RULE,
-  nameProblem,
-  nameSchema,
-  textError,
-  unknownField,
-} from './schema-parts.js';
+import { NAME_PATTERN, NAME_RULE, unknownField } from '../../src-preload/contract.js';
 import type { SettingsProblem } from './settings-errors.js';
 import { ruleFieldOf, ruleLabelAt, watchRuleListSchema } from './watch-rule-schema.js';
 
-export { NAME_PATTERN, NAME_RULE, nameProblem, nameSchema };
+export { NAME_RULE };
+
+/** Zod's message for a missing or non-text field. */
+function textError(what: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? `${what} is missing` : `${what} must be text`;
+}
+
+const nameSchema = z.string({ error: textError('the name') }).regex(NAME_PATTERN, NAME_RULE);
+
+/** Why `name` cannot name a profile, signing key or watch rule, or undefined when it can. */
+export function nameProblem(name: string): string | undefined {
+  return NAME_PATTERN.test(name) ? undefined : NAME_RULE;
+}
 
 export const baseUrlSchema = z
   .string({ error: textError('the base URL') })

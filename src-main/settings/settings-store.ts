@@ -4,6 +4,7 @@
 // field) and never written over. API keys and private keys are never stored here: they go
 // to the OS keychain (see the credentials room).
 import type { z } from 'zod';
+import type { WatchRuleInput } from '../../src-preload/contract.js';
 import type { ProfileSource } from '../credentials/index.js';
 import { checkCaFile } from './ca-file.js';
 import {
@@ -26,12 +27,7 @@ import {
   type StoredProfile,
   type StoredSigningKey,
 } from './settings-schema.js';
-import {
-  ruleFieldOf,
-  watchRuleSchema,
-  type WatchRule,
-  type WatchRuleInput,
-} from './watch-rule-schema.js';
+import { ruleFieldOf, watchRuleSchema, type WatchRule } from './watch-rule-schema.js';
 
 export interface Profile {
   name: string;

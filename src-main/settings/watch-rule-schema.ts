@@ -1,328 +1,124 @@
-// What a watch rule may say, as zod schemas: one place for the rules file, the rules kept in
-// the settings file, and every change before it is written. A rule is plain JSON data (its
+// What a watch rule may say: the contract's one shape of a rule (src-preload/contract.ts),
+// with what only the engine can check layered on it, for the rules file, the rules kept in
+// the settings file and every change before it is written. A rule is plain JSON data (its
 // patterns stay text) so it can be saved, compared and sent across the IPC boundary as is.
 import { isAbsolute, resolve } from 'node:path';
 import picomatch from 'picomatch/posix.js';
 import { z } from 'zod';
-import { parsePrn, type PrnType } from '../peridio/index.js';
-import { NAME_PATTERN, NAME_RULE, nameSchema, textError, unknownField } from './schema-parts.js';
+import {
+  ABSOLUTE_PATH,
+  NAME_PATTERN,
+  WATCH_RULE_DEFAULTS,
+  WHEN_AN_OBJECT,
+  quoted,
+  watchRuleInput,
+  type WatchRuleSettingsView,
+} from '../../src-preload/contract.js';
 
-/** Where the version of an uploaded file comes from when no fixed version PRN is given. */
-export interface VersionFromPath {
-  /** The artifact the version belongs to (created under it when it does not exist yet). */
-  artifactPrn: string;
-  /** A regular expression with a named group `version`, matched against the file's path
-   * relative to the folder (with `/` separators). */
-  fromPath: string;
-}
-
-/** A target triplet, `"auto"` (read from the file's ELF, PE or Mach-O header), or a regular
- * expression with a named group `target` matched against the relative path. */
-export type RuleTarget = string | { fromPath: string };
-
-/** A signing key by its name in the settings, or a private key file and its PRN. */
-export type RuleSigningKey = string | { privateKeyPath: string; signingKeyPrn: string };
-
-interface WatchRuleFields {
-  name: string;
-  /** Absolute and normalized. */
-  folder: string;
-  /** Also take files in subfolders. */
-  recursive: boolean;
-  /** Globs on the path relative to `folder`, `/`-separated on every system. */
-  include: string[];
-  /** Globs as in `include`; a pattern that matches a parent folder excludes all it holds. */
-  exclude: string[];
-  target: RuleTarget;
-  signingKey?: RuleSigningKey;
-  /** Reset an unsigned binary of the target that holds other content, instead of reporting
-   * a conflict (a signed one is always reported). */
-  replace: boolean;
-  /** Copy a file aside when it is queued, so later edits to it do not fail the upload. */
-  spool: boolean;
-  /** How long a file must stay unchanged before it is taken. */
-  settleMs: number;
-  paused: boolean;
-}
-
-/** A watch rule as checked: defaults filled in, paths absolute. Exactly one of
- * `artifactVersionPrn` and `artifactVersion` says which version a file goes to. */
-export type WatchRule = WatchRuleFields &
-  (
-    | { artifactVersionPrn: string; artifactVersion?: undefined }
-    | { artifactVersion: VersionFromPath; artifactVersionPrn?: undefined }
-  );
-
-type DefaultedField =
-  'recursive' | 'include' | 'exclude' | 'replace' | 'spool' | 'settleMs' | 'paused';
-
-/** A watch rule as a person writes it: the fields with defaults may be left out. */
-export type WatchRuleInput = Omit<WatchRuleFields, DefaultedField> &
-  Partial<Pick<WatchRuleFields, DefaultedField>> & {
-    artifactVersionPrn?: string;
-    artifactVersion?: VersionFromPath;
-  };
-
-export const WATCH_RULE_DEFAULTS = {
-  recursive: true,
-  include: ['**/*'],
-  exclude: [],
-  replace: false,
-  spool: true,
-  settleMs: 2000,
-  paused: false,
-} as const;
-
-export const MAX_SETTLE_MS = 600_000;
-const SETTLE_RULE = `must be a whole number of milliseconds from 0 to ${MAX_SETTLE_MS}`;
-
-const TARGET_KINDS =
-  'a target triplet such as aarch64-unknown-linux-gnu, "auto", or {"fromPath": "..."}';
-const TARGET_RULE = `must be ${TARGET_KINDS}`;
-
-/** Path patterns are JavaScript regular expressions, compiled with the `u` flag so `.` and
- * classes see whole characters in non-ASCII paths. */
-export function compilePathPattern(source: string): RegExp {
-  return new RegExp(source, 'u');
-}
-
-/** Why `source` cannot be a path pattern with the named group `group`, or undefined. */
-export function pathPatternProblem(source: string, group: string): string | undefined {
-  try {
-    compilePathPattern(source);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return `"${source}" is not a valid regular expression (${detail})`;
-  }
-  // An alternative that matches the empty string shows every named group of the pattern,
-  // however deep, as a key of `groups`.
-  const groups = compilePathPattern(`(?:${source})|`).exec('')?.groups ?? {};
-  if (!Object.hasOwn(groups, group)) {
-    return (
-      `"${source}" has no named group "${group}"; mark the part of the path that is the ` +
-      `${group} with (?<${group}>...), such as ^(?<${group}>[^/]+)/`
-    );
-  }
-  return undefined;
-}
-
-/** A text field holding a path pattern with the named group `group`. */
-function pathPatternSchema(what: string, group: string) {
-  return z.string({ error: textError(what) }).superRefine((source, ctx) => {
-    const problem = pathPatternProblem(source, group);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-  });
-}
-
-function prnSchema(what: string, type: PrnType, example: string) {
-  return z.string({ error: textError(what) }).superRefine((value, ctx) => {
-    const parsed = parsePrn(value, type);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `${parsed.message}; ${example}` });
-  });
-}
-
-/** A path that must be absolute; with `baseDir`, a relative one is taken from there. */
-function absolutePathSchema(what: string, example: string, baseDir: string | undefined) {
-  return (
-    z
-      .string({ error: textError(what) })
-      .min(1, `${what} is empty`)
-      // A check rather than a failing transform, so that inside a union (signingKey) zod
-      // reports this message instead of the union's general one.
-      .superRefine((value, ctx) => {
-        if (isAbsolute(value) || baseDir !== undefined) return;
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${value}" is not an absolute path; use an absolute path such as ${example}`,
-        });
-      })
-      .transform((value) => (baseDir === undefined ? resolve(value) : resolve(baseDir, value)))
-  );
-}
+/** A watch rule as checked: defaults filled in, paths absolute and normalized, exactly one of
+ * `artifactVersionPrn` and `artifactVersion` set. The faces see it as it is. */
+export type WatchRule = WatchRuleSettingsView;
 
 const EXAMPLE_FOLDER = process.platform === 'win32' ? 'C:\\builds\\out' : '/builds/out';
 const EXAMPLE_KEY_FILE =
   process.platform === 'win32' ? 'C:\\keys\\release.pem' : '/etc/peridio/release.pem';
 
-/** Why `pattern` cannot be an include or exclude glob, or undefined. */
-export function globProblem(pattern: string): string | undefined {
-  if (pattern === '') return 'a pattern is empty';
-  if (pattern.startsWith('/')) {
-    return (
-      `"${pattern}" starts with "/", but patterns are matched against the path relative to ` +
-      'the folder; write it as a relative pattern such as "**/*.bin"'
-    );
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * What a person may write in a rules file (or an older settings file holds) beyond the
+ * contract's shape: a signing key by its name alone (`"signingKey": "release"`) or a key file
+ * without `"kind"`, and, with `baseDir`, folders and key files relative to it.
+ */
+function asWrittenByHand(value: unknown, baseDir: string | undefined): unknown {
+  if (!isPlainObject(value)) return value;
+  const fromBase = (path: unknown) =>
+    baseDir !== undefined && typeof path === 'string' && path !== '' && !isAbsolute(path)
+      ? resolve(baseDir, path)
+      : path;
+  const rule = { ...value };
+  if ('folder' in rule) rule.folder = fromBase(rule.folder);
+  let key = rule.signingKey;
+  if (typeof key === 'string') key = { kind: 'keychain', name: key };
+  else if (isPlainObject(key) && !('kind' in key)) key = { kind: 'file', ...key };
+  if (isPlainObject(key) && 'privateKeyPath' in key) {
+    key = { ...key, privateKeyPath: fromBase(key.privateKeyPath) };
   }
-  // On Windows people write `**\*.bin`; in a glob `\` escapes, so that would never match.
-  if (pattern.includes('\\')) {
-    return `"${pattern}" holds "\\"; separate folders with "/" (also on Windows), such as "out/**/*.bin"`;
+  if (key !== undefined) rule.signingKey = key;
+  return rule;
+}
+
+/** Why the absolute-looking `value` is not absolute on this system (`C:\x` on Linux). */
+function notAbsoluteHere(value: unknown, example: string): string | undefined {
+  if (typeof value !== 'string' || !ABSOLUTE_PATH.test(value) || isAbsolute(value)) {
+    return undefined;
   }
-  if (pattern.startsWith('!')) {
-    return `"${pattern}" starts with "!"; list the files to leave out in "exclude" instead`;
-  }
+  return `${quoted(value)} is not an absolute path on this system; use an absolute path such as ${example}`;
+}
+
+/** Why `pattern` cannot be an include or exclude glob, beyond the contract's checks. */
+function globCompileProblem(pattern: string): string | undefined {
   try {
     picomatch.makeRe(pattern);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return `"${pattern}" is not a valid glob (${detail})`;
+    return `${quoted(pattern)} is not a valid glob (${detail})`;
   }
   return undefined;
 }
 
-function globListSchema(field: 'include' | 'exclude') {
-  return z
-    .array(
-      z.string({ error: 'must hold glob patterns, each as text' }).superRefine((value, ctx) => {
-        const problem = globProblem(value);
-        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-      }),
-      { error: 'must be a list of glob patterns, such as ["**/*.bin"]' },
-    )
-    .superRefine((patterns, ctx) => {
-      if (field === 'include' && patterns.length === 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'is empty, so the rule would take no file; leave it out to take every file',
-        });
-      }
+/** The engine's own checks of a rule the contract's shape may not have passed yet: each
+ * looks only at fields of the right type. */
+function engineChecks(rule: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const problem = (path: PropertyKey[], message: string | undefined) => {
+    if (message !== undefined) ctx.addIssue({ code: 'custom', path, message });
+  };
+  problem(['folder'], notAbsoluteHere(rule.folder, EXAMPLE_FOLDER));
+  const key = rule.signingKey;
+  if (isPlainObject(key)) {
+    problem(
+      ['signingKey', 'privateKeyPath'],
+      notAbsoluteHere(key.privateKeyPath, EXAMPLE_KEY_FILE),
+    );
+  }
+  for (const field of ['include', 'exclude'] as const) {
+    const patterns = rule[field];
+    if (!Array.isArray(patterns)) continue;
+    patterns.forEach((pattern: unknown, index) => {
+      if (typeof pattern === 'string') problem([field, index], globCompileProblem(pattern));
     });
+  }
 }
-
-const targetSchema = z.union(
-  [
-    z
-      .string()
-      .regex(/^\S+$/u, TARGET_RULE)
-      .refine((value) => [...value].length <= 128, TARGET_RULE),
-    z.strictObject(
-      { fromPath: pathPatternSchema('the target pattern', 'target') },
-      { error: unknownField },
-    ),
-  ],
-  {
-    error: (issue) =>
-      issue.input === undefined ? `is missing; give ${TARGET_KINDS}` : TARGET_RULE,
-  },
-);
-
-const SIGNING_KEY_RULE =
-  'must be the name of a signing key in the settings, or ' +
-  '{"privateKeyPath": "...", "signingKeyPrn": "..."}';
-
-function signingKeySchema(baseDir: string | undefined) {
-  return z.union(
-    [
-      z.string().regex(NAME_PATTERN, `${SIGNING_KEY_RULE} (${NAME_RULE})`),
-      z.strictObject(
-        {
-          privateKeyPath: absolutePathSchema('the private key path', EXAMPLE_KEY_FILE, baseDir),
-          signingKeyPrn: prnSchema(
-            'the signing key PRN',
-            'signing_key',
-            'use a PRN such as prn:1:<org-uuid>:signing_key:<uuid>',
-          ),
-        },
-        { error: unknownField },
-      ),
-    ],
-    { error: SIGNING_KEY_RULE },
-  );
-}
-
-const booleanSchema = () => z.boolean({ error: 'must be true or false' });
 
 /** The schema of one rule. With `baseDir`, relative paths are taken from it (a rules file's
  * folder); without, they are refused. */
-export function watchRuleSchemaFor(baseDir?: string) {
-  return (
-    z
-      .strictObject(
-        {
-          name: nameSchema,
-          folder: absolutePathSchema('the folder', EXAMPLE_FOLDER, baseDir),
-          recursive: booleanSchema().default(WATCH_RULE_DEFAULTS.recursive),
-          include: globListSchema('include').default(() => [...WATCH_RULE_DEFAULTS.include]),
-          exclude: globListSchema('exclude').default(() => []),
-          artifactVersionPrn: prnSchema(
-            'the artifact version PRN',
-            'artifact_version',
-            'use a PRN such as prn:1:<org-uuid>:artifact_version:<uuid>, or take the version ' +
-              'from the path with "artifactVersion": {"artifactPrn": "...", "fromPath": "..."}',
-          ).optional(),
-          artifactVersion: z
-            .strictObject(
-              {
-                artifactPrn: prnSchema(
-                  'the artifact PRN',
-                  'artifact',
-                  'use a PRN such as prn:1:<org-uuid>:artifact:<uuid>',
-                ),
-                fromPath: pathPatternSchema('the version pattern', 'version'),
-              },
-              {
-                error: (issue) =>
-                  unknownField(issue) ??
-                  'must be {"artifactPrn": "<artifact PRN>", "fromPath": "<regular expression>"}',
-              },
-            )
-            .optional(),
-          target: targetSchema,
-          signingKey: signingKeySchema(baseDir).optional(),
-          replace: booleanSchema().default(WATCH_RULE_DEFAULTS.replace),
-          spool: booleanSchema().default(WATCH_RULE_DEFAULTS.spool),
-          settleMs: z
-            .int({ error: SETTLE_RULE })
-            .min(0, SETTLE_RULE)
-            .max(MAX_SETTLE_MS, `${SETTLE_RULE} (10 minutes)`)
-            .default(WATCH_RULE_DEFAULTS.settleMs),
-          paused: booleanSchema().default(WATCH_RULE_DEFAULTS.paused),
-        },
-        {
-          error: (issue) =>
-            unknownField(issue) ??
-            (issue.code === 'invalid_type'
-              ? 'each rule must be an object such as {"name": "nightly", "folder": "/builds/out", ...}'
-              : undefined),
-        },
-      )
-      .superRefine(
-        (rule, ctx) => {
-          const fixed = rule.artifactVersionPrn !== undefined;
-          const fromPath = rule.artifactVersion !== undefined;
-          if (fixed === fromPath) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['artifactVersionPrn'],
-              message:
-                (fixed ? 'both artifactVersionPrn and artifactVersion are given; ' : '') +
-                'give exactly one of "artifactVersionPrn" (a fixed artifact version PRN) and ' +
-                '"artifactVersion" ({"artifactPrn": "...", "fromPath": "..."}, the version taken ' +
-                'from the path)',
-            });
-          }
-        },
-        // Checked even when other fields are wrong, so one look shows every problem.
-        { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
-      )
+function watchRuleSchemaFor(baseDir?: string) {
+  return z.preprocess(
+    (value) => asWrittenByHand(value, baseDir),
+    watchRuleInput
+      .superRefine((rule, ctx) => engineChecks(rule, ctx), WHEN_AN_OBJECT)
       // Written out field by field: TypeScript then checks that the schema gives a WatchRule,
-      // fields given as undefined are left out, and a saved rule reads in a fixed order.
+      // and a saved rule reads in a fixed order.
       .transform((rule): WatchRule => ({
         name: rule.name,
-        folder: rule.folder,
-        recursive: rule.recursive,
-        include: rule.include,
-        exclude: rule.exclude,
-        ...(rule.artifactVersionPrn !== undefined
-          ? { artifactVersionPrn: rule.artifactVersionPrn }
-          : // The check above has made sure one of the two is there.
-            { artifactVersion: rule.artifactVersion! }),
+        folder: resolve(rule.folder),
+        recursive: rule.recursive ?? WATCH_RULE_DEFAULTS.recursive,
+        include: rule.include ?? [...WATCH_RULE_DEFAULTS.include],
+        exclude: rule.exclude ?? [...WATCH_RULE_DEFAULTS.exclude],
+        artifactVersionPrn: rule.artifactVersionPrn ?? null,
+        artifactVersion: rule.artifactVersion ?? null,
         target: rule.target,
-        ...(rule.signingKey === undefined ? {} : { signingKey: rule.signingKey }),
-        replace: rule.replace,
-        spool: rule.spool,
-        settleMs: rule.settleMs,
-        paused: rule.paused,
-      }))
+        signingKey:
+          rule.signingKey?.kind === 'file'
+            ? { ...rule.signingKey, privateKeyPath: resolve(rule.signingKey.privateKeyPath) }
+            : (rule.signingKey ?? null),
+        replace: rule.replace ?? WATCH_RULE_DEFAULTS.replace,
+        spool: rule.spool ?? WATCH_RULE_DEFAULTS.spool,
+        settleMs: rule.settleMs ?? WATCH_RULE_DEFAULTS.settleMs,
+        paused: rule.paused ?? WATCH_RULE_DEFAULTS.paused,
+      })),
   );
 }
 

@@ -23,18 +23,9 @@ export type { ParseWatchRulesOptions } from './rules-file.js';
 export { RulesFileError } from './rules-file-error.js';
 export type { RulesFileErrorCode, RulesFileErrorData } from './rules-file-error.js';
 // The rules' schema and types live in the settings room, which keeps rules in its file too.
-export {
-  WATCH_RULE_DEFAULTS,
-  type RuleSigningKey,
-  type RuleTarget,
-  type VersionFromPath,
-  type WatchRule,
-  type WatchRuleInput,
-  type WatchRuleProblem,
-} from '../settings/index.js';
+export type { WatchRule, WatchRuleProblem } from '../settings/index.js';
 export { WatchAgent, type WatchAgentOptions } from './watch-agent.js';
 export type { WatchEngine } from './watch-engine.js';
 export type { WatchEvent } from './watch-events.js';
 export { Spool } from './spool.js';
 export { WatchRunner, type WatchRunnerOptions } from './watch-runner.js';
-export { ruleInputOf, ruleSettingsView, type WatchRuleFormInput } from './watch-rule-view.js';

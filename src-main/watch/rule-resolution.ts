@@ -1,7 +1,8 @@
 // What a rule says about one file it took: its target, and the artifact version it goes to.
 // Pure apart from reading the file's header for `"auto"`; finding or creating the version on
 // the server is the uploader's part.
-import { compilePathPattern, type WatchRule } from '../settings/index.js';
+import { compilePathPattern } from '../../src-preload/contract.js';
+import type { WatchRule } from '../settings/index.js';
 import { relativePathIn, type RulePathOptions } from './rule-paths.js';
 import { detectFileTarget } from './target-detection.js';
 
@@ -98,10 +99,10 @@ export function resolveArtifactVersion(
   absolutePath: string,
   options: RulePathOptions = {},
 ): VersionResolution {
-  if (rule.artifactVersionPrn !== undefined) {
+  if (rule.artifactVersionPrn !== null) {
     return { kind: 'prn', prn: rule.artifactVersionPrn };
   }
-  if (rule.artifactVersion === undefined) {
+  if (rule.artifactVersion === null) {
     return {
       kind: 'error',
       message: `The rule "${rule.name}" says neither artifactVersionPrn nor artifactVersion.`,

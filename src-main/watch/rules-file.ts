@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { unknownField } from '../../src-preload/contract.js';
 import { whyUnreadable } from '../files/index.js';
 import {
   describeRuleProblems,
   ruleProblemsOf,
-  unknownField,
   watchRuleListSchema,
   type WatchRule,
   type WatchRuleProblem,

@@ -3,7 +3,6 @@
 // from. The engine runs the queue; the agent only feeds it (and cleans the spool after it).
 import { UploadWorker, type HashedFile } from '../upload/index.js';
 import type { EngineEvent } from '../queue/index.js';
-import type { SigningKeyRef } from '../queue/index.js';
 import type { WatchRule } from '../settings/index.js';
 import { ArtifactVersionFinder } from './artifact-version-finder.js';
 import { FileIntake, type IntakeRule } from './file-intake.js';
@@ -30,19 +29,12 @@ export interface WatchAgentOptions {
   spoolSweepAgeMs?: number;
 }
 
-function signingKeyOf(rule: WatchRule): SigningKeyRef | null {
-  const key = rule.signingKey;
-  if (key === undefined) return null;
-  if (typeof key === 'string') return { kind: 'keychain', name: key };
-  return { kind: 'file', privateKeyPath: key.privateKeyPath, signingKeyPrn: key.signingKeyPrn };
-}
-
 function intakeRule(rule: WatchRule): IntakeRule {
   return {
     name: rule.name,
     spool: rule.spool,
     replace: rule.replace,
-    signingKey: signingKeyOf(rule),
+    signingKey: rule.signingKey,
     target: (file) => resolveTarget(rule, file),
     version: (file) => resolveArtifactVersion(rule, file),
   };

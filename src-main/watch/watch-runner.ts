@@ -17,7 +17,6 @@ import { WatchBoard } from './watch-board.js';
 import type { WatchEngine } from './watch-engine.js';
 import type { WatchEvent } from './watch-events.js';
 import { FileBatches } from './watch-file-batches.js';
-import { ruleSettingsView } from './watch-rule-view.js';
 
 export type WatchFilesPayload = EventPayloads['watch:files'];
 
@@ -147,7 +146,8 @@ export class WatchRunner {
         ? (['paused', 'paused by a person; resume the rule to watch its folder again'] as const)
         : ([entry.status, entry.reason] as const);
     return {
-      settings: ruleSettingsView(rule),
+      // A copy: a face in the same process cannot change the rule being watched.
+      settings: structuredClone(rule),
       status,
       reason,
       counters: { ...entry.counters },

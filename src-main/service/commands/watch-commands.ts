@@ -4,10 +4,9 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DeskErrorField } from '../../../src-preload/contract.js';
+import type { CheckedInput, DeskErrorField } from '../../../src-preload/contract.js';
 import { whyUnreadable } from '../../files/index.js';
 import { SettingsError, type SettingsStore, type WatchRule } from '../../settings/index.js';
-import { ruleInputOf, type WatchRuleFormInput } from '../../watch/index.js';
 import { refuse } from '../desk-errors.js';
 import type { DeskContext, HandlerMap } from './handler.js';
 import { checkRuleSigningKey } from './watch-rule-signing-key.js';
@@ -25,14 +24,17 @@ function refuseSave(fields: DeskErrorField[]) {
   );
 }
 
-/** The settings' own check of a rule (globs, regular expressions and their groups). */
+/**
+ * The settings' own check of a rule (globs, paths on this system), with its defaults filled
+ * in, except `paused`: an edit that does not mention it keeps the rule as it was.
+ */
 function checkedRule(
   settings: SettingsStore,
-  input: WatchRuleFormInput,
+  input: CheckedInput<'watch.save'>['rule'],
   previous?: WatchRule,
 ): WatchRule {
   try {
-    return settings.checkWatchRule(ruleInputOf(input, previous));
+    return settings.checkWatchRule({ ...input, paused: input.paused ?? previous?.paused });
   } catch (error) {
     if (!(error instanceof SettingsError) || error.code !== 'invalid_watch_rule') throw error;
     throw refuseSave(
@@ -75,15 +77,15 @@ async function diskProblems(
     });
   }
   const key = rule.signingKey;
-  if (typeof key === 'string' && settings.getSigningKey(key) === undefined) {
+  if (key?.kind === 'keychain' && settings.getSigningKey(key.name) === undefined) {
     const known = settings.listSigningKeys().map((k) => k.name);
     problems.push({
       field: 'rule.signingKey.name',
       message:
-        `there is no signing key named "${key}"; ` +
+        `there is no signing key named "${key.name}"; ` +
         (known.length ? `the keys are ${known.join(', ')}` : 'create or import one first'),
     });
-  } else if (typeof key === 'object') {
+  } else if (key?.kind === 'file') {
     let file: Stats | undefined;
     let why = 'is not a file';
     try {

@@ -5,7 +5,6 @@
 import type { DeskErrorField, SigningKeyChoice } from '../../../src-preload/contract.js';
 import { parsePrn } from '../../peridio/index.js';
 import type { SettingsStore, WatchRule } from '../../settings/index.js';
-import { ruleSettingsView } from '../../watch/index.js';
 import { DeskCommandError } from '../desk-errors.js';
 import { checkPrivateHalf, signingKeyName } from '../signing-key-check.js';
 import type { DeskContext } from './handler.js';
@@ -44,7 +43,7 @@ export async function checkRuleSigningKey(
   rule: WatchRule,
   { stores: { settings, vault }, checkSigningKey, organizationPrn }: DeskContext,
 ): Promise<RuleKeyCheck> {
-  const key = ruleSettingsView(rule).signingKey;
+  const key = rule.signingKey;
   if (key === null) return { problems: [] };
   const name = signingKeyName(key);
   const ruleOrganization = organizationOf(

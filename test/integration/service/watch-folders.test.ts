@@ -243,7 +243,7 @@ describe('watch folders through the desk service', () => {
       },
     ]);
 
-    // The settings' own rule check: globs and path patterns.
+    // The rule's one shape, checked at the contract's door: globs and path patterns.
     const badGlob = await refusalOf(
       service.call('watch.save', {
         rule: { ...RULE(), name: 'glob', include: ['/abs/*.bin'], target: { fromPath: '(.+)' } },
@@ -251,10 +251,28 @@ describe('watch folders through the desk service', () => {
     );
     expect(badGlob.code).toBe('invalid_input');
     expect(badGlob.fields?.map((f) => f.field).sort()).toEqual([
-      'rule.include',
+      'rule.include.0',
       'rule.target.fromPath',
     ]);
     expect(badGlob.message).toMatch(/nothing was changed/);
+
+    // What only the engine knows, layered on that shape: a path absolute on another system.
+    if (process.platform !== 'win32') {
+      const foreignPath = await refusalOf(
+        service.call('watch.save', {
+          rule: { ...RULE(), name: 'foreign', folder: 'C:\\builds\\out' },
+        }),
+      );
+      expect(foreignPath.fields).toEqual([
+        {
+          field: 'rule.folder',
+          message: expect.stringMatching(
+            /"C:\\builds\\out" is not an absolute path on this system/,
+          ),
+        },
+      ]);
+      expect(foreignPath.message).toMatch(/^watch\.save was not run: .*nothing was changed\.$/);
+    }
 
     const ownData = await refusalOf(
       service.call('watch.save', {

@@ -8,7 +8,7 @@ import {
   COMMAND_NAMES,
   checkCommandInput,
   commandInputs,
-  isPrnOf,
+  isPrn,
   type CommandName,
   type DeskError,
 } from '../../../src-preload/contract.js';
@@ -287,8 +287,8 @@ describe('the contract', () => {
       },
       'signingKey.signingKeyPrn',
     );
-    expect(isPrnOf(prn('binary'), 'binary')).toBe(true);
-    expect(isPrnOf(prn('binary').toUpperCase(), 'binary')).toBe(false);
+    expect(isPrn(prn('binary'), 'binary')).toBe(true);
+    expect(isPrn(prn('binary').toUpperCase(), 'binary')).toBe(false);
   });
 
   it("takes up a binary's upload by the binary PRN only, saying what it wants", () => {
@@ -365,7 +365,7 @@ describe('the contract', () => {
     );
   });
 
-  it('imports nothing but zod and its names, so every face (a browser too) can load it', () => {
+  it('imports nothing but zod, its names and the PRN grammar, so every face (a browser too) can load it', () => {
     const importsOf = (file: string) => {
       const source = readFileSync(
         path.resolve(import.meta.dirname, '../../../src-preload', file),
@@ -379,7 +379,13 @@ describe('the contract', () => {
         ...source.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
       ].map((match) => match[1]);
     };
-    expect([...new Set(importsOf('contract.ts'))]).toEqual(['zod', './contract-names.js']);
+    expect([...new Set(importsOf('contract.ts'))]).toEqual([
+      'zod',
+      './contract-names.js',
+      './prn.js',
+    ]);
+    // The PRN grammar is shared with the engine's Admin API client: plain code, no library.
+    expect(importsOf('prn.ts')).toEqual([]);
     // The names file is what the preload bundles: no schema, no library.
     expect(importsOf('contract-names.ts')).toEqual([]);
   });

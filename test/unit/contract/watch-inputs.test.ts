@@ -197,7 +197,7 @@ describe('the watch commands’ inputs', () => {
       save({ artifactVersion: { artifactPrn: prn('artifact'), fromPath: '(?<version>.+)' } }),
       'rule.artifactVersionPrn',
     );
-    expect(both.message).toMatch(/not both/);
+    expect(both.message).toMatch(/both artifactVersionPrn and artifactVersion are given/);
     const neither = expectRefusedNaming(
       'watch.save',
       save({ artifactVersionPrn: null }),

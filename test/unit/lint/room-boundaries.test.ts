@@ -1,7 +1,8 @@
 // The folder boundaries are lint rules, run by `npm run lint` in npm test: a room of src-main
-// is entered through its index.ts, the engine reaches outside src-main only for the contract,
-// only the Electron room imports electron, and the Electron main process reaches the engine only
-// through the host client. Each deliberate violation below must be caught.
+// is entered through its index.ts, the engine reaches outside src-main only for the contract
+// and the PRN grammar it shares, only the Electron room imports electron, and the Electron main
+// process reaches the engine only through the host client. Each deliberate violation below must
+// be caught.
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +70,27 @@ describe('room boundaries', { timeout: 30_000 }, () => {
         "export { bridge } from '../../src-preload/bridge.js';\n",
       ),
     ).toEqual([expect.stringMatching(/only the contract/)]);
+    expect(
+      await problems(
+        'src-main/queue/probe.ts',
+        "export { watchRuleInput } from '../../src-preload/watch-rule.js';\n",
+      ),
+    ).toEqual([expect.stringMatching(/only the contract/)]);
+  });
+
+  it('lets the engine use the PRN grammar it shares with the contract', async () => {
+    expect(
+      await problems(
+        'src-main/peridio/probe.ts',
+        "export { parsePrn } from '../../src-preload/prn.js';\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await problems(
+        'src-main/service/commands/probe.ts',
+        "export { isPrn } from '../../../src-preload/prn.js';\n",
+      ),
+    ).toEqual([]);
   });
 
   it('catches electron imported outside the Electron room', async () => {

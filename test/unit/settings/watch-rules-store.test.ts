@@ -9,8 +9,8 @@ import {
   SettingsFileError,
   openSettings,
   type SettingsStore,
-  type WatchRuleInput,
 } from '../../../src-main/settings/index.js';
+import type { WatchRuleInput } from '../../../src-preload/contract.js';
 import { ARTIFACT_PRN, VERSION_PRN, nightlyRule } from '../watch/watch-rule-fixtures.js';
 
 let dir: string;

@@ -35,13 +35,15 @@ function rule(changes: Partial<WatchRule> = {}): WatchRule {
     include: ['**/*'],
     exclude: [],
     artifactVersionPrn: VERSION_PRN,
+    artifactVersion: null,
     target: 'auto',
+    signingKey: null,
     replace: false,
     spool: true,
     settleMs: 2000,
     paused: false,
     ...changes,
-  } as WatchRule;
+  };
 }
 
 describe('resolveTarget', () => {
@@ -112,7 +114,7 @@ describe('resolveArtifactVersion', () => {
   // A function: the folder exists only once beforeAll has run.
   const byPath = () =>
     rule({
-      artifactVersionPrn: undefined,
+      artifactVersionPrn: null,
       artifactVersion: { artifactPrn: ARTIFACT_PRN, fromPath: '^(?<version>[^/]+)/' },
     });
 
@@ -139,7 +141,7 @@ describe('resolveArtifactVersion', () => {
         'of the rule "nightly". Change the pattern, or put the file where the pattern expects it.',
     });
     const optional = rule({
-      artifactVersionPrn: undefined,
+      artifactVersionPrn: null,
       artifactVersion: { artifactPrn: ARTIFACT_PRN, fromPath: '^(?:v(?<version>[^/]+)/)?' },
     });
     expect(resolveArtifactVersion(optional, path.join(folder, 'agent'))).toMatchObject({

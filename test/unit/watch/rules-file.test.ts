@@ -57,6 +57,7 @@ describe('loadRulesFile', () => {
       path.join(path.dirname(dir), 'elsewhere'),
     ]);
     expect(rules[1]?.signingKey).toEqual({
+      kind: 'file',
       privateKeyPath: path.join(dir, 'keys', 'release.pem'),
       signingKeyPrn: SIGNING_KEY_PRN,
     });

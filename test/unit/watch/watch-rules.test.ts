@@ -39,8 +39,10 @@ describe('parseWatchRules', () => {
         include: ['**/*.bin', '**/*.img'],
         exclude: ['**/debug/**'],
         artifactVersionPrn: VERSION_PRN,
+        artifactVersion: null,
         target: 'aarch64-unknown-linux-gnu',
-        signingKey: 'release-key',
+        // A key's name alone is short for the keychain key of that name.
+        signingKey: { kind: 'keychain', name: 'release-key' },
         replace: false,
         spool: true,
         settleMs: 2000,
@@ -62,7 +64,9 @@ describe('parseWatchRules', () => {
       include: ['**/*'],
       exclude: [],
       artifactVersionPrn: VERSION_PRN,
+      artifactVersion: null,
       target: 'auto',
+      signingKey: null,
       replace: false,
       spool: true,
       settleMs: 2000,
@@ -91,6 +95,7 @@ describe('parseWatchRules', () => {
       artifactVersion: { artifactPrn: ARTIFACT_PRN, fromPath: '^(?<version>[^/]+)/' },
       target: { fromPath: '^[^/]+/(?<target>[^/]+)/' },
       signingKey: {
+        kind: 'file',
         privateKeyPath: path.resolve('/keys/release.pem'),
         signingKeyPrn: SIGNING_KEY_PRN,
       },
@@ -100,7 +105,7 @@ describe('parseWatchRules', () => {
       settleMs: 0,
       paused: true,
     });
-    expect(rule).not.toHaveProperty('artifactVersionPrn');
+    expect(rule?.artifactVersionPrn).toBeNull();
   });
 
   it('takes an empty list of rules', () => {
@@ -244,9 +249,16 @@ describe('parseWatchRules', () => {
     [
       'a signing key name with a slash',
       { signingKey: 'keys/release' },
-      'signingKey',
-      /must be the name of a signing key in the settings, or \{"privateKeyPath"/,
+      'signingKey.name',
+      /^a name is 1 to 64 letters/,
     ],
+    [
+      'a signing key of no known kind',
+      { signingKey: { kind: 'vault', name: 'release' } },
+      'signingKey.kind',
+      /^must be \{"kind": "keychain", "name": "<key name>"\} or \{"kind": "file", "privateKeyPath"/,
+    ],
+    ['a signing key as a number', { signingKey: 7 }, 'signingKey', /^must be \{"kind": "keychain"/],
     [
       'a relative private key path',
       { signingKey: { privateKeyPath: 'release.pem', signingKeyPrn: SIGNING_KEY_PRN } },
@@ -263,7 +275,7 @@ describe('parseWatchRules', () => {
       'a private key in the rule',
       { signingKey: { privateKey: 'AAAA', signingKeyPrn: SIGNING_KEY_PRN } },
       'signingKey',
-      /must be the name of a signing key/,
+      /^unknown field "privateKey" \(API keys and private keys belong in the OS keychain/,
     ],
     ['replace as text', { replace: 'true' }, 'replace', /must be true or false/],
     ['spool as a number', { spool: 1 }, 'spool', /must be true or false/],
@@ -317,7 +329,7 @@ describe('parseWatchRules', () => {
       {
         rule: 'rule 3',
         field: '',
-        message: expect.stringContaining('each rule must be an object'),
+        message: expect.stringContaining('a rule must be an object'),
       },
     ]);
     expect(messageOf({ rules: [{}, nightlyRule({ spool: 0 })] })).toContain(
@@ -367,6 +379,7 @@ describe('parseWatchRules', () => {
     const [rule] = parseWatchRules(json, { baseDir: base });
     expect(rule?.folder).toBe(path.join(base, 'out'));
     expect(rule?.signingKey).toEqual({
+      kind: 'file',
       privateKeyPath: path.join(base, 'keys', 'release.pem'),
       signingKeyPrn: SIGNING_KEY_PRN,
     });

@@ -1,5 +1,7 @@
 // Peridio Resource Names: `prn:1:<org-uuid>` for an organization,
-// `prn:1:<org-uuid>:<type>:<uuid>` for everything else.
+// `prn:1:<org-uuid>:<type>:<uuid>` for everything else. The one grammar of them, shared by
+// the contract (so the renderer, in a browser, checks PRNs as the engine does) and the
+// engine's Admin API client: plain TypeScript, no imports.
 
 export const PRN_TYPES = [
   'artifact',
