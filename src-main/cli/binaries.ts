@@ -1,6 +1,6 @@
 // `peridio-desk binaries ...`: look at an artifact version's binaries or one binary, sign,
 // reset, queue its upload again, or destroy one after seeing which releases it would affect.
-import type { BinaryView } from '../../src-preload/contract.js';
+import { shortHash, type BinaryView } from '../../src-preload/contract.js';
 import { awaitsContent } from '../workflow/index.js';
 import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
 import { parseOptionsAndWords } from './options.js';
@@ -37,7 +37,7 @@ function actionsOf(b: BinaryView): string {
 function binaryLine(b: BinaryView): string {
   const actions = actionsOf(b);
   // A binary whose upload stopped before its content was declared has no hash to show yet.
-  const hash = awaitsContent(b) ? 'pending'.padEnd(13) : `${b.hash.slice(0, 12)}…`;
+  const hash = awaitsContent(b) ? 'pending'.padEnd(13) : `${shortHash(b.hash)}…`;
   return `${b.target.padEnd(32)} ${b.state.padEnd(10)} ${formatBytes(b.size).padStart(10)}  ${hash}  ${b.prn}${actions ? `  [${actions}]` : ''}`;
 }
 
