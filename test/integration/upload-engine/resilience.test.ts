@@ -122,7 +122,9 @@ describe('resilience', () => {
     expect(keptPartPrns.size).toBeGreaterThan(0);
     for (const prn of keptPartPrns) expect(after).toContain(prn);
     expect(sha256Hex(await download(api, binaryPrn!))).toBe(sha256Hex(data));
-  });
+    // Four CLI starts and 96 MiB through a server that answers each request 150 ms late: about
+    // 35 s alone, and up to twice that beside the suite's addon build on two cores.
+  }, 150_000);
 
   it('waits while the server is gone for 10 s and finishes on its own when it is back', async () => {
     const { dir, server, api, env, versionPrn } = await setup(['--faults', 'latencyMs=100']);
