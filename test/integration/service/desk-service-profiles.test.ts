@@ -7,14 +7,11 @@ import { KeyringVault } from '../../../src-main/credentials/index.js';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeskError, DeskEvent } from '../../../src-preload/contract.js';
+import type { DeskEvent } from '../../../src-preload/contract.js';
 import { apiKeyAccount } from '../../../src-main/credentials/index.js';
-import {
-  DeskCommandError,
-  openDeskService,
-  type DeskService,
-} from '../../../src-main/service/index.js';
+import { openDeskService, type DeskService } from '../../../src-main/service/index.js';
 import { startTestServer, tempDir, type TestServer } from '../local-peridio/helpers.js';
+import { refusalOf } from './refusal.js';
 
 let dir: string;
 let server: TestServer;
@@ -54,15 +51,6 @@ afterAll(async () => {
   await server?.stop();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function refusalOf(call: Promise<unknown>): Promise<DeskError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskCommandError);
-  return (error as DeskCommandError).data;
-}
 
 describe('profiles through the desk service', () => {
   it('starts on the embedded local workspace and works there', async () => {

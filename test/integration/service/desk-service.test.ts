@@ -8,12 +8,8 @@ import { KeyringVault } from '../../../src-main/credentials/index.js';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeskError, DeskEvent, JobView } from '../../../src-preload/contract.js';
-import {
-  DeskCommandError,
-  openDeskService,
-  type DeskService,
-} from '../../../src-main/service/index.js';
+import type { DeskEvent, JobView } from '../../../src-preload/contract.js';
+import { openDeskService, type DeskService } from '../../../src-main/service/index.js';
 import {
   TEST_VECTOR,
   content,
@@ -26,6 +22,7 @@ import {
   type TestServer,
 } from '../local-peridio/helpers.js';
 import { writeTestVectorPem } from '../upload-engine/cli-harness.js';
+import { refusalOf } from './refusal.js';
 
 const MiB = 1024 * 1024;
 const ENGINE_KNOBS = { pollMs: 100, probeDelayMs: { initial: 100, max: 1000 } };
@@ -65,15 +62,6 @@ afterAll(async () => {
 });
 
 /** The refusal a call ends in, as the face sees it. */
-async function refusalOf(call: Promise<unknown>): Promise<DeskError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskCommandError);
-  return (error as DeskCommandError).data;
-}
-
 async function newVersion(): Promise<string> {
   const artifact = await service.call('artifacts.create', { name: `fw-${Math.random()}` });
   const version = await service.call('artifactVersions.create', {

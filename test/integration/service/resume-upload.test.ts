@@ -5,12 +5,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeskError, DeskEvent, JobView } from '../../../src-preload/contract.js';
-import {
-  DeskCommandError,
-  openDeskService,
-  type DeskService,
-} from '../../../src-main/service/index.js';
+import type { DeskEvent, JobView } from '../../../src-preload/contract.js';
+import { openDeskService, type DeskService } from '../../../src-main/service/index.js';
 import { MemoryVault } from '../../unit/memory-vault.js';
 import {
   TEST_VECTOR,
@@ -21,6 +17,7 @@ import {
   type TestServer,
 } from '../local-peridio/helpers.js';
 import { writeTestVectorPem } from '../upload-engine/cli-harness.js';
+import { refusalOf } from './refusal.js';
 
 const ENGINE_KNOBS = { pollMs: 100, probeDelayMs: { initial: 100, max: 1000 } };
 const NONE = { pause: false, resume: false, retry: false, cancel: false };
@@ -55,15 +52,6 @@ afterAll(async () => {
   await server?.stop();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function refusalOf(call: Promise<unknown>): Promise<DeskError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskCommandError);
-  return (error as DeskCommandError).data;
-}
 
 function jobEnded(
   service: DeskService,

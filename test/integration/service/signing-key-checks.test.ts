@@ -9,16 +9,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeskError, DeskEvent, JobView } from '../../../src-preload/contract.js';
+import type { DeskEvent, JobView } from '../../../src-preload/contract.js';
 import { apiKeyAccount, signingKeyAccount } from '../../../src-main/credentials/index.js';
-import {
-  DeskCommandError,
-  openDeskService,
-  type DeskService,
-} from '../../../src-main/service/index.js';
+import { openDeskService, type DeskService } from '../../../src-main/service/index.js';
 import { publicKeyValue } from '../../../src-main/signing/index.js';
 import { testVault } from '../credentials/keyring.js';
 import { startTestServer, tempDir, type TestServer } from '../local-peridio/helpers.js';
+import { refusalOf } from './refusal.js';
 
 let dir: string;
 let folder: string;
@@ -104,15 +101,6 @@ afterAll(async () => {
   await lab?.stop();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function refusalOf(call: Promise<unknown>): Promise<DeskError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskCommandError);
-  return (error as DeskCommandError).data;
-}
 
 async function binariesOnServer(): Promise<unknown[]> {
   const search = encodeURIComponent(`artifact_version_prn:'${versionPrn}'`);

@@ -8,19 +8,15 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
-  DeskError,
   DeskEvent,
   EventPayloads,
   JobView,
   WatchRuleView,
 } from '../../../src-preload/contract.js';
-import {
-  DeskCommandError,
-  openDeskService,
-  type DeskService,
-} from '../../../src-main/service/index.js';
+import { openDeskService, type DeskService } from '../../../src-main/service/index.js';
 import { MemoryVault } from '../../unit/memory-vault.js';
 import { startTestServer, tempDir } from '../local-peridio/helpers.js';
+import { refusalOf } from './refusal.js';
 
 let dir: string;
 let folder: string;
@@ -54,15 +50,6 @@ afterAll(async () => {
   await service?.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function refusalOf(call: Promise<unknown>): Promise<DeskError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskCommandError);
-  return (error as DeskCommandError).data;
-}
 
 /** What `pick` finds in the first event from now on that has it; with `now`, also in what
  * the events told so far. */
