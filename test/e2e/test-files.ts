@@ -70,6 +70,9 @@ export async function writeZeroFile(dir: string, name: string, size: number): Pr
       hash.update(bytes);
       await handle.write(bytes);
     }
+    // On disk before the test measures anything: otherwise the kernel writes this fixture's
+    // gigabyte back while the page is being measured, and the test pays for its own setup.
+    await handle.sync();
   } finally {
     await handle.close();
   }
