@@ -20,6 +20,16 @@ export async function loadSigner(stores: CredentialStores, ref: SigningKeyRef): 
   };
 }
 
+/**
+ * The PRN a key is registered as, from its record alone: a PEM file's is given, a keychain
+ * key's is in the settings. Undefined for a name with no record (the job fails saying so).
+ * No keychain read: the watch intake asks this for every file.
+ */
+export function signingKeyPrnOf(settings: Pick<CredentialStores['settings'], 'getSigningKey'>) {
+  return (ref: SigningKeyRef): string | undefined =>
+    ref.kind === 'file' ? ref.signingKeyPrn : settings.getSigningKey(ref.name)?.signingKeyPrn;
+}
+
 /** The workflow's signer resolver: a key that cannot be had fails the job, saying which. */
 export function jobSignerResolver(stores: CredentialStores) {
   return async (ref: SigningKeyRef): Promise<Signer> => {

@@ -10,7 +10,7 @@ import { localWorkspaceDir, type CredentialStores, type WatchRule } from '../set
 import type { WatchEvent } from '../watch/index.js';
 import { WatchRunner, type WatchRunnerOptions } from '../watch/index.js';
 import type { EngineEvent, SigningKeyRef } from '../queue/index.js';
-import { jobSignerResolver } from './desk-signer.js';
+import { jobSignerResolver, signingKeyPrnOf } from './desk-signer.js';
 import { createLocalDemo } from './local-demo.js';
 import { workspaceWords } from './organization-check.js';
 import { SigningKeyChecks, type CheckedSigningKey } from './signing-key-check.js';
@@ -105,6 +105,7 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     connectionWords: connection.words,
     workspace: connection.workspaceName,
     resolveSigner: jobSignerResolver(options.stores),
+    signingKeyPrn: signingKeyPrnOf(options.stores.settings),
     checkSigningKey: (ref) => keyCheck.check(ref),
     logger: options.logger,
     retention: {

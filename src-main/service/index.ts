@@ -6,6 +6,6 @@ export {
   type UploadInput,
 } from './upload-input.js';
 export { DeskService, openDeskService } from './desk-service.js';
-export { jobSignerResolver } from './desk-signer.js';
+export { jobSignerResolver, signingKeyPrnOf } from './desk-signer.js';
 export type { DeskListener, OpenDeskServiceOptions } from './desk-service.js';
 export { DeskCommandError, toDeskError } from './desk-errors.js';

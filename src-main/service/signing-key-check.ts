@@ -43,8 +43,9 @@ function unusable(ref: SigningKeyRef, why: string) {
   );
 }
 
-/** The key's private half, read and checked against its record; no request is made. */
-async function privateHalf(
+/** The key's private half, read and checked against its record: all of the check that needs
+ * no server (the keychain entry is there; a PEM file is readable and Ed25519). */
+export async function privateHalf(
   ref: SigningKeyRef,
   stores: CredentialStores,
 ): Promise<{ signingKeyPrn: string; publicValue: string; signer: Signer }> {
@@ -64,14 +65,6 @@ async function privateHalf(
   } catch (error) {
     throw unusable(ref, (error as Error).message);
   }
-}
-
-/** Checks only what needs no server: the private half can be had, and is Ed25519. */
-export async function checkPrivateHalf(
-  ref: SigningKeyRef,
-  stores: CredentialStores,
-): Promise<void> {
-  await privateHalf(ref, stores);
 }
 
 /**

@@ -26,6 +26,9 @@ export interface UploadEngineOptions {
   /** Names the workspace in the queue, so jobs and hashes stay with their server. */
   workspace: string;
   resolveSigner: (ref: SigningKeyRef) => Promise<Signer>;
+  /** The PRN a signing key is registered as, known without its private half (undefined: not
+   * known; the job finds out when it signs). */
+  signingKeyPrn: (ref: SigningKeyRef) => string | undefined;
   /** Checks a job's signing key before the job is stored (a refusal queues nothing). */
   checkSigningKey?: (ref: SigningKeyRef) => Promise<unknown>;
   /** Jobs at once, and parts in flight per job. */
@@ -137,10 +140,8 @@ export class UploadEngine {
     return job;
   }
 
-  /** The server's PRN of a signing key: a PEM file's is given, a keychain key's is looked up. */
-  async signingKeyPrn(ref: SigningKeyRef): Promise<string> {
-    if (ref.kind === 'file') return ref.signingKeyPrn;
-    return (await this.options.resolveSigner(ref)).signingKeyPrn;
+  signingKeyPrn(ref: SigningKeyRef): string | undefined {
+    return this.options.signingKeyPrn(ref);
   }
 
   /**

@@ -89,7 +89,7 @@ export async function checkServer(
     // Whatever it was, the job asks again and says what is wrong.
     return { replace: false };
   }
-  const requestedKeys = live?.state === 'signed' ? await requested(engine, input.signingKey) : [];
+  const requestedKeys = live?.state === 'signed' ? requested(engine, input.signingKey) : [];
   const verdict = conflictVerdict({ live, content: hashed, replace: input.replace, requestedKeys });
   switch (verdict.kind) {
     case 'new':
@@ -130,15 +130,8 @@ export async function checkServer(
   }
 }
 
-/** The rule's key with its PRN, when it can be learned now (else the job checks it). */
-async function requested(engine: WatchEngine, ref: SigningKeyRef | null): Promise<RequestedKey[]> {
-  if (ref === null) return [];
-  let prn: string | undefined;
-  try {
-    prn = await engine.signingKeyPrn(ref);
-  } catch {
-    // An unusable key: the job is queued and fails saying why, where a person sees it.
-    prn = undefined;
-  }
-  return [{ name: keyName(ref), prn }];
+/** The rule's key with its PRN, when it is known (else the job checks it, and an unusable
+ * key fails the job saying why, where a person sees it). */
+function requested(engine: WatchEngine, ref: SigningKeyRef | null): RequestedKey[] {
+  return ref === null ? [] : [{ name: keyName(ref), prn: engine.signingKeyPrn(ref) }];
 }

@@ -16,6 +16,7 @@ export interface WatchEngine {
   readonly client: PeridioClient;
   readonly connectivity: ConnectivityMonitor;
   enqueue(input: unknown, origin?: JobOrigin): Promise<Job>;
-  /** The server's PRN of a signing key (to tell whether it has signed a binary). */
-  signingKeyPrn(ref: SigningKeyRef): Promise<string>;
+  /** The server's PRN of a signing key (to tell whether it has signed a binary), when it is
+   * known without reading the key. */
+  signingKeyPrn(ref: SigningKeyRef): string | undefined;
 }

@@ -130,6 +130,7 @@ async function engineRun(
     resolveSigner: async () => {
       throw new Error('no signing in the benchmark');
     },
+    signingKeyPrn: () => undefined,
     onEvent: (event) => {
       if (event.type === 'job:progress') progressEvents += 1;
       if (event.type === 'job:step') marks[event.step] ??= performance.now();

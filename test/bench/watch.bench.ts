@@ -62,6 +62,7 @@ async function startAgent(
     connection: { baseUrl: serverUrl, apiKey: KEY },
     workspace: 'bench',
     resolveSigner: noSigner,
+    signingKeyPrn: () => undefined,
   });
   const agent = new watch.WatchAgent({
     engine,

@@ -6,7 +6,7 @@ import type { DeskErrorField, SigningKeyChoice } from '../../../src-preload/cont
 import { parsePrn } from '../../peridio/index.js';
 import type { SettingsStore, WatchRule } from '../../settings/index.js';
 import { DeskCommandError } from '../desk-errors.js';
-import { checkPrivateHalf, signingKeyName } from '../signing-key-check.js';
+import { privateHalf, signingKeyName } from '../signing-key-check.js';
 import type { DeskContext } from './handler.js';
 
 export interface RuleKeyCheck {
@@ -66,7 +66,7 @@ export async function checkRuleSigningKey(
   try {
     const workspaceOrganization = organizationOf(await organizationPrn());
     if (ruleOrganization && workspaceOrganization && ruleOrganization !== workspaceOrganization) {
-      await checkPrivateHalf(key, { settings, vault });
+      await privateHalf(key, { settings, vault });
       return {
         problems: [],
         note:

@@ -3,7 +3,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { KeyringVault } from '../../../src-main/credentials/index.js';
-import { UploadEngine, jobSignerResolver } from '../../../src-main/service/index.js';
+import {
+  UploadEngine,
+  jobSignerResolver,
+  signingKeyPrnOf,
+} from '../../../src-main/service/index.js';
 import { openSettings } from '../../../src-main/settings/index.js';
 import { WatchAgent, parseWatchRules, type WatchEvent } from '../../../src-main/watch/index.js';
 import {
@@ -123,14 +127,13 @@ export async function startAgent(
 ): Promise<RunningAgent> {
   const events: WatchEvent[] = [];
   const listeners = new Set<() => void>();
+  const settings = openSettings({ dataDir: bench.deskDir });
   const engine = new UploadEngine({
     dataDir: bench.deskDir,
     connection: { baseUrl: bench.server.url, apiKey: KEY },
     workspace: 'watch-test',
-    resolveSigner: jobSignerResolver({
-      settings: openSettings({ dataDir: bench.deskDir }),
-      vault: new KeyringVault(),
-    }),
+    resolveSigner: jobSignerResolver({ settings, vault: new KeyringVault() }),
+    signingKeyPrn: signingKeyPrnOf(settings),
     jobConcurrency: options.jobConcurrency ?? 4,
     probeDelayMs: { initial: 250, max: 1000 },
     pollMs: 250,
