@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(REPO_ROOT, 'dist/src-main/cli/bin.js');
 const READY_TIMEOUT_MS = 30_000;
+const SERVER_NICENESS = 10;
 
 export interface AppProcess {
   readonly child: ChildProcess;
@@ -27,8 +28,14 @@ async function startAppProcess(
   what: string,
   args: string[],
   env: Record<string, string | undefined>,
+  niceness = 0,
 ): Promise<AppProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  // `nice` execs node in place: the child keeps its pid, and every thread inherits the priority.
+  const [command, ...commandArgs] =
+    niceness === 0
+      ? [process.execPath, BIN, ...args]
+      : ['nice', '-n', String(niceness), process.execPath, BIN, ...args];
+  const child = spawn(command!, commandArgs, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: env as NodeJS.ProcessEnv,
@@ -121,7 +128,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   args.push('--port', String(options.port ?? 0));
   if (options.accessLogPath) args.push('--access-log', options.accessLogPath);
   if (options.faults) args.push('--faults', options.faults);
-  const started = await startAppProcess('peridio-desk local serve', args, childEnv({}));
+  // The server stands for Peridio's cloud, which in use does not share the person's cores:
+  // below normal priority, it cannot take frames from the page the measurements watch.
+  const started = await startAppProcess(
+    'peridio-desk local serve',
+    args,
+    childEnv({}),
+    SERVER_NICENESS,
+  );
   const url = String(started.ready.url);
   return {
     ...started,
