@@ -1,6 +1,7 @@
 // The server and key the engine talks to right now. The key is kept in a private field and
 // left out of JSON and console output, so logging a connection can never leak it.
 import { inspect } from 'node:util';
+import { DIRECT_PLAN, type ProxyPlan } from '../network/index.js';
 import type { ConnectionWords } from '../peridio/index.js';
 
 export type ConnectionSource = 'environment' | 'profile' | 'local-workspace';
@@ -14,6 +15,8 @@ export interface ConnectionInit {
   source: ConnectionSource;
   /** How messages name where its key, base URL and CA file come from. */
   words?: ConnectionWords;
+  /** Which proxies its requests go through; straight to the server when absent. */
+  proxyPlan?: ProxyPlan;
 }
 
 /** What a connection shows of itself: everything but the key. */
@@ -35,6 +38,8 @@ export class Connection {
   /** How failure messages name its settings: `PERIDIO_API_KEY`, or the profile's fields. */
   readonly words: ConnectionWords;
   readonly #apiKey: string;
+  // Private like the key: proxy URLs may carry a password.
+  readonly #proxyPlan: ProxyPlan;
 
   constructor(init: ConnectionInit) {
     this.profileName = init.profileName;
@@ -48,6 +53,12 @@ export class Connection {
       caSetting: 'the CA file setting',
     };
     this.#apiKey = init.apiKey;
+    this.#proxyPlan = init.proxyPlan ?? DIRECT_PLAN;
+  }
+
+  /** The proxies to go through, credentials included: hand it to the client, never to a log. */
+  get proxyPlan(): ProxyPlan {
+    return this.#proxyPlan;
   }
 
   /**

@@ -4,6 +4,7 @@
 //      keychain is never touched, so a machine without one still works;
 //   3. PERIDIO_BASE_URL / PERIDIO_CA_PATH override the profile's fields one by one;
 //   4. no profile and no key in the environment: the embedded local workspace.
+import { ProxySettingError, readProxyEnvironment, type ProxyPlan } from '../network/index.js';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, type ConnectionWords } from '../peridio/index.js';
 import { checkBaseUrl } from './base-url.js';
 import { Connection } from './connection.js';
@@ -113,10 +114,22 @@ function wordsFor(
   };
 }
 
+/** The proxy variables (HTTPS_PROXY and the rest); a malformed one is a setting to fix. */
+function proxyPlanOf(env: NodeJS.ProcessEnv | undefined): ProxyPlan {
+  try {
+    return { environment: readProxyEnvironment(env) };
+  } catch (error) {
+    if (!(error instanceof ProxySettingError)) throw error;
+    throw new CredentialsError('invalid_environment', error.message);
+  }
+}
+
 export async function resolveConnection(options: ResolveConnectionOptions): Promise<Connection> {
   const env = readEnvironmentOverrides(options.env);
   const profile = chosenProfile(options, env.profile);
   const words = wordsFor(env, profile);
+  // The embedded local workspace is this machine's own server: never through a proxy.
+  const proxyPlan = proxyPlanOf(options.env);
   const baseUrl = env.baseUrl !== undefined ? environmentBaseUrl(env.baseUrl) : profile?.baseUrl;
   const caPath = env.caPath ?? profile?.caPath;
   const common = {
@@ -139,6 +152,7 @@ export async function resolveConnection(options: ResolveConnectionOptions): Prom
       baseUrl: baseUrl ?? DEFAULT_BASE_URL,
       apiKey: env.apiKey,
       source: 'environment',
+      proxyPlan,
     });
   }
 
@@ -157,6 +171,7 @@ export async function resolveConnection(options: ResolveConnectionOptions): Prom
       baseUrl: baseUrl ?? profile.baseUrl,
       apiKey,
       source: 'profile',
+      proxyPlan,
     });
   }
 

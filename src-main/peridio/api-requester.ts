@@ -10,14 +10,8 @@ import {
   type ConnectionWords,
   type RequestIdentity,
 } from './failure-messages.js';
-import {
-  TransportFailure,
-  createAgents,
-  destroyAgents,
-  sendOnce,
-  type IncomingAnswer,
-  type TransportAgents,
-} from './http-transport.js';
+import { NetworkAgents, type ProxyPlan } from '../network/index.js';
+import { TransportFailure, sendOnce, type IncomingAnswer } from './http-transport.js';
 import { isRetryable, retryDelay, type AttemptFailure, type RetryOptions } from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -58,6 +52,8 @@ export interface ApiRequesterOptions {
   retry: RetryOptions;
   /** The full trust list for https (roots plus extras), or undefined for Node's default. */
   ca: string[] | undefined;
+  /** Which proxies to go through; straight to the server when undefined. */
+  proxy?: ProxyPlan | undefined;
   onRetry?: (notice: RetryNotice) => void;
   /** How failure messages name the settings; a profile's unless given. */
   words?: ConnectionWords;
@@ -135,7 +131,7 @@ export class ApiRequester {
   readonly #apiKey: string;
   readonly #options: Omit<ApiRequesterOptions, 'apiKey'>;
   readonly #endpoint: Endpoint;
-  readonly #agents: TransportAgents;
+  readonly #agents: NetworkAgents;
 
   constructor(options: ApiRequesterOptions) {
     const { apiKey, ...rest } = options;
@@ -149,7 +145,7 @@ export class ApiRequester {
     this.#apiKey = apiKey;
     this.#options = rest;
     this.#endpoint = parseBaseUrl(options.baseUrl);
-    this.#agents = createAgents(options.ca);
+    this.#agents = new NetworkAgents(options.proxy, options.ca);
   }
 
   get origin(): string {
@@ -227,7 +223,7 @@ export class ApiRequester {
 
   /** Closes kept-alive connections; requests after this open new ones. */
   close(): void {
-    destroyAgents(this.#agents);
+    this.#agents.destroy();
   }
 
   #shouldRetry(

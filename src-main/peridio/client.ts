@@ -1,5 +1,6 @@
 // The Admin API client: one object per profile (base URL + API key), with one member per
 // resource family. Close it when the profile is no longer used.
+import type { ProxyPlan } from '../network/index.js';
 import { ApiRequester, type CallOptions, type RetryNotice } from './api-requester.js';
 import { findReleasesAffectedByBinary, type AffectedReleases } from './affected-releases.js';
 import { ArtifactVersionsApi } from './artifact-versions.js';
@@ -37,6 +38,8 @@ export interface PeridioClientOptions {
   caPems?: readonly string[];
   /** Extra CA certificate files (a profile's `caPath`), added to the system trust. */
   caPath?: string | readonly string[];
+  /** Which proxies to go through (environment, profile, system); straight when undefined. */
+  proxy?: ProxyPlan;
   /** Per attempt; a call that retries may take longer in all. */
   timeoutMs?: number;
   maxResponseBytes?: number;
@@ -123,6 +126,7 @@ export class PeridioClient {
       ),
       retry: retryOptions(options.retry),
       ca: trustedCertificates(extraCas),
+      ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
       ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
       ...(options.words === undefined ? {} : { words: options.words }),
     });

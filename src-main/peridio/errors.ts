@@ -15,6 +15,8 @@ export type PeridioErrorCode =
   | 'server_error'
   | 'http_error'
   | 'network'
+  /** A proxy on the way turned the request away (407 wants credentials, 403 forbids). */
+  | 'proxy_refused'
   /** The server's TLS certificate was not trusted or did not match the host. */
   | 'tls'
   | 'timeout'

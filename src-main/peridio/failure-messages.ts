@@ -168,14 +168,26 @@ export function transportError(
 ): PeridioError {
   const what = `${request.method} ${request.path}`;
   const tries = afterAttempts(request.attempts);
+  const proxy = failure.through;
+  const via = proxy === undefined ? '' : ` through ${proxy.proxy}`;
+  const checkProxy = proxy === undefined ? '' : `, ${proxy.setting}`;
   let code: PeridioErrorCode;
   let message: string;
   switch (failure.kind) {
     case 'timeout':
       code = 'timeout';
       message =
-        `${what} got no answer from ${request.origin} within ${timeoutMs / 1000} s${tries}. ` +
-        'Check the network connection, or raise the request timeout.';
+        `${what} got no answer from ${request.origin}${via} within ${timeoutMs / 1000} s${tries}. ` +
+        `Check the network connection${checkProxy}, or raise the request timeout.`;
+      break;
+    case 'proxy_refused':
+      code = 'proxy_refused';
+      message =
+        `${what} did not reach ${request.origin}: ${failure.message} (${proxy?.proxy ?? 'a proxy'}). ` +
+        (failure.proxyStatus === 407
+          ? `The proxy wants a user and password: give them in ${proxy?.setting ?? 'the proxy setting'} ` +
+            '(http://user:password@host:port).'
+          : `The proxy does not let this connection through: ask its administrator, or check ${proxy?.setting ?? 'the proxy setting'}.`);
       break;
     case 'aborted':
       code = 'aborted';
@@ -188,15 +200,15 @@ export function transportError(
     case 'tls':
       code = 'tls';
       message =
-        `${what} could not set up a secure connection to ${request.origin} (${failure.message}). ` +
+        `${what} could not set up a secure connection to ${request.origin}${via} (${failure.message}). ` +
         'If the server uses a private certificate authority, add its certificate to ' +
         `${request.words.caSetting}; otherwise check ${request.words.baseUrl}.`;
       break;
     case 'network':
       code = 'network';
       message =
-        `${what} could not reach ${request.origin}${tries} (${failure.message}). ` +
-        `Check ${request.words.baseUrl} and the network connection.`;
+        `${what} could not reach ${request.origin}${via}${tries} (${failure.message}). ` +
+        `Check ${request.words.baseUrl}${checkProxy} and the network connection.`;
       break;
   }
   return new PeridioError({

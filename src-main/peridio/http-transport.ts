@@ -1,25 +1,13 @@
-// One HTTP exchange on node:http/node:https (not fetch: we need our own CA trust, a kept-alive
-// agent we can close, and a cap on what a server may make us buffer).
+// One HTTP exchange on node:http/node:https (not fetch: we need our own CA trust, kept-alive
+// agents we can close, proxies, and a cap on what a server may make us buffer).
 import http from 'node:http';
 import https from 'node:https';
-
-export interface TransportAgents {
-  http: http.Agent;
-  https: https.Agent;
-}
-
-/** Kept-alive agents; `ca` replaces Node's trust for https, so it must already hold the roots. */
-export function createAgents(ca: string[] | undefined): TransportAgents {
-  return {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true, ...(ca === undefined ? {} : { ca }) }),
-  };
-}
-
-export function destroyAgents(agents: TransportAgents): void {
-  agents.http.destroy();
-  agents.https.destroy();
-}
+import {
+  proxyConnectFailure,
+  proxyWay,
+  type NetworkAgents,
+  type ProxyWay,
+} from '../network/index.js';
 
 export interface OutgoingRequest {
   protocol: 'http:' | 'https:';
@@ -41,7 +29,9 @@ export interface IncomingAnswer {
   body: Buffer;
 }
 
-export type TransportFailureKind = 'network' | 'tls' | 'timeout' | 'aborted' | 'too_large';
+/** `proxy_refused`: the proxy turned the request away itself (407, or a refused CONNECT). */
+export type TransportFailureKind =
+  'network' | 'tls' | 'timeout' | 'aborted' | 'too_large' | 'proxy_refused';
 
 /** Why an exchange produced no complete answer. */
 export class TransportFailure extends Error {
@@ -51,10 +41,16 @@ export class TransportFailure extends Error {
     message: string,
     readonly networkCode: string | undefined = undefined,
     readonly reusedSocket = false,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { proxyStatus?: number },
   ) {
     super(message, options);
+    this.proxyStatus = options?.proxyStatus;
   }
+
+  /** The proxy's own answer when it refused (407, 403, 502…). */
+  readonly proxyStatus: number | undefined;
+  /** The proxy the request went through, if it did, named for messages. */
+  through: ProxyWay | undefined = undefined;
 }
 
 const TLS_CODE = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_/;
@@ -68,10 +64,7 @@ function classify(error: unknown, reusedSocket: boolean): TransportFailure {
 }
 
 /** Sends one request and reads the whole answer, or rejects with a TransportFailure. */
-export function sendOnce(
-  agents: TransportAgents,
-  request: OutgoingRequest,
-): Promise<IncomingAnswer> {
+export function sendOnce(agents: NetworkAgents, request: OutgoingRequest): Promise<IncomingAnswer> {
   return new Promise((resolve, reject) => {
     if (request.signal?.aborted) {
       reject(new TransportFailure('aborted', 'the request was cancelled'));
@@ -80,8 +73,12 @@ export function sendOnce(
     const secure = request.protocol === 'https:';
     const headers = { ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(request.body.length);
+    const host = request.hostname.includes(':') ? `[${request.hostname}]` : request.hostname;
+    const port = request.port === undefined ? '' : `:${request.port}`;
+    const way = agents.wayTo(new URL(`${request.protocol}//${host}${port}/`));
     const outgoing = (secure ? https : http).request({
-      agent: secure ? agents.https : agents.http,
+      agent: way.agent,
+      ...(way.ca === undefined ? {} : { ca: way.ca }),
       hostname: request.hostname,
       port: request.port,
       path: request.path,
@@ -96,8 +93,13 @@ export function sendOnce(
       settled = true;
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
-      if ('answer' in outcome) resolve(outcome.answer);
-      else reject(failure ?? classify(outcome.error, outgoing.reusedSocket));
+      if ('answer' in outcome) {
+        resolve(outcome.answer);
+        return;
+      }
+      const why = failure ?? classify(outcome.error, outgoing.reusedSocket);
+      why.through = proxyWay(way.route);
+      reject(why);
     };
     const stop = (why: TransportFailure): void => {
       failure ??= why;
@@ -117,8 +119,30 @@ export function sendOnce(
         `the answer is larger than ${request.maxResponseBytes} bytes, the most this client reads`,
       );
 
+    const proxyRefusal = proxyConnectFailure(outgoing);
     outgoing.on('error', (error) => settle({ error }));
     outgoing.on('response', (response) => {
+      const refusal = proxyRefusal();
+      if (refusal !== undefined && way.route.kind === 'proxy') {
+        // The answer is the proxy's, replayed: the server never saw the request.
+        const says = `the proxy answered ${refusal.status} ${refusal.statusText}`;
+        stop(
+          refusal.status === 407 || refusal.status === 403
+            ? new TransportFailure('proxy_refused', says, undefined, false, {
+                proxyStatus: refusal.status,
+              })
+            : new TransportFailure('network', says, `PROXY_${refusal.status}`, false, {
+                proxyStatus: refusal.status,
+              }),
+        );
+        return;
+      }
+      if (response.statusCode === 407 && way.route.kind === 'proxy') {
+        // Only a proxy answers 407: it wants credentials for a request it forwards.
+        const says = 'the proxy answered 407 Proxy Authentication Required';
+        stop(new TransportFailure('proxy_refused', says, undefined, false, { proxyStatus: 407 }));
+        return;
+      }
       const declared = Number(response.headers['content-length']);
       if (Number.isFinite(declared) && declared > request.maxResponseBytes) {
         stop(tooLarge());
@@ -150,6 +174,7 @@ export function sendOnce(
         }),
       );
     });
-    outgoing.end(request.body);
+    // The body waits for the socket (see network-agents.ts).
+    outgoing.once('socket', () => outgoing.end(request.body));
   });
 }

@@ -101,6 +101,7 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       apiKey: connection.apiKey,
       apiVersion: String(connection.apiVersion),
       ...(caPems.length ? { caPems } : {}),
+      proxy: connection.proxyPlan,
     },
     connectionWords: connection.words,
     workspace: connection.workspaceName,

@@ -68,6 +68,7 @@ export class UploadEngine {
       baseUrl: connection.baseUrl,
       apiKey: connection.apiKey,
       ...(connection.caPems ? { caPems: connection.caPems } : {}),
+      ...(connection.proxy ? { proxy: connection.proxy } : {}),
       ...(connection.apiVersion ? { apiVersion: connection.apiVersion } : {}),
       ...(options.connectionWords ? { words: options.connectionWords } : {}),
       // Give up on an unreachable server soon: the job then waits and the monitor probes.

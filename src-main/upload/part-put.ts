@@ -5,25 +5,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { TLSSocket } from 'node:tls';
+import { proxyConnectFailure, proxyWay, type NetworkAgents } from '../network/index.js';
 import { UploadError } from './upload-error.js';
-
-export interface PutAgents {
-  http: http.Agent;
-  https: https.Agent;
-}
-
-/** Kept-alive agents for one upload; `ca` (roots plus extras) replaces Node's trust for https. */
-export function createPutAgents(ca: string[] | undefined): PutAgents {
-  return {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true, ...(ca === undefined ? {} : { ca }) }),
-  };
-}
-
-export function destroyPutAgents(agents: PutAgents): void {
-  agents.http.destroy();
-  agents.https.destroy();
-}
 
 export interface PartPutRequest {
   url: string;
@@ -31,7 +14,7 @@ export interface PartPutRequest {
   /** The `x-amz-checksum-sha256` value (see partChecksumHeader). */
   checksum: string;
   stallTimeoutMs: number;
-  agents: PutAgents;
+  agents: NetworkAgents;
   signal: AbortSignal;
   /** Told how many body bytes the OS has taken so far. */
   onBytesSent?: (bytesSent: number) => void;
@@ -49,8 +32,11 @@ export type PartPutOutcome =
     }
   | {
       kind: 'failed';
-      /** `tls`: the server's certificate was not trusted, which no retry fixes. */
-      reason: 'network' | 'stalled' | 'tls';
+      /**
+       * `tls`: the server's certificate was not trusted; `proxy_refused`: the proxy wants
+       * credentials (407) or forbids the way (403). No retry fixes either.
+       */
+      reason: 'network' | 'stalled' | 'tls' | 'proxy_refused';
       message: string;
       bytesSent: number;
     }
@@ -63,6 +49,7 @@ const TLS_CODE = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_/;
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 interface PutTarget {
+  url: URL;
   secure: boolean;
   hostname: string;
   port: number | undefined;
@@ -91,6 +78,7 @@ function targetOf(raw: string): PutTarget {
   let path = pathStart === -1 ? '/' : afterScheme.slice(pathStart).replace(/#.*$/, '');
   if (!path.startsWith('/')) path = `/${path}`;
   return {
+    url,
     secure: url.protocol === 'https:',
     hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port === '' ? undefined : Number(url.port),
@@ -136,8 +124,11 @@ export function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
       resolve({ kind: 'aborted', bytesSent });
       return;
     }
+    const way = request.agents.wayTo(target.url);
+    const through = proxyWay(way.route);
     const outgoing = (target.secure ? https : http).request({
-      agent: target.secure ? request.agents.https : request.agents.http,
+      agent: way.agent,
+      ...(way.ca === undefined ? {} : { ca: way.ca }),
       hostname: target.hostname,
       port: target.port,
       path: target.path,
@@ -201,15 +192,30 @@ export function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
       if (!settled) outgoing.end();
     };
 
+    const via = through === undefined ? '' : ` (through ${through.proxy})`;
     outgoing.on('error', (error: NodeJS.ErrnoException) =>
       settle({
         kind: 'failed',
         reason: error.code !== undefined && TLS_CODE.test(error.code) ? 'tls' : 'network',
-        message: error.code ? `${error.code}: ${error.message}` : error.message,
+        message: `${error.code ? `${error.code}: ${error.message}` : error.message}${via}`,
         bytesSent,
       }),
     );
+    const proxyRefusal = proxyConnectFailure(outgoing);
     outgoing.on('response', (answer) => {
+      const refusal = proxyRefusal();
+      const proxyStatus = refusal?.status ?? (through && answer.statusCode === 407 ? 407 : 0);
+      if (through !== undefined && proxyStatus !== 0) {
+        // The proxy's own answer (replayed for a refused CONNECT): the storage never saw it.
+        const text = refusal?.statusText ?? http.STATUS_CODES[proxyStatus] ?? '';
+        settle({
+          kind: 'failed',
+          reason: proxyStatus === 407 || proxyStatus === 403 ? 'proxy_refused' : 'network',
+          message: `${through.proxy} answered ${proxyStatus} ${text}; check ${through.setting}`,
+          bytesSent,
+        });
+        return;
+      }
       rearm(stallTimeoutMs);
       const chunks: Buffer[] = [];
       let kept = 0;
@@ -243,6 +249,7 @@ export function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
         });
       });
     });
-    writeMore();
+    // The body waits for the socket (see network/network-agents.ts).
+    outgoing.once('socket', () => writeMore());
   });
 }

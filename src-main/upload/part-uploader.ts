@@ -13,7 +13,8 @@ import {
   trustedCertificates,
 } from '../peridio/index.js';
 import { partChecksumHeader } from './part-checksum.js';
-import { createPutAgents, destroyPutAgents, putPart, type PutAgents } from './part-put.js';
+import { NetworkAgents } from '../network/index.js';
+import { putPart } from './part-put.js';
 import { checkUnchanged, readPart } from './part-read.js';
 import { PartAttempts } from './part-retry.js';
 import type { HashedPart, PartRetryNotice, PlannedPart, UploadTask } from './types.js';
@@ -44,7 +45,7 @@ interface AttemptFailure {
 interface Transfer {
   task: ResolvedTransfer;
   client: PeridioClient;
-  agents: PutAgents;
+  agents: NetworkAgents;
   signal: AbortSignal;
   callbacks: UploadCallbacks;
   /** Parts finished so far: a change means the link works, so other parts' counts reset. */
@@ -180,6 +181,13 @@ async function attemptPart(
         { details: partDetails(transfer, part) },
       );
     }
+    if (outcome.reason === 'proxy_refused') {
+      throw new UploadError(
+        'server_refused',
+        `Part ${part.index} could not be sent: ${outcome.message}.`,
+        { details: partDetails(transfer, part) },
+      );
+    }
     return {
       reason: outcome.reason,
       message: outcome.message,
@@ -264,6 +272,7 @@ function buildClient(task: ResolvedTransfer): {
       apiKey: connection.apiKey,
       ...(connection.apiVersion === undefined ? {} : { apiVersion: connection.apiVersion }),
       ...(connection.caPems === undefined ? {} : { caPems: connection.caPems }),
+      ...(connection.proxy === undefined ? {} : { proxy: connection.proxy }),
       // Part creates retry by the part retry policy alone; retrying inside the client as well
       // would multiply the attempts and the waits.
       retry: { maxAttempts: 1 },
@@ -309,7 +318,7 @@ export async function runLanes<P extends PlannedPart>(
   const transfer: Transfer = {
     task,
     client,
-    agents: createPutAgents(ca),
+    agents: new NetworkAgents(task.connection.proxy, ca),
     signal: stop.signal,
     callbacks,
     finished: 0,
@@ -337,7 +346,7 @@ export async function runLanes<P extends PlannedPart>(
   } finally {
     outer.removeEventListener('abort', stopAll);
     client.close();
-    destroyPutAgents(transfer.agents);
+    transfer.agents.destroy();
   }
   if (outer.aborted) throw abortedError('The upload');
   if (failure !== undefined) throw failure;

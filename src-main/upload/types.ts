@@ -1,5 +1,6 @@
 // The plain data the upload room hands across the thread boundary: what a file was planned
 // and hashed into, what to send, and how far a transfer has got.
+import type { ProxyPlan } from '../network/index.js';
 
 export interface PlannedPart {
   /** 1-based, as the Admin API numbers parts. */
@@ -50,6 +51,8 @@ export interface ApiConnection {
   apiVersion?: string;
   /** Extra CA certificates (PEM text), added to the system roots for https. */
   caPems?: string[];
+  /** Which proxies the API requests and part PUTs go through; straight when absent. */
+  proxy?: ProxyPlan;
 }
 
 /** How parts travel, for both kinds of transfer. */

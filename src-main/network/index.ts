@@ -1,0 +1,23 @@
+// The network room: which way a request goes (environment, profile or system proxy, or
+// straight) and the agents that take it there.
+export { NetworkAgents, type RequestWay } from './network-agents.js';
+export { parsePacAnswer, choosePacRoute, type PacChoice } from './pac-answer.js';
+export { bypassesProxy, parseNoProxy, type NoProxyList } from './no-proxy.js';
+export {
+  readProxyEnvironment,
+  type ProxyEnvironment,
+  type ProxyVariable,
+} from './proxy-environment.js';
+export {
+  DIRECT_PLAN,
+  proxySettingWords,
+  proxyWay,
+  proxyWords,
+  routeFor,
+  type ProxyWay,
+  type ProxyPlan,
+  type Route,
+  type RouteSource,
+} from './proxy-route.js';
+export { ProxySettingError, checkProxyUrl, proxyOrigin } from './proxy-url.js';
+export { proxyConnectFailure, type ProxyConnectAnswer } from './proxy-connect.js';

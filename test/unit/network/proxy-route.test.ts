@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkProxyUrl,
+  proxyOrigin,
+  proxyWords,
+  readProxyEnvironment,
+  routeFor,
+  type ProxyPlan,
+} from '../../../src-main/network/index.js';
+
+const API = new URL('https://api.cremini.peridio.com/');
+const PLAIN = new URL('http://127.0.0.1:4000/');
+
+function routeWith(env: NodeJS.ProcessEnv, rest: Omit<ProxyPlan, 'environment'> = {}) {
+  return (url: URL) => routeFor({ environment: readProxyEnvironment(env), ...rest }, url);
+}
+
+describe('the proxy variables, with curl precedence', () => {
+  it('uses HTTPS_PROXY for https and HTTP_PROXY for http URLs', () => {
+    const route = routeWith({ HTTPS_PROXY: 'http://tls-proxy:3128', HTTP_PROXY: 'http://p:8080' });
+    expect(route(API)).toMatchObject({
+      kind: 'proxy',
+      proxyUrl: 'http://tls-proxy:3128',
+      source: { kind: 'environment', variable: 'HTTPS_PROXY' },
+    });
+    expect(route(PLAIN)).toMatchObject({ proxyUrl: 'http://p:8080' });
+  });
+
+  it('lets the lowercase form win over the uppercase one', () => {
+    const route = routeWith({ https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' });
+    expect(route(API)).toMatchObject({
+      proxyUrl: 'http://lower:1',
+      source: { variable: 'https_proxy' },
+    });
+  });
+
+  it('falls back to ALL_PROXY, and goes straight when nothing is set', () => {
+    expect(routeWith({ ALL_PROXY: 'http://all:3128' })(API)).toMatchObject({
+      proxyUrl: 'http://all:3128',
+      source: { variable: 'ALL_PROXY' },
+    });
+    expect(routeWith({ HTTPS_PROXY: 'http://p:1' })(PLAIN)).toEqual({ kind: 'direct' });
+    expect(routeWith({})(API)).toEqual({ kind: 'direct' });
+  });
+
+  it('reads an empty variable as unset and a bare host:port as an http proxy', () => {
+    expect(routeWith({ https_proxy: ' ', HTTPS_PROXY: 'proxy:3128' })(API)).toMatchObject({
+      proxyUrl: 'http://proxy:3128',
+      source: { variable: 'HTTPS_PROXY' },
+    });
+  });
+
+  it('sends NO_PROXY hosts straight, even past a profile or system proxy', () => {
+    const route = routeWith(
+      { HTTPS_PROXY: 'http://p:3128', no_proxy: '.peridio.com' },
+      { profile: { url: 'http://profile:3128', profileName: 'prod' } },
+    );
+    expect(route(API)).toEqual({ kind: 'direct' });
+  });
+
+  it('refuses a variable that is not an HTTP proxy, naming it and what to do', () => {
+    expect(() => readProxyEnvironment({ HTTPS_PROXY: 'socks5://s:1080' })).toThrow(
+      /HTTPS_PROXY cannot be used: it names a socks5 proxy.*http:\/\/proxy\.example\.com:3128/,
+    );
+    expect(() => readProxyEnvironment({ http_proxy: 'http://p:3128/some/path' })).toThrow(
+      /http_proxy cannot be used: a proxy URL has no path/,
+    );
+  });
+
+  it('never quotes a password back when a variable is refused', () => {
+    let message = '';
+    try {
+      readProxyEnvironment({ HTTPS_PROXY: 'http://user:s3cret@[bad' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/HTTPS_PROXY cannot be used/);
+    expect(message).not.toContain('s3cret');
+  });
+});
+
+describe('the order of the settings: environment, profile, system, straight', () => {
+  const profile = { url: 'http://bob:pw@profile:3128', profileName: 'prod' };
+  const system = { byOrigin: { [API.origin]: 'PROXY pac:8080; DIRECT' }, otherOrigins: 'DIRECT' };
+
+  it('lets the environment win over the profile and the profile over the system', () => {
+    expect(routeWith({ HTTPS_PROXY: 'http://env:1' }, { profile, system })(API)).toMatchObject({
+      source: { kind: 'environment' },
+    });
+    expect(routeWith({}, { profile, system })(API)).toMatchObject({
+      proxyUrl: profile.url,
+      source: { kind: 'profile', profileName: 'prod' },
+    });
+    expect(routeWith({}, { system })(API)).toMatchObject({
+      proxyUrl: 'http://pac:8080',
+      source: { kind: 'system' },
+    });
+  });
+
+  it("takes the system's answer for other origins from otherOrigins", () => {
+    const storage = new URL('https://storage.example/bucket');
+    expect(routeWith({}, { system })(storage)).toEqual({ kind: 'direct' });
+    const everywhere = { byOrigin: {}, otherOrigins: 'PROXY pac:8080' };
+    expect(routeWith({}, { system: everywhere })(storage)).toMatchObject({
+      proxyUrl: 'http://pac:8080',
+    });
+  });
+
+  it('names the proxy and its setting in words without the password', () => {
+    const route = routeWith({}, { profile })(API);
+    if (route.kind !== 'proxy') throw new Error('expected a proxy');
+    expect(proxyWords(route)).toBe('the proxy http://profile:3128 of the profile "prod"');
+  });
+});
+
+describe('proxy URLs', () => {
+  it('keeps credentials in the URL for the agent but never in its origin', () => {
+    expect(checkProxyUrl('http://user:p%40ss@proxy:3128')).toEqual({
+      ok: true,
+      url: 'http://user:p%40ss@proxy:3128',
+    });
+    expect(proxyOrigin('http://user:p%40ss@proxy:3128')).toBe('http://proxy:3128');
+    expect(proxyOrigin('not a url user:pw@host')).not.toContain('pw');
+  });
+
+  it('says what is wrong with one that cannot be used', () => {
+    expect(checkProxyUrl('ftp://p:21')).toMatchObject({ ok: false, message: /ftp proxy/ });
+    expect(checkProxyUrl('http://p:3128?x=1')).toMatchObject({ ok: false, message: /no path/ });
+    expect(checkProxyUrl('http://[bad')).toMatchObject({ ok: false, message: /not a URL/ });
+  });
+});
