@@ -165,7 +165,12 @@ async function openEngine(): Promise<EngineClient | null> {
   let brokenSettings: BrokenSettings = 'fail';
   for (;;) {
     try {
-      return await EngineClient.start(forkUtilityEngine(), { dataDir, brokenSettings });
+      return await EngineClient.start(forkUtilityEngine(), {
+        dataDir,
+        brokenSettings,
+        // PAC files, WPAD and the desktop's proxy settings, as Chromium reads them.
+        resolveProxy: (url) => session.defaultSession.resolveProxy(url),
+      });
     } catch (error) {
       if (!(error instanceof EngineOpenError) || error.code !== 'settings_file') {
         log('error', 'the engine could not start', { error: describe(error) });

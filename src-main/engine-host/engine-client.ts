@@ -6,6 +6,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CommandReply, DeskEvent } from '../../src-preload/contract.js';
+import type { SystemProxyResolver } from '../network/index.js';
 import {
   isFromHost,
   type BrokenSettings,
@@ -47,6 +48,8 @@ export interface StartEngineOptions {
   brokenSettings?: BrokenSettings;
   /** How long close waits for the engine to checkpoint and close before ending it. */
   closeTimeoutMs?: number;
+  /** The system's proxy for a URL (Electron's session.resolveProxy); the engine asks it. */
+  resolveProxy?: SystemProxyResolver;
 }
 
 export class EngineClient {
@@ -62,9 +65,16 @@ export class EngineClient {
   #closed!: () => void;
   readonly #closedMessage = new Promise<void>((resolve) => (this.#closed = resolve));
 
-  private constructor(host: HostProcess, closeTimeoutMs: number) {
+  readonly #resolveProxy: SystemProxyResolver | undefined;
+
+  private constructor(
+    host: HostProcess,
+    closeTimeoutMs: number,
+    resolveProxy: SystemProxyResolver | undefined,
+  ) {
     this.#host = host;
     this.#closeTimeoutMs = closeTimeoutMs;
+    this.#resolveProxy = resolveProxy;
     this.#exited = new Promise((resolve) =>
       host.onExit((code) => {
         this.#exitCode = code;
@@ -82,7 +92,7 @@ export class EngineClient {
 
   /** Starts the engine in `host`; resolves once it is open, or rejects with EngineOpenError. */
   static async start(host: HostProcess, options: StartEngineOptions): Promise<EngineClient> {
-    const client = new EngineClient(host, options.closeTimeoutMs ?? 10_000);
+    const client = new EngineClient(host, options.closeTimeoutMs ?? 10_000, options.resolveProxy);
     const opened = new Promise<void>((resolve, reject) => {
       client.#opened = { resolve, reject };
     });
@@ -90,6 +100,7 @@ export class EngineClient {
       type: 'open',
       dataDir: options.dataDir,
       brokenSettings: options.brokenSettings ?? 'fail',
+      systemProxy: options.resolveProxy !== undefined,
     });
     try {
       await Promise.race([
@@ -127,6 +138,15 @@ export class EngineClient {
       case 'event':
         for (const listener of this.#listeners) listener(message.event);
         return;
+      case 'resolve-proxy': {
+        const { id, url } = message;
+        // A question the system cannot answer goes straight, as it would without a proxy.
+        const asked = this.#resolveProxy?.(url) ?? Promise.resolve('DIRECT');
+        void asked
+          .catch(() => 'DIRECT')
+          .then((answer) => this.#host.send({ type: 'proxy-answer', id, answer }));
+        return;
+      }
       case 'closed':
         this.#closed();
         return;

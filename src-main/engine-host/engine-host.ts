@@ -2,6 +2,7 @@
 // answers each call with the contract's reply, passes every event on, and closes the engine
 // when asked (or when its parent goes away), then says so. Runs in Electron's utility process
 // and under Node's child_process.fork alike (host-entry.ts picks the channel).
+import type { SystemProxyResolver } from '../network/index.js';
 import { openDeskService, type DeskService } from '../service/index.js';
 import { SettingsFileError, moveBrokenSettingsAside } from '../settings/index.js';
 import { isToHost, type FromHost, type OpenFailure, type ToHost } from './host-protocol.js';
@@ -17,8 +18,15 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function open(request: Extract<ToHost, { type: 'open' }>): Promise<DeskService> {
-  const options = { dataDir: request.dataDir, env: process.env };
+async function open(
+  request: Extract<ToHost, { type: 'open' }>,
+  systemProxy: SystemProxyResolver,
+): Promise<DeskService> {
+  const options = {
+    dataDir: request.dataDir,
+    env: process.env,
+    ...(request.systemProxy ? { systemProxy } : {}),
+  };
   try {
     return await openDeskService(options);
   } catch (error) {
@@ -44,6 +52,15 @@ export function runEngineHost(channel: HostChannel): Promise<void> {
   let closing: Promise<void> | undefined;
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
+  // The system's proxy is the parent's to know (Electron's session): asked over the channel.
+  const proxyAnswers = new Map<number, (answer: string) => void>();
+  let nextProxyQuestion = 1;
+  const systemProxy: SystemProxyResolver = (url) =>
+    new Promise((resolve) => {
+      const id = nextProxyQuestion++;
+      proxyAnswers.set(id, resolve);
+      channel.send({ type: 'resolve-proxy', id, url });
+    });
 
   const close = () =>
     (closing ??= (async () => {
@@ -59,7 +76,7 @@ export function runEngineHost(channel: HostChannel): Promise<void> {
     switch (message.type) {
       case 'open':
         if (opening || closing) return;
-        opening = open(message).then(
+        opening = open(message, systemProxy).then(
           (opened) => {
             service = opened;
             opened.subscribe((event) => channel.send({ type: 'event', event }));
@@ -82,6 +99,10 @@ export function runEngineHost(channel: HostChannel): Promise<void> {
         void answer.then((reply) => channel.send({ type: 'reply', id, reply }));
         return;
       }
+      case 'proxy-answer':
+        proxyAnswers.get(message.id)?.(message.answer);
+        proxyAnswers.delete(message.id);
+        return;
       case 'close':
         void close();
         return;

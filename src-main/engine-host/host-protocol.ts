@@ -8,8 +8,10 @@ import type { CommandReply, DeskEvent } from '../../src-preload/contract.js';
 export type BrokenSettings = 'fail' | 'move-aside';
 
 export type ToHost =
-  | { type: 'open'; dataDir: string; brokenSettings: BrokenSettings }
+  | { type: 'open'; dataDir: string; brokenSettings: BrokenSettings; systemProxy: boolean }
   | { type: 'call'; id: number; name: string; input: unknown }
+  /** The system's answer to a `resolve-proxy` (`PROXY host:port; DIRECT`). */
+  | { type: 'proxy-answer'; id: number; answer: string }
   | { type: 'close' };
 
 export interface OpenFailure {
@@ -24,6 +26,8 @@ export type FromHost =
   | { type: 'open-failed'; error: OpenFailure }
   | { type: 'reply'; id: number; reply: CommandReply }
   | { type: 'event'; event: DeskEvent }
+  /** The engine asks the desktop app for the system's proxy of a URL (Electron's session). */
+  | { type: 'resolve-proxy'; id: number; url: string }
   | { type: 'closed' };
 
 /** A message of the other side's, checked for its shape before it is acted on. */
@@ -34,10 +38,13 @@ export function isToHost(value: unknown): value is ToHost {
     case 'open':
       return (
         typeof message.dataDir === 'string' &&
-        (message.brokenSettings === 'fail' || message.brokenSettings === 'move-aside')
+        (message.brokenSettings === 'fail' || message.brokenSettings === 'move-aside') &&
+        typeof message.systemProxy === 'boolean'
       );
     case 'call':
       return Number.isSafeInteger(message.id) && typeof message.name === 'string';
+    case 'proxy-answer':
+      return Number.isSafeInteger(message.id) && typeof message.answer === 'string';
     case 'close':
       return true;
     default:
@@ -48,5 +55,7 @@ export function isToHost(value: unknown): value is ToHost {
 export function isFromHost(value: unknown): value is FromHost {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return ['ready', 'open-failed', 'reply', 'event', 'closed'].includes(String(type));
+  return ['ready', 'open-failed', 'reply', 'event', 'resolve-proxy', 'closed'].includes(
+    String(type),
+  );
 }

@@ -21,3 +21,8 @@ export {
 } from './proxy-route.js';
 export { ProxySettingError, checkProxyUrl, proxyOrigin } from './proxy-url.js';
 export { proxyConnectFailure, type ProxyConnectAnswer } from './proxy-connect.js';
+export {
+  SYSTEM_PROXY_TIMEOUT_MS,
+  withSystemProxy,
+  type SystemProxyResolver,
+} from './system-proxy.js';

@@ -3,6 +3,7 @@
 // Each input is checked with the contract's schema before anything is done; a refused input
 // changes nothing. Failures come back in the contract's error shape, with the server's words,
 // status and request id.
+import type { SystemProxyResolver } from '../network/index.js';
 import {
   checkCommandInput,
   isCommandName,
@@ -127,6 +128,8 @@ export interface OpenDeskServiceOptions {
    */
   logger?: EngineLogger;
   log?: Omit<EngineLogOptions, 'dataDir'>;
+  /** The system's proxy for a URL, used when no variable or profile names one (Electron). */
+  systemProxy?: SystemProxyResolver;
   /** Test knobs for the engine. */
   engine?: DeskWorkspaceOptions['engine'];
   /** Test knobs for the watch agent (how often a folder is looked at). */
@@ -190,6 +193,7 @@ export class DeskService {
       ...(options.watchFolders !== undefined ? { watchFolders: options.watchFolders } : {}),
       ...(options.watchRules ? { watchRules: options.watchRules } : {}),
       ...(options.onWatchEvent ? { onWatchEvent: options.onWatchEvent } : {}),
+      ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
       // Each module names itself (`child({ module })`); a second `module` binding here would
       // give every line the key twice.
       logger,

@@ -1,6 +1,7 @@
 // The workspace the service works against, by the credentials room's rules (the environment,
 // else the chosen or current profile, else the embedded local server, started here): its
 // connection, its upload engine (whose client the commands share) and its queue runner.
+import { withSystemProxy, type SystemProxyResolver } from '../network/index.js';
 import type { EventPayloads, WorkspaceInfo } from '../../src-preload/contract.js';
 import { resolveConnection } from '../credentials/index.js';
 import { startLocalPeridio, type LocalPeridioServer } from '../local-peridio/index.js';
@@ -49,6 +50,8 @@ export interface DeskWorkspaceOptions {
   >;
   /** Test knobs passed to the watch agent. */
   watch?: WatchRunnerOptions['agent'];
+  /** The system's proxy for a URL (the desktop app asks Electron); not asked when absent. */
+  systemProxy?: SystemProxyResolver;
 }
 
 export interface DeskWorkspace {
@@ -91,6 +94,17 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     },
   });
   const caPems = connection.caPath ? loadExtraCaCertificates({ caPath: connection.caPath }) : [];
+  // The system's proxy comes last, after the environment's and the profile's; the embedded
+  // local workspace is this machine's own server and never goes through one.
+  const proxy =
+    options.systemProxy === undefined || connection.source === 'local-workspace'
+      ? connection.proxyPlan
+      : await withSystemProxy(
+          connection.proxyPlan,
+          connection.baseUrl,
+          options.systemProxy,
+          (message) => options.logger.warn({ event: 'system-proxy' }, message),
+        );
   const preferences = options.stores.settings.getPreferences();
   // Made just after the engine, which tells nothing before it runs or is given a job.
   let watchRunner: WatchRunner | undefined;
@@ -101,7 +115,7 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       apiKey: connection.apiKey,
       apiVersion: String(connection.apiVersion),
       ...(caPems.length ? { caPems } : {}),
-      proxy: connection.proxyPlan,
+      proxy,
     },
     connectionWords: connection.words,
     workspace: connection.workspaceName,
