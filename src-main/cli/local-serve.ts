@@ -4,6 +4,7 @@
 import {
   jsonLinesLogger,
   parseFaultSpec,
+  readTlsFiles,
   startLocalPeridio,
   type LocalPeridioOptions,
 } from '../local-peridio/index.js';
@@ -17,7 +18,8 @@ const USAGE = `Usage: peridio-desk local serve [options]
 Runs the local Peridio-compatible server until SIGTERM or SIGINT. When it is ready it prints
 one JSON line on stdout:
   {"event":"ready","url":"http://127.0.0.1:PORT","organization_prn":"prn:1:...","api_key":"..."}
-(api_key only when one was generated because --api-key was not given).
+(api_key only when one was generated because --api-key was not given; the url is https://
+with --tls-cert and --tls-key).
 
 Options:
   --data-dir DIR               where the database and content live
@@ -30,11 +32,19 @@ Options:
                                part500, partDrop, rate429, api503 (fractions 0..1), latencyMs,
                                hashDelayMs (milliseconds), seed
   --presigned-url-ttl SECONDS  lifetime of presigned URLs (default 3600)
+  --tls-cert FILE              serve https with this PEM certificate (chain); needs --tls-key
+  --tls-key FILE               the certificate's PEM private key (no passphrase)
 
 Example:
   peridio-desk local serve --data-dir ./workspace --port 4000 --api-key dev-key`;
 
-export function parseLocalServeArgs(args: string[]): LocalPeridioOptions {
+/** The options, and the certificate files to read when https was asked for. */
+export interface LocalServeArgs {
+  options: LocalPeridioOptions;
+  tlsFiles: { cert: string; key: string } | undefined;
+}
+
+export function parseLocalServeArgs(args: string[]): LocalServeArgs {
   const values = parseOptions(args, {
     'data-dir': { type: 'string' },
     host: { type: 'string' },
@@ -43,7 +53,18 @@ export function parseLocalServeArgs(args: string[]): LocalPeridioOptions {
     'access-log': { type: 'string' },
     faults: { type: 'string' },
     'presigned-url-ttl': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
   });
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new UsageError(
+      certFile === undefined
+        ? '--tls-key needs --tls-cert: give the certificate the key belongs to'
+        : '--tls-cert needs --tls-key: give the private key of the certificate',
+    );
+  }
   if (values.faults !== undefined) {
     try {
       parseFaultSpec(values.faults);
@@ -54,7 +75,7 @@ export function parseLocalServeArgs(args: string[]): LocalPeridioOptions {
   if (values['api-key'] !== undefined && !/^[\x21-\x7e]{1,512}$/.test(values['api-key'])) {
     throw new UsageError('--api-key must be 1 to 512 printable ASCII characters without spaces');
   }
-  return {
+  const options: LocalPeridioOptions = {
     dataDir: values['data-dir'] ?? localWorkspaceDir(),
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(values.port !== undefined ? { port: wholeNumber('--port', values.port, 0, 65535) } : {}),
@@ -72,6 +93,13 @@ export function parseLocalServeArgs(args: string[]): LocalPeridioOptions {
         }
       : {}),
   };
+  return {
+    options,
+    tlsFiles:
+      certFile !== undefined && keyFile !== undefined
+        ? { cert: certFile, key: keyFile }
+        : undefined,
+  };
 }
 
 export const localServeCommand: CliCommand = {
@@ -79,9 +107,10 @@ export const localServeCommand: CliCommand = {
   summary: 'run the local Peridio-compatible server (the offline workspace)',
   usage: USAGE,
   async run(args) {
-    const options = parseLocalServeArgs(args);
+    const { options, tlsFiles } = parseLocalServeArgs(args);
+    const tls = tlsFiles && (await readTlsFiles(tlsFiles.cert, tlsFiles.key));
     const logger = jsonLinesLogger(process.stderr);
-    const server = await startLocalPeridio({ ...options, logger });
+    const server = await startLocalPeridio({ ...options, ...(tls ? { tls } : {}), logger });
     process.stdout.write(
       `${JSON.stringify({
         event: 'ready',

@@ -4,3 +4,4 @@ export { startLocalPeridio, type LocalPeridioOptions, type LocalPeridioServer } 
 export { parseFaultSpec, type FaultSpec } from './faults.js';
 export { jsonLinesLogger, type LocalPeridioLogger, type LogFields } from './logger.js';
 export { DataDirInUseError } from './database.js';
+export { readTlsFiles, type TlsIdentity } from './tls-identity.js';

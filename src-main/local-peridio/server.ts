@@ -29,6 +29,7 @@ import { registerProductRoutes } from './routes/products.js';
 import { registerReleaseRoutes } from './routes/releases.js';
 import { registerSigningKeyRoutes } from './routes/signing-keys.js';
 import { registerUserRoutes } from './routes/users.js';
+import { checkTlsIdentity, type TlsIdentity } from './tls-identity.js';
 
 export interface LocalPeridioOptions {
   /** The folder holding the database, the URL-signing secret and the content. */
@@ -45,6 +46,8 @@ export interface LocalPeridioOptions {
   faults?: string;
   /** Lifetime of presigned URLs; default 3600. */
   presignedUrlTtlSeconds?: number;
+  /** Serve https with this certificate chain and key (PEM text; see readTlsFiles). */
+  tls?: TlsIdentity;
   logger?: LocalPeridioLogger;
 }
 
@@ -80,6 +83,13 @@ function checkOptions(options: LocalPeridioOptions): void {
       `presignedUrlTtlSeconds must be a whole number of seconds (at least 1), got ${ttl}`,
     );
   }
+  if (options.tls !== undefined) {
+    try {
+      checkTlsIdentity(options.tls);
+    } catch (error) {
+      throw new TypeError((error as Error).message, { cause: error });
+    }
+  }
 }
 
 const AUTHORIZATION = /^(?:Token|Bearer)\s+(\S+)\s*$/i;
@@ -111,8 +121,15 @@ function registerApi(app: FastifyInstance, ctx: ServerContext): void {
   registerReleaseRoutes(app, ctx);
 }
 
-function buildApp(ctx: ServerContext, accessLog: AccessLog | undefined): FastifyInstance {
+function buildApp(
+  ctx: ServerContext,
+  accessLog: AccessLog | undefined,
+  tls: TlsIdentity | undefined,
+): FastifyInstance {
   const app = Fastify({
+    // With a certificate, every URL the server writes (presigned ones too) is https, because
+    // Fastify reports the protocol of the socket the request came in on.
+    https: tls === undefined ? null : { cert: tls.cert, key: tls.key },
     logger: false,
     bodyLimit: BODY_LIMIT,
     genReqId: () => randomUUID(),
@@ -224,9 +241,9 @@ function buildApp(ctx: ServerContext, accessLog: AccessLog | undefined): Fastify
   return app;
 }
 
-function urlOf(address: AddressInfo): string {
+function urlOf(address: AddressInfo, secure: boolean): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  return `${secure ? 'https' : 'http'}://${host}:${address.port}`;
 }
 
 /** Starts the local Peridio server; resolves once it accepts requests. */
@@ -276,9 +293,9 @@ export async function startLocalPeridio(options: LocalPeridioOptions): Promise<L
       },
     };
     accessLog = options.accessLogPath ? AccessLog.open(options.accessLogPath) : undefined;
-    const app = buildApp(ctx, accessLog);
+    const app = buildApp(ctx, accessLog, options.tls);
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
-    const url = urlOf(app.server.address() as AddressInfo);
+    const url = urlOf(app.server.address() as AddressInfo, options.tls !== undefined);
     const resumed = hasher.resumeAll();
     if (resumed > 0) logger.info('resumed hashing binaries left in hashing', { count: resumed });
     logger.info('local Peridio server listening', { url, organization_prn: ctx.organizationPrn });

@@ -1,6 +1,6 @@
 // Shared fixtures for the local Peridio server tests: a server on a temp data folder, a
 // small fetch wrapper, content helpers, and the spawned CLI for kill tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -257,9 +257,15 @@ export interface SpawnedServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** How a process is started: `spawn`, or a wrapper (inside a network namespace). */
+export type Launcher = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
+
 /** Runs `local serve` as its own process (so kill -9 hits the server) and waits for ready. */
-export async function spawnServer(args: string[]): Promise<SpawnedServer> {
-  const child = spawn(
+export async function spawnServer(
+  args: string[],
+  launch: Launcher = spawn,
+): Promise<SpawnedServer> {
+  const child = launch(
     process.execPath,
     ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/cli/bin.ts'), 'local', 'serve', ...args],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
