@@ -26,3 +26,4 @@ export {
   withSystemProxy,
   type SystemProxyResolver,
 } from './system-proxy.js';
+export { isCertificateFailure } from './tls-failure.js';

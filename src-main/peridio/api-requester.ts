@@ -287,6 +287,13 @@ export class ApiRequester {
     } catch {
       body = undefined;
     }
-    return responseError(identity, answer.status, body, body === undefined ? text : '', requestId);
+    return responseError(
+      identity,
+      answer.status,
+      body,
+      body === undefined ? text : '',
+      requestId,
+      answer.through,
+    );
   }
 }

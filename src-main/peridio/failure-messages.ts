@@ -2,6 +2,7 @@
 // the server's own words, the request id, and what to do next.
 import { STATUS_CODES } from 'node:http';
 import { PeridioError, flattenFieldMessages, type PeridioErrorCode } from './errors.js';
+import type { ProxyWay } from '../network/index.js';
 import type { TransportFailure } from './http-transport.js';
 
 /**
@@ -102,6 +103,7 @@ export function responseError(
   body: unknown,
   rawText: string,
   requestId: string | undefined,
+  through?: ProxyWay,
 ): PeridioError {
   const code = codeForStatus(status);
   // Without an `errors` field (403 answers `{"status":"forbidden"}`) the whole body is kept,
@@ -115,11 +117,16 @@ export function responseError(
   // Words that only repeat the status text add nothing to the message.
   const telling = fieldMessages.filter((text) => normalized(text) !== normalized(statusText));
   const words = fieldMessages.length > 0 ? telling.join('; ') : excerpt(rawText);
+  const via = through === undefined ? '' : ` through ${through.proxy}`;
   const message = [
-    `${request.method} ${request.path} was answered ${status} ${statusText}` +
+    `${request.method} ${request.path} was answered ${status} ${statusText}${via}` +
       `${afterAttempts(request.attempts)}${words === '' ? '.' : `: ${words}.`}`,
     requestId === undefined ? '' : `Request id: ${requestId}.`,
     advice(code, request.words),
+    // A forwarding proxy answers for a server it cannot reach with an error page of its own.
+    through !== undefined && status >= 500
+      ? `The answer may be the proxy's own: check ${through.setting}.`
+      : '',
   ]
     .filter((part) => part !== '')
     .join(' ');

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import {
+  isCertificateFailure,
   proxyConnectFailure,
   proxyWay,
   type NetworkAgents,
@@ -27,6 +28,8 @@ export interface IncomingAnswer {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  /** The proxy the answer came through: an error page may be the proxy's own. */
+  through: ProxyWay | undefined;
 }
 
 /** `proxy_refused`: the proxy turned the request away itself (407, or a refused CONNECT). */
@@ -53,13 +56,11 @@ export class TransportFailure extends Error {
   through: ProxyWay | undefined = undefined;
 }
 
-const TLS_CODE = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_/;
-
 function classify(error: unknown, reusedSocket: boolean): TransportFailure {
   if (error instanceof TransportFailure) return error;
   const code = (error as NodeJS.ErrnoException).code;
   const message = (error as Error).message;
-  const kind = code !== undefined && TLS_CODE.test(code) ? 'tls' : 'network';
+  const kind = isCertificateFailure(code) ? 'tls' : 'network';
   return new TransportFailure(kind, message, code, reusedSocket, { cause: error });
 }
 
@@ -170,6 +171,7 @@ export function sendOnce(agents: NetworkAgents, request: OutgoingRequest): Promi
             status: response.statusCode ?? 0,
             headers: response.headers,
             body: Buffer.concat(chunks),
+            through: proxyWay(way.route),
           },
         }),
       );

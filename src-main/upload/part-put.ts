@@ -5,7 +5,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import { TLSSocket } from 'node:tls';
-import { proxyConnectFailure, proxyWay, type NetworkAgents } from '../network/index.js';
+import {
+  isCertificateFailure,
+  proxyConnectFailure,
+  proxyWay,
+  type NetworkAgents,
+} from '../network/index.js';
 import { UploadError } from './upload-error.js';
 
 export interface PartPutRequest {
@@ -43,8 +48,6 @@ export type PartPutOutcome =
   | { kind: 'aborted'; bytesSent: number };
 
 const WRITE_CHUNK = 512 * 1024;
-/** Node's error codes for a certificate that is not trusted or does not match the host. */
-const TLS_CODE = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_/;
 /** Error answers are short XML; more than this is not worth keeping. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -196,7 +199,7 @@ export function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
     outgoing.on('error', (error: NodeJS.ErrnoException) =>
       settle({
         kind: 'failed',
-        reason: error.code !== undefined && TLS_CODE.test(error.code) ? 'tls' : 'network',
+        reason: isCertificateFailure(error.code) ? 'tls' : 'network',
         message: `${error.code ? `${error.code}: ${error.message}` : error.message}${via}`,
         bytesSent,
       }),
