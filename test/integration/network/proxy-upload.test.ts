@@ -3,7 +3,7 @@
 // http goes in absolute form, https through a CONNECT tunnel with a private CA trusted inside
 // it; NO_PROXY sends a host straight; a proxy that wants credentials is named with its 407;
 // and a proxy that dies mid-upload only holds the job up until it is back.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,14 +57,37 @@ async function writeRandomFile(name: string, bytes: number): Promise<string> {
   return file;
 }
 
-/** An artifact version made through the proxy with our own client, as the CLI would. */
-async function newVersion(h: ServerBehindProxy, env: Record<string, string>): Promise<string> {
-  const client = new PeridioClient({
+/** Our own client, through the proxy `env` names. */
+function clientThrough(h: ServerBehindProxy, env: Record<string, string>): PeridioClient {
+  return new PeridioClient({
     baseUrl: h.serverUrl,
     apiKey: h.apiKey,
     proxy: { environment: readProxyEnvironment(env) },
     ...(h.caPath ? { caPath: h.caPath } : {}),
   });
+}
+
+/** A new Ed25519 key registered through the proxy, and its private half as a PEM file. */
+async function newSigningKey(h: ServerBehindProxy, env: Record<string, string>) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const value = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+  const client = clientThrough(h, env);
+  try {
+    const key = await client.signingKeys.create({
+      name: `release-${randomBytes(3).toString('hex')}`,
+      value,
+    });
+    const pem = path.join(dir, `${key.name}.pem`);
+    await writeFile(pem, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    return { prn: key.prn, pem };
+  } finally {
+    client.close();
+  }
+}
+
+/** An artifact version made through the proxy with our own client, as the CLI would. */
+async function newVersion(h: ServerBehindProxy, env: Record<string, string>): Promise<string> {
+  const client = clientThrough(h, env);
   try {
     const artifact = await client.artifacts.create({
       name: `fw-${randomBytes(4).toString('hex')}`,
@@ -128,15 +151,21 @@ describe.skipIf(skipReason !== undefined)('a server only a proxy reaches, over h
     expect(await h.accessLog()).toEqual([]);
   });
 
-  it('uploads to signable through it, parts and all, and never shows the password', async () => {
+  it('uploads to signed through it, parts and all, and never shows the password', async () => {
     const env = cliEnv(h, 'through', h.proxyEnvironment(true));
     const versionPrn = await newVersion(h, env);
+    const key = await newSigningKey(h, env);
     const file = await writeRandomFile('through-proxy.img', 20 * MiB);
 
-    const run = await upload(file, versionPrn, env);
+    const run = await upload(file, versionPrn, env, [
+      '--signing-key-private',
+      key.pem,
+      '--signing-key-prn',
+      key.prn,
+    ]);
 
     expect(run.code, run.printed).toBe(0);
-    expect(run.last).toMatchObject({ event: 'done', state: 'signable' });
+    expect(run.last).toMatchObject({ event: 'done', state: 'signed' });
     const proxied = await h.proxy.requests();
     expect(presignedPuts(proxied).length).toBeGreaterThanOrEqual(3);
     expect(proxied).toEqual(
