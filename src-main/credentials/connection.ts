@@ -1,7 +1,9 @@
 // The server and key the engine talks to right now. The key is kept in a private field and
-// left out of JSON and console output, so logging a connection can never leak it.
+// left out of JSON and console output, so logging a connection can never leak it; so is the
+// password of the profile's proxy.
 import { inspect } from 'node:util';
 import type { ConnectionWords } from '../peridio/index.js';
+import type { ProfileProxy, ProfileProxySummary } from './profile-proxy.js';
 
 export type ConnectionSource = 'environment' | 'profile' | 'local-workspace';
 
@@ -14,6 +16,8 @@ export interface ConnectionInit {
   source: ConnectionSource;
   /** How messages name where its key, base URL and CA file come from. */
   words?: ConnectionWords;
+  /** The chosen profile's proxy, its password filled in. */
+  proxy?: ProfileProxy;
 }
 
 /** What a connection shows of itself: everything but the key. */
@@ -24,6 +28,7 @@ export interface ConnectionSummary {
   apiVersion: 1 | 2;
   caPath?: string;
   source: ConnectionSource;
+  proxy?: ProfileProxySummary;
 }
 
 export class Connection {
@@ -34,6 +39,11 @@ export class Connection {
   readonly source: ConnectionSource;
   /** How failure messages name its settings: `PERIDIO_API_KEY`, or the profile's fields. */
   readonly words: ConnectionWords;
+  /**
+   * The proxy of the profile in use, when it has one (the environment's proxy variables win
+   * over it). Undefined for PERIDIO_API_KEY without a profile and for the local workspace.
+   */
+  readonly proxy: ProfileProxy | undefined;
   readonly #apiKey: string;
 
   constructor(init: ConnectionInit) {
@@ -47,6 +57,7 @@ export class Connection {
       baseUrl: 'the base URL',
       caSetting: 'the CA file setting',
     };
+    this.proxy = init.proxy;
     this.#apiKey = init.apiKey;
   }
 
@@ -78,6 +89,7 @@ export class Connection {
       apiVersion: this.apiVersion,
       ...(this.caPath === undefined ? {} : { caPath: this.caPath }),
       source: this.source,
+      ...(this.proxy === undefined ? {} : { proxy: this.proxy.toJSON() }),
     };
   }
 

@@ -7,8 +7,10 @@ import {
   forgetProfile,
   forgetSigningKey,
   hasApiKey,
+  hasProxyPassword,
   importPeridioCliSettings,
   saveProfile,
+  setProfileProxy,
   storeSigningKey,
   type CredentialStores,
   type Profile,
@@ -25,6 +27,7 @@ type AccountCommand =
   | 'profiles.add'
   | 'profiles.use'
   | 'profiles.remove'
+  | 'profiles.setProxy'
   | 'profiles.importCli'
   | 'keys.list'
   | 'keys.import'
@@ -37,6 +40,7 @@ async function profileView(stores: CredentialStores, profile: Profile): Promise<
     ...profile,
     current: stores.settings.currentProfileName() === profile.name,
     hasApiKey: await hasApiKey(stores.vault, profile.name),
+    hasProxyPassword: await hasProxyPassword(stores.vault, profile),
   };
 }
 
@@ -55,7 +59,10 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     return Promise.all(stores.settings.listProfiles().map((p) => profileView(stores, p)));
   },
 
-  async 'profiles.add'({ name, baseUrl, apiKey, caPath, replace }, { stores }) {
+  async 'profiles.add'(
+    { name, baseUrl, apiKey, caPath, proxyUrl, proxyPassword, replace },
+    { stores },
+  ) {
     const input = { name, baseUrl, ...(caPath ? { caPath } : {}) };
     // Checked as the settings would, then the key is tried on the server before anything is kept.
     const profile = stores.settings.checkProfile(input);
@@ -72,8 +79,12 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     }
     const saved = await saveProfile(
       stores,
-      { ...input, organizationPrn },
-      { apiKey, replace: replace === true },
+      { ...input, organizationPrn, ...(proxyUrl === undefined ? {} : { proxyUrl }) },
+      {
+        apiKey,
+        replace: replace === true,
+        ...(proxyPassword === undefined ? {} : { proxyPassword }),
+      },
     );
     return profileView(stores, saved);
   },
@@ -89,6 +100,22 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     const removed = await forgetProfile(stores, name);
     if (wasInUse) await reopenWorkspace();
     return { removed };
+  },
+
+  async 'profiles.setProxy'(
+    { name, proxyUrl, proxyPassword },
+    { stores, workspace, reopenWorkspace, isWorkspaceOpen },
+  ) {
+    const profile = await setProfileProxy(
+      stores,
+      name,
+      proxyUrl === null
+        ? null
+        : { proxyUrl, ...(proxyPassword === undefined ? {} : { proxyPassword }) },
+    );
+    // The open workspace took the proxy when it was opened: opened again, it takes the new one.
+    if (isWorkspaceOpen() && workspace().profileName === name) await reopenWorkspace();
+    return profileView(stores, profile);
   },
 
   async 'profiles.importCli'({ overwrite }, { stores, env }) {
