@@ -9,10 +9,11 @@ const noElectron = {
 };
 
 // Folder boundaries in src-main: a folder is a room with a door (its index.ts), and nothing
-// reaches past another room's door; outside src-main, only the contract and the PRN grammar it
-// shares with the engine (src-preload/prn.ts). Written for files one and two folders deep
-// (src-main/room/x.ts, src-main/room/sub/x.ts), as import strings go.
-const CONTRACT = 'src-preload/(?:contract(?:-names)?|prn)\\.js$';
+// reaches past another room's door; outside src-main, only the contract and the grammars it
+// shares with the engine (src-preload/prn.ts, proxy-url.ts: free of zod, so upload workers
+// load them alone). Written for files one and two folders deep (src-main/room/x.ts,
+// src-main/room/sub/x.ts), as import strings go.
+const CONTRACT = 'src-preload/(?:contract(?:-names)?|prn|proxy-url)\\.js$';
 function roomDoors(depth) {
   const up = '\\.\\./'.repeat(depth);
   return [

@@ -9,6 +9,7 @@ export const COMMAND_NAMES = [
   'profiles.add',
   'profiles.use',
   'profiles.remove',
+  'profiles.setProxy',
   'profiles.importCli',
   'artifacts.list',
   'artifacts.create',

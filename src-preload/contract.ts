@@ -1,13 +1,15 @@
 // The one contract between the engine and its faces (desktop, dashboard, and whatever comes
 // next): every command the UI may call, with its input schema and result type, and every
 // event the engine sends, with its payload. Environment-free on purpose: it imports zod, its
-// own list of names (contract-names.ts) and the PRN grammar (prn.ts) and nothing else, so the
+// own list of names (contract-names.ts), the PRN grammar (prn.ts) and the proxy URL rules
+// (proxy-url.ts) and nothing else, so the
 // renderer (in a browser) and the engine both use this file; the preload needs only the names.
 // Every input is a strict object (unknown keys are refused, not dropped), every string is
 // bounded, and every PRN is checked for its type before the engine does anything with it.
 import { z } from 'zod';
 import type { COMMAND_NAMES, EVENT_NAMES } from './contract-names.js';
 import { isPrn, parsePrn, type PrnType } from './prn.js';
+import { checkProxyInput, splitProxyUrl } from './proxy-url.js';
 
 export {
   COMMAND_NAMES,
@@ -110,6 +112,11 @@ export interface ProfileView {
   current: boolean;
   /** Whether the keychain holds its API key (the key itself never leaves the engine). */
   hasApiKey: boolean;
+  /** The proxy its requests go through (unless HTTPS_PROXY/HTTP_PROXY say otherwise), as
+   * `http://user@proxy:3128`: never with a password. */
+  proxyUrl?: string;
+  /** Whether the keychain holds the password of the proxy's user. */
+  hasProxyPassword: boolean;
 }
 
 export interface CliImportReportView {
@@ -313,6 +320,17 @@ export const NAME_RULE =
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 export { isPrn, parsePrn, type PrnType } from './prn.js';
+export {
+  PROXY_URL_EXAMPLE,
+  checkProxyInput,
+  proxyUrlProblem,
+  shownProxyUrl,
+  splitProxyUrl,
+  withProxyPassword,
+  type ProxyInputCheck,
+  type ProxyUrlCheck,
+  type ProxyUrlParts,
+} from './proxy-url.js';
 
 function text(what: string, min: number, max: number) {
   return z
@@ -377,6 +395,42 @@ const signingKeyChoice = z.discriminatedUnion(
 
 const nothing = z.strictObject({});
 
+/** A profile's proxy: `http://` or `https://`, a host, an optional port and user (and
+ * password, which the engine moves to the keychain); no path, query or fragment. */
+const proxyUrl = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? 'the proxy URL is missing' : 'the proxy URL must be text',
+  })
+  .superRefine((value, ctx) => {
+    const checked = splitProxyUrl(value);
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+  });
+/** The proxy user's password, typed apart from the URL; goes to the keychain only. */
+const proxyPassword = singleLine('the proxy password', 1, 1024);
+
+/** A password needs a user in the URL to go with, and is given once (in the URL or apart). */
+function proxyPasswordFits(
+  input: { proxyUrl?: unknown; proxyPassword?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  // Run even when other fields are wrong (WHEN_AN_OBJECT): a wrong password is its own issue,
+  // and a wrong URL the URL's.
+  if (typeof input.proxyPassword !== 'string') return;
+  if (typeof input.proxyUrl !== 'string') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['proxyPassword'],
+      message: 'a proxy password needs a proxy URL to go with',
+    });
+    return;
+  }
+  const checked = checkProxyInput(input.proxyUrl, input.proxyPassword);
+  if (!checked.ok && checked.field === 'proxyPassword') {
+    ctx.addIssue({ code: 'custom', path: ['proxyPassword'], message: checked.message });
+  }
+}
+
 /** An artifact named by its PRN, or by its name (what `artifacts.create` accepts). */
 const artifactRef = z
   .string({
@@ -414,9 +468,11 @@ export function unknownField(issue: { code?: string; keys?: string[] }): string 
   if (issue.code !== 'unrecognized_keys') return undefined;
   const keys = issue.keys ?? [];
   const secret = keys.some((key) => /api.?key|private/i.test(key));
+  const password = keys.some((key) => /passw(or)?d/i.test(key));
   return (
     `unknown field${keys.length === 1 ? '' : 's'} ${keys.map(quoted).join(', ')}` +
-    (secret ? ' (API keys and private keys belong in the OS keychain, never in this file)' : '')
+    (secret ? ' (API keys and private keys belong in the OS keychain, never in this file)' : '') +
+    (password && !secret ? ' (passwords belong in the OS keychain, never in this file)' : '')
   );
 }
 
@@ -707,17 +763,34 @@ export const commandInputs = {
   'workspace.checkConnection': nothing,
 
   'profiles.list': nothing,
-  'profiles.add': z.strictObject({
-    name: name('the profile name'),
-    baseUrl: singleLine('the base URL', 1, 2048),
-    // Goes to the keychain only; the settings file never sees it.
-    apiKey: singleLine('the API key', 1, 512),
-    caPath: filePath('the CA file path').optional(),
-    // Logging in again to a profile that exists: its base URL and key are replaced.
-    replace: z.boolean({ error: 'replace must be true or false' }).optional(),
-  }),
+  'profiles.add': z
+    .strictObject({
+      name: name('the profile name'),
+      baseUrl: singleLine('the base URL', 1, 2048),
+      // Goes to the keychain only; the settings file never sees it.
+      apiKey: singleLine('the API key', 1, 512),
+      caPath: filePath('the CA file path').optional(),
+      // A password in it (or in proxyPassword) goes to the keychain; the settings keep the rest.
+      // Left out when replacing, the profile keeps the proxy it has (profiles.setProxy removes it).
+      proxyUrl: proxyUrl.optional(),
+      proxyPassword: proxyPassword.optional(),
+      // Logging in again to a profile that exists: its base URL and key are replaced.
+      replace: z.boolean({ error: 'replace must be true or false' }).optional(),
+    })
+    .superRefine(proxyPasswordFits, WHEN_AN_OBJECT),
   'profiles.use': z.strictObject({ name: name('the profile name').nullable() }),
   'profiles.remove': z.strictObject({ name: name('the profile name') }),
+  /**
+   * Sets, changes or (with null) removes a profile's proxy. Without a password, a saved one is
+   * kept while the user name and host stay the same, and deleted when either changes.
+   */
+  'profiles.setProxy': z
+    .strictObject({
+      name: name('the profile name'),
+      proxyUrl: proxyUrl.nullable(),
+      proxyPassword: proxyPassword.optional(),
+    })
+    .superRefine(proxyPasswordFits, WHEN_AN_OBJECT),
   'profiles.importCli': z.strictObject({ overwrite: z.boolean().optional() }),
 
   'artifacts.list': z.strictObject({ cursor }),
@@ -844,6 +917,7 @@ export interface CommandResults {
   'profiles.add': ProfileView;
   'profiles.use': WorkspaceInfo;
   'profiles.remove': { removed: boolean };
+  'profiles.setProxy': ProfileView;
   'profiles.importCli': CliImportReportView;
   'artifacts.list': PageOf<ArtifactView>;
   'artifacts.create': ArtifactView;

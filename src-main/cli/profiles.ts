@@ -1,19 +1,86 @@
 // `peridio-desk profiles ...`: the Peridio accounts this machine knows.
+import type { ProfileView } from '../../src-preload/contract.js';
 import { EXIT, UsageError, type CliCommand } from './command.js';
 import { parseOptionsAndWords } from './options.js';
+import { askProxyPassword, proxyLine, proxyUrlOption } from './proxy-option.js';
+import { readStdin } from './prompt.js';
 import { printResult, withService, workspaceLine } from './session.js';
 
-const usage = `Usage: peridio-desk profiles <list|use|remove|import-cli> [NAME] [options]
+const usage = `Usage: peridio-desk profiles <list|use|remove|set-proxy|import-cli> [NAME] [options]
 
-  list                 the profiles, the current one marked with *
+  list                 the profiles, the current one marked with *, with their proxies
   use NAME             make NAME the current profile (\`use --none\` for the local workspace)
-  remove NAME          forget NAME and its API key (nothing changes on the server)
+  remove NAME          forget NAME, its API key and its proxy's password (nothing changes
+                       on the server)
+  set-proxy NAME URL   send NAME's requests through the HTTP proxy at URL: http:// or
+                       https://, a host, optionally a port and a user, as
+                       http://alice@proxy.example.com:3128. HTTPS_PROXY, HTTP_PROXY and
+                       NO_PROXY, when set, win over it. The user's password is asked for
+                       (or read from stdin with --password-stdin) and kept in the keychain;
+                       given none, a saved one is kept while the user and host stay the same.
+                       \`set-proxy NAME --none\` removes the proxy and its password
   import-cli           import the Peridio CLI's profiles and signing keys; keys go to the
                        keychain. --overwrite replaces profiles of the same name,
                        --config-dir DIR reads another folder than the CLI's own
 
 Options:
-  --json               print JSON`;
+  --json               print JSON
+  --password-stdin     set-proxy: read the proxy password from stdin`;
+
+/** `* prod  https://…  proxy http://alice@proxy:3128 (password in the keychain)` */
+function profileLine(p: ProfileView): string {
+  return (
+    `${p.current ? '*' : ' '} ${p.name}  ${p.baseUrl}` +
+    (p.proxyUrl === undefined ? '' : `  ${proxyLine(p)}`) +
+    (p.hasApiKey ? '' : '  (no API key: log in again)')
+  );
+}
+
+/** `profiles set-proxy NAME URL [--password-stdin]`, or `set-proxy NAME --none`. */
+async function setProxy(
+  name: string | undefined,
+  proxyArgument: string | undefined,
+  options: { none: boolean; passwordStdin: boolean; json: boolean },
+): Promise<number> {
+  if (!name) throw new UsageError('profiles set-proxy needs a NAME and a proxy URL (or --none)');
+  if (options.none && proxyArgument) {
+    throw new UsageError('give either a proxy URL or --none, not both');
+  }
+  if (options.none && options.passwordStdin) {
+    throw new UsageError('--password-stdin goes with a proxy URL, not with --none');
+  }
+  if (!options.none && !proxyArgument) {
+    throw new UsageError(
+      'profiles set-proxy needs a proxy URL after the NAME, such as ' +
+        'http://proxy.example.com:3128 (or --none to remove the proxy)',
+    );
+  }
+  // Checked before anything is asked, so a typo costs no typing.
+  const proxy =
+    proxyArgument === undefined ? undefined : proxyUrlOption('the proxy URL', proxyArgument);
+  let proxyPassword: string | undefined;
+  if (options.passwordStdin) {
+    proxyPassword = (await readStdin()).replace(/\r?\n$/, '');
+    if (proxyPassword === '') throw new UsageError('--password-stdin: no password came on stdin');
+  } else if (proxy !== undefined) {
+    proxyPassword = await askProxyPassword(proxy);
+  }
+  return withService({}, async (service) => {
+    const profile = await service.call('profiles.setProxy', {
+      name,
+      proxyUrl: proxyArgument ?? null,
+      ...(proxyPassword === undefined ? {} : { proxyPassword }),
+    });
+    printResult(
+      options.json,
+      profile.proxyUrl === undefined
+        ? `"${name}" no longer uses a proxy.`
+        : `"${name}" now goes through the ${proxyLine(profile)}.`,
+      profile,
+    );
+    return EXIT.ok;
+  });
+}
 
 export const profilesCommand: CliCommand = {
   name: 'profiles',
@@ -25,21 +92,22 @@ export const profilesCommand: CliCommand = {
       none: { type: 'boolean' },
       overwrite: { type: 'boolean' },
       'config-dir': { type: 'string' },
+      'password-stdin': { type: 'boolean' },
     });
-    const [verb, name, ...extra] = words;
+    const [verb, name, ...rest] = words;
+    // set-proxy takes a URL after the name; the other actions a name at most.
+    const [proxyArgument, ...extra] = verb === 'set-proxy' ? rest : [undefined, ...rest];
     if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
+    if (values['password-stdin'] && verb !== 'set-proxy') {
+      throw new UsageError('--password-stdin goes with set-proxy');
+    }
     const json = values.json === true;
     switch (verb) {
       case 'list':
         return withService({}, async (service) => {
           const profiles = await service.call('profiles.list');
           const text = profiles.length
-            ? profiles
-                .map(
-                  (p) =>
-                    `${p.current ? '*' : ' '} ${p.name}  ${p.baseUrl}${p.hasApiKey ? '' : '  (no API key: log in again)'}`,
-                )
-                .join('\n')
+            ? profiles.map(profileLine).join('\n')
             : 'No profiles: the local workspace is used. Add one with `peridio-desk login`.';
           printResult(json, text, profiles);
           return EXIT.ok;
@@ -73,6 +141,12 @@ export const profilesCommand: CliCommand = {
           }
           printResult(json, `Removed "${name}" and its API key.`, { removed: name });
           return EXIT.ok;
+        });
+      case 'set-proxy':
+        return setProxy(name, proxyArgument, {
+          none: values.none === true,
+          passwordStdin: values['password-stdin'] === true,
+          json,
         });
       case 'import-cli': {
         const configDir = values['config-dir'];

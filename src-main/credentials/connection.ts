@@ -1,8 +1,10 @@
 // The server and key the engine talks to right now. The key is kept in a private field and
-// left out of JSON and console output, so logging a connection can never leak it.
+// left out of JSON and console output, so logging a connection can never leak it; so is the
+// password of the profile's proxy.
 import { inspect } from 'node:util';
 import { DIRECT_PLAN, type ProxyPlan } from '../network/index.js';
 import type { ConnectionWords } from '../peridio/index.js';
+import type { ProfileProxy, ProfileProxySummary } from './profile-proxy.js';
 
 export type ConnectionSource = 'environment' | 'profile' | 'local-workspace';
 
@@ -15,8 +17,10 @@ export interface ConnectionInit {
   source: ConnectionSource;
   /** How messages name where its key, base URL and CA file come from. */
   words?: ConnectionWords;
-  /** Which proxies its requests go through; straight to the server when absent. */
+  /** The proxy variables (and the system's answer); straight to the server when absent. */
   proxyPlan?: ProxyPlan;
+  /** The chosen profile's proxy, its password filled in. */
+  proxy?: ProfileProxy;
 }
 
 /** What a connection shows of itself: everything but the key. */
@@ -27,6 +31,7 @@ export interface ConnectionSummary {
   apiVersion: 1 | 2;
   caPath?: string;
   source: ConnectionSource;
+  proxy?: ProfileProxySummary;
 }
 
 export class Connection {
@@ -37,6 +42,11 @@ export class Connection {
   readonly source: ConnectionSource;
   /** How failure messages name its settings: `PERIDIO_API_KEY`, or the profile's fields. */
   readonly words: ConnectionWords;
+  /**
+   * The proxy of the profile in use, when it has one (the environment's proxy variables win
+   * over it). Undefined for PERIDIO_API_KEY without a profile and for the local workspace.
+   */
+  readonly proxy: ProfileProxy | undefined;
   readonly #apiKey: string;
   // Private like the key: proxy URLs may carry a password.
   readonly #proxyPlan: ProxyPlan;
@@ -52,8 +62,12 @@ export class Connection {
       baseUrl: 'the base URL',
       caSetting: 'the CA file setting',
     };
+    this.proxy = init.proxy;
     this.#apiKey = init.apiKey;
-    this.#proxyPlan = init.proxyPlan ?? DIRECT_PLAN;
+    const plan = init.proxyPlan ?? DIRECT_PLAN;
+    this.#proxyPlan = init.proxy
+      ? { ...plan, profile: { url: init.proxy.url, profileName: init.proxy.profileName } }
+      : plan;
   }
 
   /** The proxies to go through, credentials included: hand it to the client, never to a log. */
@@ -89,6 +103,7 @@ export class Connection {
       apiVersion: this.apiVersion,
       ...(this.caPath === undefined ? {} : { caPath: this.caPath }),
       source: this.source,
+      ...(this.proxy === undefined ? {} : { proxy: this.proxy.toJSON() }),
     };
   }
 

@@ -1,7 +1,13 @@
-// Why no connection could be put together: a missing key, an unknown profile, or an
-// environment variable that cannot be used. Messages say what to do.
+// Why no connection could be put together: a missing key, an unknown profile, an environment
+// variable that cannot be used, or a proxy password the keychain would not give. Messages say
+// what to do.
 
-export type CredentialsErrorCode = 'missing_api_key' | 'profile_not_found' | 'invalid_environment';
+export type CredentialsErrorCode =
+  | 'missing_api_key'
+  | 'profile_not_found'
+  | 'invalid_environment'
+  | 'invalid_profile'
+  | 'proxy_password_unreadable';
 
 export interface CredentialsErrorData {
   code: CredentialsErrorCode;
@@ -14,8 +20,13 @@ export class CredentialsError extends Error {
   readonly code: CredentialsErrorCode;
   readonly profileName: string | null;
 
-  constructor(code: CredentialsErrorCode, message: string, profileName: string | null = null) {
-    super(message);
+  constructor(
+    code: CredentialsErrorCode,
+    message: string,
+    profileName: string | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
     this.code = code;
     this.profileName = profileName;
   }

@@ -1,7 +1,12 @@
 // The door of the credentials room: secrets in the OS keychain behind a small vault
 // interface, the environment-variable route for build machines, and the resolver that
 // decides which server and key the engine uses.
-export { DEFAULT_VAULT_SERVICE, apiKeyAccount, signingKeyAccount } from './secret-vault.js';
+export {
+  DEFAULT_VAULT_SERVICE,
+  apiKeyAccount,
+  proxyPasswordAccount,
+  signingKeyAccount,
+} from './secret-vault.js';
 export type { SecretVault } from './secret-vault.js';
 export { KeyringVault } from './keyring-vault.js';
 export type { KeyringVaultOptions, VaultProbe } from './keyring-vault.js';
@@ -19,7 +24,9 @@ export { apiKeyProblem } from './api-key-format.js';
 export type { BaseUrlCheck } from './base-url.js';
 export { Connection } from './connection.js';
 export type { ConnectionInit, ConnectionSource, ConnectionSummary } from './connection.js';
-export { resolveConnection } from './resolve-connection.js';
+export { ProfileProxy } from './profile-proxy.js';
+export type { ProfileProxySummary } from './profile-proxy.js';
+export { environmentProxyPlan, resolveConnection } from './resolve-connection.js';
 export type {
   ConnectionProfile,
   LocalWorkspaceAccess,

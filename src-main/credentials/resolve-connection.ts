@@ -4,15 +4,19 @@
 //      keychain is never touched, so a machine without one still works;
 //   3. PERIDIO_BASE_URL / PERIDIO_CA_PATH override the profile's fields one by one;
 //   4. no profile and no key in the environment: the embedded local workspace.
+//   A chosen profile's proxy comes along (with PERIDIO_API_KEY too), its password read from
+//   the keychain; which requests take it (the proxy variables win) is the network room's.
 import { ProxySettingError, readProxyEnvironment, type ProxyPlan } from '../network/index.js';
+import { splitProxyUrl, withProxyPassword } from '../../src-preload/contract.js';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, type ConnectionWords } from '../peridio/index.js';
 import { checkBaseUrl } from './base-url.js';
 import { Connection } from './connection.js';
 import { CredentialsError } from './credentials-error.js';
 import { readEnvironmentOverrides } from './environment.js';
 import { apiKeyProblem } from './api-key-format.js';
-import { apiKeyAccount, type SecretVault } from './secret-vault.js';
-import { ENVIRONMENT_ROUTE } from './vault-errors.js';
+import { ProfileProxy } from './profile-proxy.js';
+import { apiKeyAccount, proxyPasswordAccount, type SecretVault } from './secret-vault.js';
+import { ENVIRONMENT_ROUTE, VaultUnavailableError } from './vault-errors.js';
 
 /** What the resolver needs to know of a profile (the settings store's profiles fit). */
 export interface ConnectionProfile {
@@ -20,6 +24,8 @@ export interface ConnectionProfile {
   baseUrl: string;
   caPath?: string;
   apiVersion?: 1 | 2;
+  /** `http://user@proxy:3128`: its password, if any, is in the keychain. */
+  proxyUrl?: string;
 }
 
 /** Where profiles come from (the settings store fits). */
@@ -115,7 +121,7 @@ function wordsFor(
 }
 
 /** The proxy variables (HTTPS_PROXY and the rest); a malformed one is a setting to fix. */
-function proxyPlanOf(env: NodeJS.ProcessEnv | undefined): ProxyPlan {
+export function environmentProxyPlan(env: NodeJS.ProcessEnv | undefined): ProxyPlan {
   try {
     return { environment: readProxyEnvironment(env) };
   } catch (error) {
@@ -124,12 +130,53 @@ function proxyPlanOf(env: NodeJS.ProcessEnv | undefined): ProxyPlan {
   }
 }
 
+/** The profile's proxy, with the password of its user from the keychain when one is saved. */
+async function profileProxy(
+  profile: ConnectionProfile,
+  vault: SecretVault,
+): Promise<ProfileProxy | undefined> {
+  if (profile.proxyUrl === undefined) return undefined;
+  const proxy = (url: string) => new ProfileProxy({ profileName: profile.name, url });
+  const checked = splitProxyUrl(profile.proxyUrl);
+  if (!checked.ok) {
+    throw new CredentialsError(
+      'invalid_profile',
+      `The proxy URL of the profile "${profile.name}" cannot be used: ${checked.message}.`,
+      profile.name,
+    );
+  }
+  const { url, username, password } = checked.parts;
+  if (password !== undefined) return proxy(withProxyPassword(url, password));
+  if (username === undefined) return proxy(url);
+  let saved: string | null;
+  try {
+    saved = await vault.get(proxyPasswordAccount(profile.name));
+  } catch (error) {
+    const why =
+      error instanceof VaultUnavailableError
+        ? `no OS keychain is reachable (${error.reason})`
+        : (error as Error).message.replace(/\.$/, '');
+    throw new CredentialsError(
+      'proxy_password_unreadable',
+      `The password of the proxy of the profile "${profile.name}" (${url}) could not be read ` +
+        `from the OS keychain: ${why}. Unlock the keychain and try again; or set HTTPS_PROXY ` +
+        `and HTTP_PROXY to the proxy with its password, which win over the profile's proxy; ` +
+        `or remove the profile's proxy (in the Profiles view, or ` +
+        `\`peridio-desk profiles set-proxy ${profile.name} --none\`).`,
+      profile.name,
+      { cause: error },
+    );
+  }
+  // No password saved: the user name alone, and the proxy's 407 says if it wants one.
+  return proxy(saved === null ? url : withProxyPassword(url, saved));
+}
+
 export async function resolveConnection(options: ResolveConnectionOptions): Promise<Connection> {
   const env = readEnvironmentOverrides(options.env);
   const profile = chosenProfile(options, env.profile);
   const words = wordsFor(env, profile);
   // The embedded local workspace is this machine's own server: never through a proxy.
-  const proxyPlan = proxyPlanOf(options.env);
+  const proxyPlan = environmentProxyPlan(options.env);
   const baseUrl = env.baseUrl !== undefined ? environmentBaseUrl(env.baseUrl) : profile?.baseUrl;
   const caPath = env.caPath ?? profile?.caPath;
   const common = {
@@ -147,12 +194,14 @@ export async function resolveConnection(options: ResolveConnectionOptions): Prom
         `PERIDIO_API_KEY cannot be used: ${problem}.`,
       );
     }
+    const proxy = profile === undefined ? undefined : await profileProxy(profile, options.vault);
     return new Connection({
       ...common,
       baseUrl: baseUrl ?? DEFAULT_BASE_URL,
       apiKey: env.apiKey,
       source: 'environment',
       proxyPlan,
+      ...(proxy === undefined ? {} : { proxy }),
     });
   }
 
@@ -166,12 +215,14 @@ export async function resolveConnection(options: ResolveConnectionOptions): Prom
         profile.name,
       );
     }
+    const proxy = await profileProxy(profile, options.vault);
     return new Connection({
       ...common,
       baseUrl: baseUrl ?? profile.baseUrl,
       apiKey,
       source: 'profile',
       proxyPlan,
+      ...(proxy === undefined ? {} : { proxy }),
     });
   }
 

@@ -22,6 +22,11 @@ export function apiKeyAccount(profileName: string): string {
   return account('api-key', profileName);
 }
 
+/** The account of the password of a profile's proxy user (the settings keep the rest of the URL). */
+export function proxyPasswordAccount(profileName: string): string {
+  return account('proxy-password', profileName);
+}
+
 /** The account of a signing key's PKCS#8 PEM private key. */
 export function signingKeyAccount(keyName: string): string {
   return account('signing-key', keyName);

@@ -19,7 +19,7 @@ export {
   type Route,
   type RouteSource,
 } from './proxy-route.js';
-export { ProxySettingError, checkProxyUrl, proxyOrigin } from './proxy-url.js';
+export { ProxySettingError, checkProxyUrl } from './proxy-url.js';
 export { proxyConnectFailure, type ProxyConnectAnswer } from './proxy-connect.js';
 export {
   SYSTEM_PROXY_TIMEOUT_MS,

@@ -2,10 +2,11 @@
 // `https_proxy` for https URLs, `http_proxy` for http ones, `all_proxy` for either when its own
 // is unset, and `no_proxy` for the hosts that go straight. Unlike curl, uppercase HTTP_PROXY
 // counts too (curl ignores it to protect CGI scripts, which we are not), as in Node tools.
+import { PROXY_URL_EXAMPLE } from '../../src-preload/proxy-url.js';
 import { ProxySettingError, checkProxyUrl } from './proxy-url.js';
 
 export interface ProxyVariable {
-  /** The proxy URL, credentials included: never print it, use `proxyOrigin`. */
+  /** The proxy URL, credentials included: never print it (`shownProxyUrl` masks them). */
   url: string;
   /** The variable it came from, e.g. `HTTPS_PROXY`, for messages. */
   variable: string;
@@ -37,7 +38,7 @@ function proxyVariable(env: NodeJS.ProcessEnv, lower: string): ProxyVariable | u
   if (!checked.ok) {
     throw new ProxySettingError(
       `${found.variable} cannot be used: ${checked.message}. ` +
-        `Set it to an HTTP proxy such as http://proxy.example.com:3128, or unset it.`,
+        `Set it to an HTTP proxy such as ${PROXY_URL_EXAMPLE}, or unset it.`,
     );
   }
   return { url: checked.url, variable: found.variable };

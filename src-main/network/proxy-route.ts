@@ -5,7 +5,7 @@
 import { choosePacRoute } from './pac-answer.js';
 import type { ProxyEnvironment, ProxyVariable } from './proxy-environment.js';
 import { bypassesProxy, parseNoProxy } from './no-proxy.js';
-import { proxyOrigin } from './proxy-url.js';
+import { shownProxyUrl } from '../../src-preload/proxy-url.js';
 
 /**
  * Everything that decides the way, as plain data: the engine builds it once per connection
@@ -72,9 +72,9 @@ export function routeFor(plan: ProxyPlan, url: URL): Route {
   return { kind: 'direct' };
 }
 
-/** `the proxy http://proxy:3128 (HTTPS_PROXY)`: how messages name it, without credentials. */
+/** `the proxy http://proxy:3128 (HTTPS_PROXY)`: how messages name it, a password as `***`. */
 export function proxyWords(route: Route & { kind: 'proxy' }): string {
-  const origin = proxyOrigin(route.proxyUrl);
+  const origin = shownProxyUrl(route.proxyUrl);
   switch (route.source.kind) {
     case 'environment':
       return `the proxy ${origin} (${route.source.variable})`;

@@ -60,6 +60,7 @@ const SETTINGS_ONLY: ReadonlySet<CommandName> = new Set([
   'profiles.add',
   'profiles.use',
   'profiles.remove',
+  'profiles.setProxy',
   'profiles.importCli',
   'keys.list',
   'keys.remove',

@@ -29,6 +29,8 @@ export { SettingsError, SettingsFileError } from './settings-errors.js';
 export type { SettingsErrorCode, SettingsErrorData, SettingsProblem } from './settings-errors.js';
 export { saveProfile, forgetProfile, hasApiKey } from './profile-credentials.js';
 export type { CredentialStores, SaveProfileOptions } from './profile-credentials.js';
+export { setProfileProxy, hasProxyPassword } from './proxy-credentials.js';
+export type { ProxyInput } from './proxy-credentials.js';
 export {
   storeSigningKey,
   createSigningKey,

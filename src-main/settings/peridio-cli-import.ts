@@ -136,11 +136,15 @@ function planProfile(
   const apiKey = apiKeys.get(name) ?? text(fields, 'api_key');
   const keyProblem = apiKey === undefined ? undefined : apiKeyProblem(apiKey);
   if (keyProblem !== undefined) throw new Skip(`its API key cannot be used: ${keyProblem}`);
+  // A replaced profile keeps its proxy (and the proxy's password): it is how this machine
+  // reaches the server, and the Peridio CLI's files have none to give instead.
+  const proxyUrl = options.settings.getProfile(name)?.proxyUrl;
   const profile = options.settings.checkProfile({
     name,
     baseUrl: baseUrl.baseUrl,
     ...(caPath === undefined ? {} : { caPath }),
     apiVersion: version,
+    ...(proxyUrl === undefined ? {} : { proxyUrl }),
   });
   return { profile, apiKey, replaced };
 }

@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { checkBaseUrl } from '../credentials/index.js';
 import { isPrn } from '../peridio/index.js';
 import { isPublicKeyValue } from '../signing/index.js';
-import { NAME_PATTERN, NAME_RULE, unknownField } from '../../src-preload/contract.js';
+import {
+  NAME_PATTERN,
+  NAME_RULE,
+  splitProxyUrl,
+  unknownField,
+} from '../../src-preload/contract.js';
 import type { SettingsProblem } from './settings-errors.js';
 import { ruleFieldOf, ruleLabelAt, watchRuleListSchema } from './watch-rule-schema.js';
 
@@ -44,12 +49,33 @@ export const organizationPrnSchema = z
 
 const caPathSchema = z.string({ error: textError('the CA path') }).min(1, 'the CA path is empty');
 
+/** A profile's proxy as this file keeps it: the contract's rules, and never a password. */
+export const proxyUrlSchema = z
+  .string({ error: textError('the proxy URL') })
+  .transform((value, ctx) => {
+    const checked = splitProxyUrl(value);
+    if (!checked.ok) {
+      ctx.addIssue({ code: 'custom', message: checked.message });
+      return z.NEVER;
+    }
+    if (checked.parts.password !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'the proxy URL must not hold a password (it belongs in the OS keychain, never in this file)',
+      });
+      return z.NEVER;
+    }
+    return checked.parts.url;
+  });
+
 export const storedProfileSchema = z.strictObject(
   {
     baseUrl: baseUrlSchema,
     caPath: caPathSchema.optional(),
     apiVersion: apiVersionSchema.optional(),
     organizationPrn: organizationPrnSchema.optional(),
+    proxyUrl: proxyUrlSchema.optional(),
   },
   { error: unknownField },
 );
@@ -61,6 +87,7 @@ export const profileInputSchema = z.strictObject(
     caPath: caPathSchema.optional(),
     apiVersion: apiVersionSchema.optional(),
     organizationPrn: organizationPrnSchema.optional(),
+    proxyUrl: proxyUrlSchema.optional(),
   },
   { error: unknownField },
 );
@@ -71,6 +98,7 @@ export const profileChangesSchema = z.strictObject(
     caPath: caPathSchema.nullable().optional(),
     apiVersion: apiVersionSchema.optional(),
     organizationPrn: organizationPrnSchema.nullable().optional(),
+    proxyUrl: proxyUrlSchema.nullable().optional(),
   },
   { error: unknownField },
 );

@@ -36,6 +36,8 @@ export interface Profile {
   caPath?: string;
   apiVersion: 1 | 2;
   organizationPrn?: string;
+  /** `http://user@proxy:3128`: the password of its user is in the keychain, never here. */
+  proxyUrl?: string;
 }
 
 export interface ProfileInput {
@@ -47,6 +49,8 @@ export interface ProfileInput {
   /** 2 unless given. */
   apiVersion?: 1 | 2;
   organizationPrn?: string;
+  /** http:// or https://, a host, an optional port and user; never a password. */
+  proxyUrl?: string;
 }
 
 /** Changes to a profile; null clears an optional field. */
@@ -55,6 +59,7 @@ export interface ProfileChanges {
   caPath?: string | null;
   apiVersion?: 1 | 2;
   organizationPrn?: string | null;
+  proxyUrl?: string | null;
 }
 
 export interface SigningKeyRecord {
@@ -91,6 +96,7 @@ function profileOf(name: string, stored: StoredProfile): Profile {
     ...(stored.caPath === undefined ? {} : { caPath: stored.caPath }),
     apiVersion: stored.apiVersion ?? 2,
     ...(stored.organizationPrn === undefined ? {} : { organizationPrn: stored.organizationPrn }),
+    ...(stored.proxyUrl === undefined ? {} : { proxyUrl: stored.proxyUrl }),
   };
 }
 
@@ -100,6 +106,7 @@ function storedProfileOf(profile: Profile): StoredProfile {
     ...(profile.caPath === undefined ? {} : { caPath: profile.caPath }),
     apiVersion: profile.apiVersion,
     ...(profile.organizationPrn === undefined ? {} : { organizationPrn: profile.organizationPrn }),
+    ...(profile.proxyUrl === undefined ? {} : { proxyUrl: profile.proxyUrl }),
   };
 }
 
@@ -160,6 +167,20 @@ export class SettingsStore implements ProfileSource {
     return Object.hasOwn(profiles, name) ? profileOf(name, profiles[name]!) : undefined;
   }
 
+  /** The profile, or a SettingsError naming the profiles there are. */
+  requireProfile(name: string): Profile {
+    const profile = this.getProfile(name);
+    if (profile === undefined) {
+      const known = this.listProfiles().map((p) => p.name);
+      throw new SettingsError(
+        'profile_not_found',
+        `There is no profile named "${name}". ` +
+          (known.length === 0 ? 'No profiles exist yet.' : `Profiles: ${known.join(', ')}.`),
+      );
+    }
+    return profile;
+  }
+
   /** Checks a profile as `addProfile` would, without saving it (e.g. before storing its key). */
   checkProfile(input: ProfileInput): Profile {
     const what = `The profile "${String(input.name)}" cannot be saved`;
@@ -172,6 +193,7 @@ export class SettingsStore implements ProfileSource {
         : { caPath: caPathOrThrow(parsed.caPath, 'invalid_profile', what) }),
       apiVersion: parsed.apiVersion ?? 2,
       ...(parsed.organizationPrn === undefined ? {} : { organizationPrn: parsed.organizationPrn }),
+      ...(parsed.proxyUrl === undefined ? {} : { proxyUrl: parsed.proxyUrl }),
     };
   }
 
@@ -192,7 +214,7 @@ export class SettingsStore implements ProfileSource {
   updateProfile(name: string, changes: ProfileChanges): Profile {
     const what = `The profile "${name}" cannot be changed`;
     const parsed = parseOrThrow(profileChangesSchema, changes, 'invalid_profile', what);
-    const current = this.#requireProfile(name);
+    const current = this.requireProfile(name);
     const next: Profile = { ...current };
     if (parsed.baseUrl !== undefined) next.baseUrl = parsed.baseUrl;
     if (parsed.apiVersion !== undefined) next.apiVersion = parsed.apiVersion;
@@ -202,6 +224,8 @@ export class SettingsStore implements ProfileSource {
     }
     if (parsed.organizationPrn === null) delete next.organizationPrn;
     else if (parsed.organizationPrn !== undefined) next.organizationPrn = parsed.organizationPrn;
+    if (parsed.proxyUrl === null) delete next.proxyUrl;
+    else if (parsed.proxyUrl !== undefined) next.proxyUrl = parsed.proxyUrl;
     const profiles = { ...this.#read().profiles, [name]: storedProfileOf(next) };
     this.#backend.set('profiles', profiles);
     return next;
@@ -232,7 +256,7 @@ export class SettingsStore implements ProfileSource {
       this.#backend.delete('currentProfile');
       return;
     }
-    this.#requireProfile(name);
+    this.requireProfile(name);
     this.#backend.set('currentProfile', name);
   }
 
@@ -364,19 +388,6 @@ export class SettingsStore implements ProfileSource {
     rules[at] = rule;
     this.#backend.set('watchRules', rules);
     return rule;
-  }
-
-  #requireProfile(name: string): Profile {
-    const profile = this.getProfile(name);
-    if (profile === undefined) {
-      const known = this.listProfiles().map((p) => p.name);
-      throw new SettingsError(
-        'profile_not_found',
-        `There is no profile named "${name}". ` +
-          (known.length === 0 ? 'No profiles exist yet.' : `Profiles: ${known.join(', ')}.`),
-      );
-    }
-    return profile;
   }
 
   /** The whole file, validated; throws SettingsFileError when it cannot be used. */

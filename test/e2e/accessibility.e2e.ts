@@ -77,6 +77,22 @@ test('every main view and dialog passes axe (WCAG 2 A/AA), light and dark', asyn
   await page.getByRole('button', { name: 'Add profile', exact: true }).click();
   await expect(page.getByRole('dialog', { name: 'Add profile' })).toBeVisible();
   found.push(...(await violations(page, 'add profile dialog')));
+  await page.keyboard.press('Escape');
+
+  // A profile's proxy dialog, with a refused URL explained next to its field.
+  await desk.command('profiles.add', {
+    name: 'office',
+    baseUrl: peridio.url,
+    apiKey: peridio.apiKey,
+  });
+  await goToSection(page, 'Watch folders');
+  await goToSection(page, 'Profiles');
+  await page.getByRole('button', { name: 'Proxy for office', exact: true }).click();
+  const proxy = page.getByRole('dialog', { name: 'Proxy for office' });
+  await proxy.getByRole('textbox', { name: 'Proxy URL' }).fill('socks5://proxy:1080');
+  await proxy.getByRole('button', { name: 'Save proxy', exact: true }).click();
+  await expect(proxy.getByRole('alert')).toBeVisible();
+  found.push(...(await violations(page, 'proxy dialog')));
 
   expect(found, 'serious or critical accessibility violations').toEqual([]);
 });

@@ -1,14 +1,21 @@
 // The workspace, profiles and signing keys: settings in the settings file, secrets in the
 // keychain, and neither API keys nor private keys ever in an answer.
-import type { ProfileView } from '../../../src-preload/contract.js';
+import {
+  checkProxyInput,
+  withProxyPassword,
+  type ProfileView,
+} from '../../../src-preload/contract.js';
+import { environmentProxyPlan } from '../../credentials/index.js';
 import { isPeridioError, PeridioClient, search } from '../../peridio/index.js';
 import {
   createSigningKey,
   forgetProfile,
   forgetSigningKey,
   hasApiKey,
+  hasProxyPassword,
   importPeridioCliSettings,
   saveProfile,
+  setProfileProxy,
   storeSigningKey,
   type CredentialStores,
   type Profile,
@@ -25,6 +32,7 @@ type AccountCommand =
   | 'profiles.add'
   | 'profiles.use'
   | 'profiles.remove'
+  | 'profiles.setProxy'
   | 'profiles.importCli'
   | 'keys.list'
   | 'keys.import'
@@ -37,6 +45,7 @@ async function profileView(stores: CredentialStores, profile: Profile): Promise<
     ...profile,
     current: stores.settings.currentProfileName() === profile.name,
     hasApiKey: await hasApiKey(stores.vault, profile.name),
+    hasProxyPassword: await hasProxyPassword(stores.vault, profile),
   };
 }
 
@@ -55,14 +64,32 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     return Promise.all(stores.settings.listProfiles().map((p) => profileView(stores, p)));
   },
 
-  async 'profiles.add'({ name, baseUrl, apiKey, caPath, replace }, { stores }) {
+  async 'profiles.add'(
+    { name, baseUrl, apiKey, caPath, proxyUrl, proxyPassword, replace },
+    { stores, env },
+  ) {
     const input = { name, baseUrl, ...(caPath ? { caPath } : {}) };
-    // Checked as the settings would, then the key is tried on the server before anything is kept.
+    // Checked as the settings would, then the key is tried on the server before anything is
+    // kept, the way the profile will go: through its proxy unless the environment says otherwise.
     const profile = stores.settings.checkProfile(input);
+    const proxy = proxyUrl === undefined ? undefined : checkProxyInput(proxyUrl, proxyPassword);
+    if (proxy !== undefined && !proxy.ok) throw refuse('invalid_input', proxy.message);
+    const { url: proxyAt, password } = proxy?.parts ?? {};
     const client = new PeridioClient({
       baseUrl: profile.baseUrl,
       apiKey,
       ...(profile.caPath ? { caPath: profile.caPath } : {}),
+      proxy: {
+        ...environmentProxyPlan(env),
+        ...(proxyAt === undefined
+          ? {}
+          : {
+              profile: {
+                url: password === undefined ? proxyAt : withProxyPassword(proxyAt, password),
+                profileName: name,
+              },
+            }),
+      },
     });
     let organizationPrn: string;
     try {
@@ -72,8 +99,12 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     }
     const saved = await saveProfile(
       stores,
-      { ...input, organizationPrn },
-      { apiKey, replace: replace === true },
+      { ...input, organizationPrn, ...(proxyUrl === undefined ? {} : { proxyUrl }) },
+      {
+        apiKey,
+        replace: replace === true,
+        ...(proxyPassword === undefined ? {} : { proxyPassword }),
+      },
     );
     return profileView(stores, saved);
   },
@@ -89,6 +120,22 @@ export const accountCommands: HandlerMap<AccountCommand> = {
     const removed = await forgetProfile(stores, name);
     if (wasInUse) await reopenWorkspace();
     return { removed };
+  },
+
+  async 'profiles.setProxy'(
+    { name, proxyUrl, proxyPassword },
+    { stores, workspace, reopenWorkspace, isWorkspaceOpen },
+  ) {
+    const profile = await setProfileProxy(
+      stores,
+      name,
+      proxyUrl === null
+        ? null
+        : { proxyUrl, ...(proxyPassword === undefined ? {} : { proxyPassword }) },
+    );
+    // The open workspace took the proxy when it was opened: opened again, it takes the new one.
+    if (isWorkspaceOpen() && workspace().profileName === name) await reopenWorkspace();
+    return profileView(stores, profile);
   },
 
   async 'profiles.importCli'({ overwrite }, { stores, env }) {

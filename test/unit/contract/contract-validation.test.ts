@@ -26,9 +26,23 @@ const VALID: Record<CommandName, Record<string, unknown>[]> = {
   'profiles.add': [
     { name: 'prod', baseUrl: 'https://api.cremini.peridio.com', apiKey: 'abc123' },
     { name: 'lab.1', baseUrl: 'http://127.0.0.1:4000', apiKey: 'k', caPath: '/etc/ca.pem' },
+    { name: 'office', baseUrl: 'https://a.example', apiKey: 'k', proxyUrl: 'http://proxy:3128' },
+    {
+      name: 'office',
+      baseUrl: 'https://a.example',
+      apiKey: 'k',
+      proxyUrl: 'https://alice@proxy.example.com',
+      proxyPassword: 's3cret pass',
+    },
   ],
   'profiles.use': [{ name: 'prod' }, { name: null }],
   'profiles.remove': [{ name: 'prod' }],
+  'profiles.setProxy': [
+    { name: 'prod', proxyUrl: 'http://proxy.example.com:3128' },
+    { name: 'prod', proxyUrl: null },
+    { name: 'prod', proxyUrl: 'http://alice:s3cret@[::1]:3128/' },
+    { name: 'prod', proxyUrl: 'HTTP://alice@10.0.0.1:8080', proxyPassword: 'p@ss:word' },
+  ],
   'profiles.importCli': [{}, { overwrite: true }],
   'artifacts.list': [{}, { cursor: 'opaque-cursor' }],
   'artifacts.create': [{ name: 'firmware' }, { name: 'firmware', description: 'the main image' }],
@@ -365,6 +379,62 @@ describe('the contract', () => {
     );
   });
 
+  it('refuses proxy URLs it cannot use, saying what is wrong', () => {
+    const cases: [string, RegExp][] = [
+      ['corp-proxy:3128', /must start with http:\/\/ or https:\/\/ \(for example/],
+      ['socks5://proxy:1080', /must start with http:\/\/ or https:\/\/ \(socks5 proxies/],
+      ['http://proxy:3128/path', /a proxy URL has no path/],
+      ['http://proxy:3128?x=1', /a proxy URL has no query/],
+      ['http://proxy:3128/#top', /a proxy URL has no fragment/],
+      ['http://:secret@proxy:3128', /a password but no user name/],
+      ['http://proxy:99999', /not a valid URL/],
+      ['http://pro xy:3128', /spaces or control characters/],
+      ['', /the proxy URL is empty/],
+    ];
+    for (const [proxyUrl, message] of cases) {
+      for (const [name, base] of [
+        ['profiles.setProxy', { name: 'prod' }],
+        ['profiles.add', { name: 'prod', baseUrl: 'https://a.example', apiKey: 'k' }],
+      ] as const) {
+        const error = refusal(name, { ...base, proxyUrl });
+        expect(error.fields, `${name} ${proxyUrl}`).toEqual([
+          { field: 'proxyUrl', message: expect.stringMatching(message) },
+        ]);
+        // The URL may hold a password: the message never repeats it.
+        if (proxyUrl !== '') expect(error.message).not.toContain(proxyUrl);
+      }
+    }
+  });
+
+  it('takes a proxy password only with a user in the URL, and only once', () => {
+    const passwordProblem = (input: Record<string, unknown>) =>
+      refusal('profiles.setProxy', { name: 'prod', ...input }).fields;
+    expect(passwordProblem({ proxyUrl: 'http://proxy:3128', proxyPassword: 'pw' })).toEqual([
+      { field: 'proxyPassword', message: expect.stringMatching(/needs a user name/) },
+    ]);
+    expect(passwordProblem({ proxyUrl: 'http://u:pw@proxy:3128', proxyPassword: 'pw' })).toEqual([
+      { field: 'proxyPassword', message: expect.stringMatching(/either in the URL or/) },
+    ]);
+    expect(passwordProblem({ proxyUrl: null, proxyPassword: 'pw' })).toEqual([
+      { field: 'proxyPassword', message: 'a proxy password needs a proxy URL to go with' },
+    ]);
+    expect(passwordProblem({ proxyUrl: 'http://u@proxy:3128', proxyPassword: '' })).toEqual([
+      { field: 'proxyPassword', message: 'the proxy password must not be empty' },
+    ]);
+    expect(passwordProblem({ proxyUrl: 'http://u@p:1', proxyPassword: 'a\nb' })?.[0]?.field).toBe(
+      'proxyPassword',
+    );
+    const add = refusal('profiles.add', {
+      name: 'prod',
+      baseUrl: 'https://a.example',
+      apiKey: 'k',
+      proxyPassword: 'pw',
+    });
+    expect(add.fields).toEqual([
+      { field: 'proxyPassword', message: 'a proxy password needs a proxy URL to go with' },
+    ]);
+  });
+
   it('imports nothing but zod, its names and the PRN grammar, so every face (a browser too) can load it', () => {
     const importsOf = (file: string) => {
       const source = readFileSync(
@@ -383,9 +453,12 @@ describe('the contract', () => {
       'zod',
       './contract-names.js',
       './prn.js',
+      './proxy-url.js',
     ]);
     // The PRN grammar is shared with the engine's Admin API client: plain code, no library.
     expect(importsOf('prn.ts')).toEqual([]);
+    // So are the proxy URL rules, with the settings file.
+    expect(importsOf('proxy-url.ts')).toEqual([]);
     // The names file is what the preload bundles: no schema, no library.
     expect(importsOf('contract-names.ts')).toEqual([]);
   });

@@ -7,6 +7,7 @@ import {
   VaultUnavailableError,
   apiKeyAccount,
   checkBaseUrl,
+  proxyPasswordAccount,
   resolveConnection,
   type ConnectionProfile,
   type SecretVault,
@@ -231,6 +232,140 @@ describe('a connection', () => {
       env: {},
     });
     expect(local.workspaceName).toBe('local');
+  });
+});
+
+describe("a profile's proxy", () => {
+  const OFFICE: ConnectionProfile = {
+    name: 'office',
+    baseUrl: 'https://peridio.corp.example',
+    proxyUrl: 'http://alice@proxy.corp.example:3128',
+  };
+  const PLAIN: ConnectionProfile = {
+    name: 'plain',
+    baseUrl: 'https://peridio.corp.example',
+    proxyUrl: 'http://proxy.corp.example:3128',
+  };
+  /** A keychain that holds the API keys but fails when asked for a proxy password. */
+  const keysOnly = (reason: string): SecretVault => ({
+    get: async (account) => {
+      if (account.startsWith('proxy-password:')) throw new VaultUnavailableError(reason, account);
+      return 'the-api-key';
+    },
+    set: async () => {},
+    delete: async () => false,
+  });
+
+  it('comes with the profile, its password from the keychain filled in', async () => {
+    const connection = await resolveConnection({
+      profiles: profiles([OFFICE], 'office'),
+      vault: await vaultWith({
+        [apiKeyAccount('office')]: 'office-key',
+        [proxyPasswordAccount('office')]: 'p@ss:word',
+      }),
+      localWorkspace: () => LOCAL,
+      env: {},
+    });
+    expect(connection.proxy?.url).toBe('http://alice:p%40ss%3Aword@proxy.corp.example:3128');
+    expect(connection.proxy?.profileName).toBe('office');
+    expect(connection.proxy?.words).toBe('the proxy of the profile "office"');
+  });
+
+  it('comes with the profile chosen beside PERIDIO_API_KEY, and not without a profile', async () => {
+    const vault = await vaultWith({ [proxyPasswordAccount('office')]: 'pw' });
+    const withProfile = await resolveConnection({
+      profiles: profiles([OFFICE]),
+      vault,
+      localWorkspace: () => LOCAL,
+      env: { PERIDIO_API_KEY: 'env-key', PERIDIO_PROFILE: 'office' },
+    });
+    expect(withProfile.source).toBe('environment');
+    expect(withProfile.proxy?.url).toBe('http://alice:pw@proxy.corp.example:3128');
+    const withoutProfile = await resolveConnection({
+      profiles: profiles([OFFICE]),
+      vault,
+      localWorkspace: () => LOCAL,
+      env: { PERIDIO_API_KEY: 'env-key' },
+    });
+    expect(withoutProfile.proxy).toBeUndefined();
+    expect(withoutProfile.toJSON()).not.toHaveProperty('proxy');
+    const local = await resolveConnection({
+      profiles: profiles([OFFICE]),
+      vault,
+      localWorkspace: () => LOCAL,
+      env: {},
+    });
+    expect(local.proxy).toBeUndefined();
+  });
+
+  it('asks the keychain only for a proxy with a user, and goes on with the user alone when no password is saved', async () => {
+    const plain = await resolveConnection({
+      profiles: profiles([PLAIN], 'plain'),
+      vault: keysOnly('must not be asked'),
+      localWorkspace: () => LOCAL,
+      env: {},
+    });
+    expect(plain.proxy?.url).toBe('http://proxy.corp.example:3128');
+    const noPassword = await resolveConnection({
+      profiles: profiles([OFFICE], 'office'),
+      vault: await vaultWith({ [apiKeyAccount('office')]: 'k' }),
+      localWorkspace: () => LOCAL,
+      env: {},
+    });
+    expect(noPassword.proxy?.url).toBe('http://alice@proxy.corp.example:3128');
+  });
+
+  it('says which profile and what to do when the keychain will not give the password', async () => {
+    for (const env of [{}, { PERIDIO_API_KEY: 'env-key' }]) {
+      const failed = resolveConnection({
+        profiles: profiles([OFFICE], 'office'),
+        vault: keysOnly('the keychain is locked'),
+        localWorkspace: () => LOCAL,
+        env,
+      });
+      await expect(failed).rejects.toBeInstanceOf(CredentialsError);
+      await expect(failed).rejects.toMatchObject({
+        code: 'proxy_password_unreadable',
+        profileName: 'office',
+      });
+      await expect(failed).rejects.toThrow(
+        'The password of the proxy of the profile "office" (http://alice@proxy.corp.example:3128) ' +
+          'could not be read from the OS keychain: no OS keychain is reachable (the keychain is ' +
+          'locked). Unlock the keychain and try again; or set HTTPS_PROXY and HTTP_PROXY to the ' +
+          "proxy with its password, which win over the profile's proxy; or remove the profile's " +
+          'proxy (in the Profiles view, or `peridio-desk profiles set-proxy office --none`).',
+      );
+    }
+  });
+
+  it('never shows the password in JSON, console output or string form', async () => {
+    const connection = await resolveConnection({
+      profiles: profiles([OFFICE], 'office'),
+      vault: await vaultWith({
+        [apiKeyAccount('office')]: 'office-key',
+        [proxyPasswordAccount('office')]: 'hunter2-proxy',
+      }),
+      localWorkspace: () => LOCAL,
+      env: {},
+    });
+    const json = JSON.stringify({ connection });
+    expect(JSON.parse(json).connection.proxy).toEqual({
+      url: 'http://alice:***@proxy.corp.example:3128',
+      profileName: 'office',
+    });
+    const proxy = connection.proxy!;
+    const shown = [
+      json,
+      JSON.stringify(proxy),
+      inspect(connection, { showHidden: true, depth: 8 }),
+      inspect(proxy, { showHidden: true }),
+      String(proxy),
+      `${proxy}`,
+      Object.values(proxy).join(' '),
+      JSON.stringify({ ...proxy }),
+    ].join('\n');
+    expect(shown).not.toContain('hunter2-proxy');
+    expect(String(proxy)).toBe('http://alice:***@proxy.corp.example:3128');
   });
 });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkProxyUrl,
-  proxyOrigin,
   proxyWords,
   readProxyEnvironment,
   routeFor,
@@ -60,7 +59,7 @@ describe('the proxy variables, with curl precedence', () => {
 
   it('refuses a variable that is not an HTTP proxy, naming it and what to do', () => {
     expect(() => readProxyEnvironment({ HTTPS_PROXY: 'socks5://s:1080' })).toThrow(
-      /HTTPS_PROXY cannot be used: it names a socks5 proxy.*http:\/\/proxy\.example\.com:3128/,
+      /HTTPS_PROXY cannot be used: .*socks5 proxies are not supported.*http:\/\/proxy\.example\.com:3128/,
     );
     expect(() => readProxyEnvironment({ http_proxy: 'http://p:3128/some/path' })).toThrow(
       /http_proxy cannot be used: a proxy URL has no path/,
@@ -109,23 +108,22 @@ describe('the order of the settings: environment, profile, system, straight', ()
   it('names the proxy and its setting in words without the password', () => {
     const route = routeWith({}, { profile })(API);
     if (route.kind !== 'proxy') throw new Error('expected a proxy');
-    expect(proxyWords(route)).toBe('the proxy http://profile:3128 of the profile "prod"');
+    expect(proxyWords(route)).toBe('the proxy http://bob:***@profile:3128 of the profile "prod"');
   });
 });
 
 describe('proxy URLs', () => {
-  it('keeps credentials in the URL for the agent but never in its origin', () => {
+  it('keeps credentials in the URL for the agent', () => {
     expect(checkProxyUrl('http://user:p%40ss@proxy:3128')).toEqual({
       ok: true,
       url: 'http://user:p%40ss@proxy:3128',
     });
-    expect(proxyOrigin('http://user:p%40ss@proxy:3128')).toBe('http://proxy:3128');
-    expect(proxyOrigin('not a url user:pw@host')).not.toContain('pw');
+    expect(checkProxyUrl('proxy.corp:8080')).toEqual({ ok: true, url: 'http://proxy.corp:8080' });
   });
 
-  it('says what is wrong with one that cannot be used', () => {
-    expect(checkProxyUrl('ftp://p:21')).toMatchObject({ ok: false, message: /ftp proxy/ });
-    expect(checkProxyUrl('http://p:3128?x=1')).toMatchObject({ ok: false, message: /no path/ });
-    expect(checkProxyUrl('http://[bad')).toMatchObject({ ok: false, message: /not a URL/ });
+  it("follows a profile proxy's rules, saying what is wrong", () => {
+    expect(checkProxyUrl('ftp://p:21')).toMatchObject({ ok: false, message: /ftp proxies/ });
+    expect(checkProxyUrl('http://p:3128?x=1')).toMatchObject({ ok: false, message: /no query/ });
+    expect(checkProxyUrl('http://[bad')).toMatchObject({ ok: false, message: /not a valid URL/ });
   });
 });

@@ -97,6 +97,34 @@ describe('a broken settings file', () => {
     expect(error.message).not.toContain('sekrit-123');
   });
 
+  it('with a password in a proxy URL is refused, pointing at the keychain, without echoing it', async () => {
+    await writeFile(
+      file,
+      JSON.stringify({
+        profiles: {
+          prod: { baseUrl: 'https://a.example', proxyUrl: 'http://alice:pr0xy-pw@proxy:3128' },
+        },
+      }),
+    );
+    const error = openError();
+    expect(error.message).toContain(
+      'profiles.prod.proxyUrl: the proxy URL must not hold a password',
+    );
+    expect(error.message).toContain('OS keychain');
+    expect(error.message).not.toContain('pr0xy-pw');
+    await writeFile(
+      file,
+      JSON.stringify({
+        profiles: { prod: { baseUrl: 'https://a.example', proxyPassword: 'pr0xy-pw' } },
+      }),
+    );
+    const field = openError();
+    expect(field.message).toContain(
+      'unknown field "proxyPassword" (passwords belong in the OS keychain, never in this file)',
+    );
+    expect(field.message).not.toContain('pr0xy-pw');
+  });
+
   it('broken after opening stops every change instead of writing over it', async () => {
     const settings = openSettings({ dataDir: dir });
     settings.addProfile({ name: 'prod', baseUrl: 'https://a.example' });

@@ -4,7 +4,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { apiKeyAccount, signingKeyAccount } from '../../../src-main/credentials/index.js';
+import {
+  apiKeyAccount,
+  proxyPasswordAccount,
+  signingKeyAccount,
+} from '../../../src-main/credentials/index.js';
 import type {
   CreateSigningKeyInput as ApiCreateInput,
   SigningKey,
@@ -15,9 +19,11 @@ import {
   forgetProfile,
   forgetSigningKey,
   hasApiKey,
+  hasProxyPassword,
   loadSigningKey,
   openSettings,
   saveProfile,
+  setProfileProxy,
   storeSigningKey,
   type SettingsStore,
 } from '../../../src-main/settings/index.js';
@@ -87,6 +93,99 @@ describe('profiles with API keys', () => {
     ).rejects.toThrow('already exists');
     expect(vault.entries.size).toBe(0);
     expect(settings.listProfiles().map((p) => p.name)).toEqual(['taken']);
+  });
+});
+
+describe("profiles with their proxy's password", () => {
+  const stores = () => ({ settings, vault });
+  const saved = () => vault.entries.get(proxyPasswordAccount('office'));
+
+  it('splits the password off the URL into the vault, and forgets it with the profile', async () => {
+    const profile = await saveProfile(
+      stores(),
+      {
+        name: 'office',
+        baseUrl: 'https://a.example',
+        proxyUrl: 'http://alice:pr%40xy@proxy:3128',
+      },
+      { apiKey: 'KEY' },
+    );
+    expect(profile.proxyUrl).toBe('http://alice@proxy:3128');
+    expect(saved()).toBe('pr@xy');
+    expect(await hasProxyPassword(vault, profile)).toBe(true);
+    expect(await readFile(settings.path, 'utf8')).not.toMatch(/pr(%40|@)xy/);
+    expect(await forgetProfile(stores(), 'office')).toBe(true);
+    expect(vault.entries.size).toBe(0);
+  });
+
+  it('takes the password typed apart, and refuses one without a user before storing anything', async () => {
+    await saveProfile(
+      stores(),
+      { name: 'office', baseUrl: 'https://a.example', proxyUrl: 'http://alice@proxy:3128' },
+      { proxyPassword: 'typed' },
+    );
+    expect(saved()).toBe('typed');
+    await expect(
+      saveProfile(
+        stores(),
+        { name: 'other', baseUrl: 'https://a.example', proxyUrl: 'http://proxy:3128' },
+        { apiKey: 'KEY', proxyPassword: 'typed' },
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_profile',
+      problems: [{ field: 'proxyPassword', message: expect.stringMatching(/needs a user name/) }],
+    });
+    expect(vault.entries.has(apiKeyAccount('other'))).toBe(false);
+    expect(settings.getProfile('other')).toBeUndefined();
+  });
+
+  it('logging in again without a proxy keeps the proxy and its password', async () => {
+    await saveProfile(
+      stores(),
+      { name: 'office', baseUrl: 'https://a.example', proxyUrl: 'http://alice:pw@proxy:3128' },
+      { apiKey: 'OLD' },
+    );
+    const again = await saveProfile(
+      stores(),
+      { name: 'office', baseUrl: 'https://b.example' },
+      { apiKey: 'NEW', replace: true },
+    );
+    expect(again).toMatchObject({
+      baseUrl: 'https://b.example',
+      proxyUrl: 'http://alice@proxy:3128',
+    });
+    expect(saved()).toBe('pw');
+  });
+
+  it('keeps a saved password while the user and host stay, and deletes it when either changes', async () => {
+    settings.addProfile({ name: 'office', baseUrl: 'https://a.example' });
+    await setProfileProxy(stores(), 'office', { proxyUrl: 'http://alice:pw@proxy:3128' });
+    expect(saved()).toBe('pw');
+    // Another port or scheme is the same proxy.
+    await setProfileProxy(stores(), 'office', { proxyUrl: 'https://alice@proxy:8443' });
+    expect(saved()).toBe('pw');
+    await setProfileProxy(stores(), 'office', { proxyUrl: 'https://alice@elsewhere:8443' });
+    expect(saved()).toBeUndefined();
+    await setProfileProxy(stores(), 'office', {
+      proxyUrl: 'https://alice@proxy:8443',
+      proxyPassword: 'pw2',
+    });
+    await setProfileProxy(stores(), 'office', { proxyUrl: 'https://bob@proxy:8443' });
+    expect(saved()).toBeUndefined();
+    expect(settings.getProfile('office')?.proxyUrl).toBe('https://bob@proxy:8443');
+    expect(await hasProxyPassword(vault, settings.getProfile('office')!)).toBe(false);
+  });
+
+  it('removes the proxy and its password together; an unknown profile changes nothing', async () => {
+    settings.addProfile({ name: 'office', baseUrl: 'https://a.example' });
+    await setProfileProxy(stores(), 'office', { proxyUrl: 'http://alice:pw@proxy:3128' });
+    const removed = await setProfileProxy(stores(), 'office', null);
+    expect(removed).not.toHaveProperty('proxyUrl');
+    expect(vault.entries.size).toBe(0);
+    await expect(
+      setProfileProxy(stores(), 'nope', { proxyUrl: 'http://alice:pw@proxy:3128' }),
+    ).rejects.toThrow('There is no profile named "nope". Profiles: office.');
+    expect(vault.entries.size).toBe(0);
   });
 });
 

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   VaultUnavailableError,
   apiKeyAccount,
+  proxyPasswordAccount,
   signingKeyAccount,
 } from '../../../src-main/credentials/index.js';
 import {
@@ -224,8 +225,13 @@ describe('importing config.json version 2 with credentials.json', () => {
 describe('names that already exist here', () => {
   it('are skipped by default and replaced, keys included, with overwrite', async () => {
     await writeVersion2();
-    settings.addProfile({ name: 'acme', baseUrl: 'https://old.example' });
+    settings.addProfile({
+      name: 'acme',
+      baseUrl: 'https://old.example',
+      proxyUrl: 'http://alice@proxy:3128',
+    });
     await vault.set(apiKeyAccount('acme'), 'OLD-KEY');
+    await vault.set(proxyPasswordAccount('acme'), 'PROXY-PW');
     settings.addProfile({ name: 'evk', baseUrl: 'https://old.example' });
     await vault.set(apiKeyAccount('evk'), 'OLD-EVK-KEY');
 
@@ -238,6 +244,9 @@ describe('names that already exist here', () => {
     expect(second.profiles.find((p) => p.name === 'acme')).toMatchObject({ replaced: true });
     expect(settings.getProfile('acme')?.baseUrl).toBe('https://api.cremini.peridio.com');
     expect(vault.entries.get(apiKeyAccount('acme'))).toBe('KEY-ACME-1234');
+    // The way out of this machine is not the Peridio CLI's to change: the proxy stays.
+    expect(settings.getProfile('acme')?.proxyUrl).toBe('http://alice@proxy:3128');
+    expect(vault.entries.get(proxyPasswordAccount('acme'))).toBe('PROXY-PW');
     // The replaced profile came without a key: the old one must not go to its new server.
     expect(settings.getProfile('evk')?.baseUrl).toBe('https://api.cremini.peridio.com');
     expect(vault.entries.has(apiKeyAccount('evk'))).toBe(false);

@@ -163,6 +163,33 @@ describe('profiles', () => {
     expect(settings.listProfiles()).toEqual([]);
   });
 
+  it('keeps a proxy URL without a password, and changes or clears it', async () => {
+    settings.addProfile({
+      name: 'office',
+      baseUrl: 'https://a.example',
+      proxyUrl: 'HTTP://Alice@Proxy.Example:3128/',
+    });
+    expect(settings.getProfile('office')?.proxyUrl).toBe('http://Alice@proxy.example:3128');
+    const stored = (await fileContent()).profiles as Record<string, Record<string, unknown>>;
+    expect(stored.office?.proxyUrl).toBe('http://Alice@proxy.example:3128');
+    expect(settings.updateProfile('office', { proxyUrl: 'https://proxy2:8443' }).proxyUrl).toBe(
+      'https://proxy2:8443',
+    );
+    expect(settings.updateProfile('office', { proxyUrl: null })).not.toHaveProperty('proxyUrl');
+    const withPassword = settingsError(() =>
+      settings.updateProfile('office', { proxyUrl: 'http://alice:hunter2@proxy:3128' }),
+    );
+    expect(withPassword.problems).toEqual([
+      { field: 'proxyUrl', message: expect.stringMatching(/must not hold a password/) },
+    ]);
+    expect(withPassword.message).not.toContain('hunter2');
+    const socks = settingsError(() =>
+      settings.addProfile({ name: 's', baseUrl: 'https://a.example', proxyUrl: 'socks5://p:1' }),
+    );
+    expect(socks.message).toContain('the proxy URL must start with http:// or https://');
+    expect(settings.listProfiles().map((p) => p.name)).toEqual(['office']);
+  });
+
   it('refuses duplicates unless replacing, and unknown profiles by name', () => {
     settings.addProfile({ name: 'prod', baseUrl: 'https://a.example' });
     expect(
