@@ -42,6 +42,8 @@ export const COMMAND_NAMES = [
   'watch.remove',
   'watch.pause',
   'watch.resume',
+  'preferences.get',
+  'preferences.set',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -55,6 +57,7 @@ export const EVENT_NAMES = [
   'workspace:changed',
   'watch:changed',
   'watch:files',
+  'preferences:changed',
 ] as const;
 
 /** The name the preload gives the bridge on the page's global object. */

@@ -1,15 +1,16 @@
 // The one contract between the engine and its faces (desktop, dashboard, and whatever comes
 // next): every command the UI may call, with its input schema and result type, and every
 // event the engine sends, with its payload. Environment-free on purpose: it imports zod, its
-// own list of names (contract-names.ts), the PRN grammar (prn.ts) and the proxy URL rules
-// (proxy-url.ts) and nothing else, so the
-// renderer (in a browser) and the engine both use this file; the preload needs only the names.
+// own list of names (contract-names.ts), the PRN grammar (prn.ts), the proxy URL rules
+// (proxy-url.ts) and the rate grammar (rate.ts) and nothing else, so the renderer (in a
+// browser) and the engine both use this file; the preload needs only the names.
 // Every input is a strict object (unknown keys are refused, not dropped), every string is
 // bounded, and every PRN is checked for its type before the engine does anything with it.
 import { z } from 'zod';
 import type { COMMAND_NAMES, EVENT_NAMES } from './contract-names.js';
 import { isPrn, parsePrn, type PrnType } from './prn.js';
 import { checkProxyInput, splitProxyUrl } from './proxy-url.js';
+import { parseRate } from './rate.js';
 
 export {
   COMMAND_NAMES,
@@ -202,6 +203,22 @@ export type JobOutcomeView =
   | { status: 'waiting'; reason: string }
   | { status: 'interrupted' };
 
+/** A bandwidth cap. */
+export interface RateCapView {
+  /** null: no cap. */
+  bytesPerSecond: number | null;
+  /** As people write it: "8 MB/s", "40 Mbit/s", "unlimited". */
+  text: string;
+}
+
+export interface PreferencesView {
+  /** The preference: the sum of all part PUTs of the engine stays under it. */
+  maxRate: RateCapView;
+  /** The cap this engine applies now: its process's `--max-rate` when one was given (which
+   * wins for that process), else the preference. */
+  maxRateInForce: RateCapView & { source: 'preference' | 'command-line' };
+}
+
 // ---------------------------------------------------------------------------------------
 // Watch folders: rules that upload each finished build output of a folder.
 
@@ -331,6 +348,14 @@ export {
   type ProxyUrlCheck,
   type ProxyUrlParts,
 } from './proxy-url.js';
+export {
+  RATE_EXAMPLES,
+  RATE_UNITS,
+  formatRate,
+  parseRate,
+  type ParsedRate,
+  type RateUnit,
+} from './rate.js';
 
 function text(what: string, min: number, max: number) {
   return z
@@ -367,6 +392,13 @@ const name = (what: string) =>
       error: (issue) => (issue.input === undefined ? `${what} is missing` : `${what} must be text`),
     })
     .regex(NAME_PATTERN, `${what}: ${NAME_RULE}`);
+
+/** A rate as people write it (`5MB/s`, `40Mbit/s`, `off`), by the grammar of rate.ts. */
+const rate = (what: string) =>
+  singleLine(what, 1, 64).superRefine((value, ctx) => {
+    const parsed = parseRate(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  });
 
 /** A local file path: absolute or relative to the engine's folder, one line, bounded. */
 const filePath = (what: string) => singleLine(what, 1, 4096);
@@ -908,6 +940,10 @@ export const commandInputs = {
   'watch.remove': z.strictObject({ name: name('the rule name') }),
   'watch.pause': z.strictObject({ name: name('the rule name') }),
   'watch.resume': z.strictObject({ name: name('the rule name') }),
+
+  'preferences.get': nothing,
+  /** Changes the given preferences; a change of the cap applies to running uploads at once. */
+  'preferences.set': z.strictObject({ maxRate: rate('the bandwidth cap').optional() }),
 } as const;
 
 export interface CommandResults {
@@ -951,6 +987,8 @@ export interface CommandResults {
   'watch.remove': { removed: boolean };
   'watch.pause': WatchRuleView;
   'watch.resume': WatchRuleView;
+  'preferences.get': PreferencesView;
+  'preferences.set': PreferencesView;
 }
 
 export type CommandName = keyof typeof commandInputs;
@@ -998,6 +1036,8 @@ export interface EventPayloads {
     omitted: number;
     counters: { rule: string; counters: WatchCountersView }[];
   };
+  /** A preference changed (the bandwidth cap, in force at once). */
+  'preferences:changed': { preferences: PreferencesView };
 }
 
 export type EventName = keyof EventPayloads;

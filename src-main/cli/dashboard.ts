@@ -9,8 +9,8 @@ import { openDeskService } from '../service/index.js';
 import { defaultDataDir } from '../settings/index.js';
 import { Spool } from '../watch/index.js';
 import type { CliCommand } from './command.js';
-import { parseOptions, wholeNumber } from './options.js';
-import { stderrLogFormat, workspaceJson, workspaceLine } from './session.js';
+import { maxRateOption, parseOptions, wholeNumber } from './options.js';
+import { announceRateCap, stderrLogFormat, workspaceJson, workspaceLine } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
 
 /** The renderer build next to the package: `dist/renderer` from the sources or from dist. */
@@ -24,7 +24,7 @@ export function defaultRendererDir(from: string = import.meta.dirname): string {
   return path.join(dir, 'dist', 'renderer');
 }
 
-const usage = `Usage: peridio-desk dashboard [--port N] [--profile NAME] [--json]
+const usage = `Usage: peridio-desk dashboard [--port N] [--profile NAME] [--max-rate RATE] [--json]
 
 Serves Peridio Desk to a browser on this machine: the app's interface and the engine's
 commands and events, on 127.0.0.1 only. Prints the URL to open; it carries a token made
@@ -35,6 +35,8 @@ Options:
   --port N             the port to listen on, 0 for any free one (default 0)
   --profile NAME       work against this profile instead of the current one
   --renderer-dir DIR   the built interface (default: dist/renderer of the package)
+  --max-rate RATE      cap the bandwidth of all uploads together, e.g. 5MB/s or 40Mbit/s;
+                       off for none (default: the preference, which the Uploads page sets)
   --json               print the ready line as JSON: {"event":"ready","url":"...","workspace":{...}}
 
 The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else --profile, the
@@ -50,8 +52,10 @@ export const dashboardCommand: CliCommand = {
       port: { type: 'string' },
       profile: { type: 'string' },
       'renderer-dir': { type: 'string' },
+      'max-rate': { type: 'string' },
       json: { type: 'boolean' },
     });
+    const maxRate = maxRateOption(values['max-rate']);
     const port = values.port === undefined ? 0 : wholeNumber('--port', values.port, 0, 65535);
     const rendererDir = path.resolve(values['renderer-dir'] ?? defaultRendererDir());
     const dataDir = defaultDataDir(process.env);
@@ -62,6 +66,7 @@ export const dashboardCommand: CliCommand = {
       dataDir,
       logger: log.logger,
       ...(values.profile !== undefined ? { profile: values.profile } : {}),
+      ...(maxRate !== undefined ? { maxRate } : {}),
     }).catch((error: unknown) => {
       log.close();
       throw error;
@@ -89,6 +94,7 @@ export const dashboardCommand: CliCommand = {
     const workspace = service.workspace;
     // Which server the dashboard works on: on stderr for people, like every command's line.
     if (!values.json) process.stderr.write(`${workspaceLine(workspace)}\n`);
+    await announceRateCap(service, values.json === true);
     process.stdout.write(
       values.json
         ? `${JSON.stringify({ event: 'ready', url: dashboard.url, workspace: workspaceJson(workspace) })}\n`

@@ -8,6 +8,7 @@ import { dashboardCommand } from './dashboard.js';
 import { keysCommand } from './keys.js';
 import { localServeCommand } from './local-serve.js';
 import { loginCommand } from './login.js';
+import { preferencesCommand } from './preferences.js';
 import { profilesCommand } from './profiles.js';
 import { queueCommand } from './queue.js';
 import { setJsonOutput } from './session.js';
@@ -28,6 +29,7 @@ const COMMANDS: CliCommand[] = [
   keysCommand,
   loginCommand,
   profilesCommand,
+  preferencesCommand,
   localServeCommand,
 ];
 

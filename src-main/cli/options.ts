@@ -1,5 +1,6 @@
 // Option parsing shared by the commands: node's parseArgs, with its mistakes as UsageErrors.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseRate } from '../../src-preload/contract.js';
 import { UsageError } from './command.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -34,4 +35,13 @@ export function wholeNumber(option: string, text: string, min: number, max: numb
 /** `--concurrency N`: parts in flight per job (unset: the preference decides). */
 export function partConcurrencyOption(text: string | undefined): number | undefined {
   return text === undefined ? undefined : wholeNumber('--concurrency', text, 1, 16);
+}
+
+/** `--max-rate RATE`: this process's bandwidth cap, as the app writes it (unset: the
+ * preference decides). `said` names it in a refusal. */
+export function maxRateOption(text: string | undefined, said = '--max-rate'): string | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseRate(text);
+  if (!parsed.ok) throw new UsageError(`${said}: ${parsed.message}`);
+  return parsed.text;
 }

@@ -1,9 +1,15 @@
 // `peridio-desk queue ...`: look at the upload queue, act on its jobs, or run it.
 import type { JobView } from '../../src-preload/contract.js';
 import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
-import { parseOptionsAndWords, partConcurrencyOption } from './options.js';
+import { maxRateOption, parseOptionsAndWords, partConcurrencyOption } from './options.js';
 import { createProgressPrinter } from './progress-printer.js';
-import { allPages, announceWorkspace, printResult, withService } from './session.js';
+import {
+  allPages,
+  announceRateCap,
+  announceWorkspace,
+  printResult,
+  withService,
+} from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
 
 const usage = `Usage: peridio-desk queue <list|pause|resume|retry|cancel|run> [JOB_ID] [options]
@@ -22,7 +28,10 @@ const usage = `Usage: peridio-desk queue <list|pause|resume|retry|cancel|run> [J
 Options:
   --json               list: one JSON document {"workspace", "jobs"}; a job action: {"workspace",
                        "job"}; run: JSON lines
-  --concurrency N      parts in flight at once per job (1 to 16, default 4)
+  --concurrency N      run: parts in flight at once per job (1 to 16, default 4)
+  --max-rate RATE      run: cap the bandwidth of all uploads together, e.g. 5MB/s, 5MiB/s,
+                       500kB/s or 40Mbit/s; off for none (default: the preference, which
+                       \`peridio-desk preferences\` shows and sets)
 
 ${EXIT_STATUSES}`;
 
@@ -55,6 +64,7 @@ export const queueCommand: CliCommand = {
     const { values, words } = parseOptionsAndWords(args, {
       json: { type: 'boolean' },
       concurrency: { type: 'string' },
+      'max-rate': { type: 'string' },
       forever: { type: 'boolean' },
       status: { type: 'string' },
     });
@@ -95,7 +105,10 @@ export const queueCommand: CliCommand = {
     }
     if (verb === 'run') {
       if (id) throw new UsageError('queue run takes no JOB_ID');
-      return runQueue(values.forever === true, json, partConcurrencyOption(values.concurrency));
+      return runQueue(values.forever === true, json, {
+        partConcurrency: partConcurrencyOption(values.concurrency),
+        maxRate: maxRateOption(values['max-rate']),
+      });
     }
     throw new UsageError(verb ? `unknown queue action "${verb}"` : 'say what to do with the queue');
   },
@@ -104,13 +117,14 @@ export const queueCommand: CliCommand = {
 async function runQueue(
   forever: boolean,
   json: boolean,
-  partConcurrency: number | undefined,
+  { partConcurrency, maxRate }: { partConcurrency?: number; maxRate?: string },
 ): Promise<number> {
   const printer = createProgressPrinter({ json });
   let failures = 0;
   return withService(
     {
       ...(partConcurrency !== undefined ? { partConcurrency } : {}),
+      ...(maxRate !== undefined ? { maxRate } : {}),
       listener: (event) => {
         printer.event(event);
         if (event.name !== 'job:ended') return;
@@ -130,6 +144,7 @@ async function runQueue(
     },
     async (service) => {
       const workspace = await announceWorkspace(service, json);
+      await announceRateCap(service, json);
       const running = service.runJobs({ forever });
       const signal = await Promise.race([running.then(() => undefined), waitForShutdownSignal()]);
       if (signal) {

@@ -88,6 +88,21 @@ export async function announceWorkspace(
   return workspaceJson(info);
 }
 
+/**
+ * Says the bandwidth cap in force, when there is one, on stderr beside the workspace line:
+ * a person who wonders why an upload is slow sees why, and where the cap comes from.
+ */
+export async function announceRateCap(service: DeskService, json: boolean): Promise<void> {
+  if (json) return;
+  const { maxRateInForce: cap } = await service.call('preferences.get');
+  if (cap.bytesPerSecond === null) return;
+  const from =
+    cap.source === 'command-line'
+      ? '--max-rate'
+      : 'the preference; `peridio-desk preferences set max-rate off` lifts it';
+  process.stderr.write(`Uploads are capped at ${cap.text} (${from})\n`);
+}
+
 /** A command's result on stdout: `text` for people, or one JSON document with --json. */
 export function printResult(json: boolean, text: string, document: unknown): void {
   process.stdout.write(json ? `${JSON.stringify(document)}\n` : `${text}\n`);

@@ -4,8 +4,13 @@ import path from 'node:path';
 import type { JobView, SigningKeyChoice } from '../../src-preload/contract.js';
 import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
 import { createProgressPrinter, type ProgressPrinter } from './progress-printer.js';
-import { parseOptionsAndWords, partConcurrencyOption, wholeNumber } from './options.js';
-import { announceWorkspace, withService, type WorkspaceJson } from './session.js';
+import {
+  maxRateOption,
+  parseOptionsAndWords,
+  partConcurrencyOption,
+  wholeNumber,
+} from './options.js';
+import { announceRateCap, announceWorkspace, withService, type WorkspaceJson } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
 
 const usage = `Usage: peridio-desk upload FILE --artifact-version PRN --target TARGET [options]
@@ -27,6 +32,9 @@ Options:
   --no-wait                     queue the upload and return; \`queue run\` uploads it
   --timeout SECONDS             give up waiting after SECONDS (exit 75); the job stays queued
   --concurrency N               parts in flight at once (1 to 16, default 4)
+  --max-rate RATE               cap the bandwidth, e.g. 5MB/s, 5MiB/s, 500kB/s or 40Mbit/s;
+                                off for none (default: the preference, which
+                                \`peridio-desk preferences\` shows and sets)
   --json                        print JSON lines (progress, and a final "done" line)
 
 The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else the current
@@ -103,6 +111,7 @@ export const uploadCommand: CliCommand = {
       timeout: { type: 'string' },
       json: { type: 'boolean' },
       concurrency: { type: 'string' },
+      'max-rate': { type: 'string' },
     });
     if (words.length !== 1) throw new UsageError('give exactly one FILE to upload');
     const version = versionChoice(values);
@@ -116,6 +125,7 @@ export const uploadCommand: CliCommand = {
     }
     const json = values.json === true;
     const partConcurrency = partConcurrencyOption(values.concurrency);
+    const maxRate = maxRateOption(values['max-rate']);
     const signingKey = signingKeyFrom(values);
     const printer = createProgressPrinter({ json });
     // Set once the job is known; the service tells every job's events, this one's are shown.
@@ -126,6 +136,7 @@ export const uploadCommand: CliCommand = {
     return withService(
       {
         ...(partConcurrency !== undefined ? { partConcurrency } : {}),
+        ...(maxRate !== undefined ? { maxRate } : {}),
         listener: (event) => {
           if (!job) return;
           const { payload } = event;
@@ -159,6 +170,7 @@ export const uploadCommand: CliCommand = {
           });
           return EXIT.ok;
         }
+        await announceRateCap(service, json);
         printer.line(`queued ${job.request.path} as job ${job.id}`, {
           event: 'job:queued',
           job_id: job.id,

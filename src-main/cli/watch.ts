@@ -6,8 +6,8 @@ import { RulesFileError, loadRulesFile } from '../watch/index.js';
 import type { WatchRuleView } from '../../src-preload/contract.js';
 import { DeskCommandError } from '../service/index.js';
 import { EXIT, UsageError, type CliCommand } from './command.js';
-import { parseOptions, partConcurrencyOption, wholeNumber } from './options.js';
-import { announceWorkspace, openService, withService } from './session.js';
+import { maxRateOption, parseOptions, partConcurrencyOption, wholeNumber } from './options.js';
+import { announceRateCap, announceWorkspace, openService, withService } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
 import { createWatchPrinter } from './watch-printer.js';
 
@@ -30,6 +30,9 @@ Options:
                         exit (status 0 when it is valid, 1 when not)
   --jobs N              uploads at once (1 to 64, default 2)
   --concurrency N       parts in flight at once per upload (1 to 16, default 4)
+  --max-rate RATE       cap the bandwidth of all uploads together, e.g. 5MB/s, 5MiB/s,
+                        500kB/s or 40Mbit/s; off for none (default: the preference, which
+                        \`peridio-desk preferences\` shows and sets)
   --json                print one JSON object per line (file:seen, file:ignored,
                         file:conflict, job:queued, job:progress, job:done, job:failed,
                         rule:paused, rule:resumed)
@@ -149,10 +152,16 @@ export const watchCommand: CliCommand = {
       json: { type: 'boolean' },
       jobs: { type: 'string' },
       concurrency: { type: 'string' },
+      'max-rate': { type: 'string' },
     });
     const json = values.json === true;
     if (values.check !== undefined) {
-      if (values.config !== undefined || values.jobs !== undefined || values.concurrency) {
+      if (
+        values.config !== undefined ||
+        values.jobs !== undefined ||
+        values.concurrency ||
+        values['max-rate'] !== undefined
+      ) {
         throw new UsageError('--check RULES.json takes only --json');
       }
       return check(values.check, json);
@@ -160,6 +169,7 @@ export const watchCommand: CliCommand = {
     const jobConcurrency =
       values.jobs === undefined ? undefined : wholeNumber('--jobs', values.jobs, 1, 64);
     const partConcurrency = partConcurrencyOption(values.concurrency);
+    const maxRate = maxRateOption(values['max-rate']);
     // A rules file is read here (it is this command's argument); without one, the engine
     // watches the rules kept in the settings, as the app does.
     let fileRules: WatchRule[] | undefined;
@@ -188,6 +198,7 @@ export const watchCommand: CliCommand = {
       ...(fileRules ? { watchRules: fileRules } : {}),
       ...(jobConcurrency !== undefined ? { jobConcurrency } : {}),
       ...(partConcurrency !== undefined ? { partConcurrency } : {}),
+      ...(maxRate !== undefined ? { maxRate } : {}),
       onWatchEvent: (event) => printer.event(event),
       listener: (event) => {
         if (event.name === 'watch:changed') tellRules(event.payload.rules);
@@ -197,6 +208,7 @@ export const watchCommand: CliCommand = {
       // Listening before the ready line, so a signal right after it is not missed.
       const shutdown = waitForShutdownSignal();
       const workspace = await announceWorkspace(service, json);
+      await announceRateCap(service, json);
       const looked = new Promise<WatchRuleView[]>((resolve) => {
         tellRules = (views) => {
           if (!views.some((view) => view.status === 'starting')) resolve(views);

@@ -7,6 +7,7 @@ import type { SystemProxyResolver } from '../network/index.js';
 import {
   checkCommandInput,
   isCommandName,
+  parseRate,
   type CommandInput,
   type CommandName,
   type CommandReply,
@@ -32,8 +33,10 @@ import { accountCommands } from './commands/account-commands.js';
 import { binaryCommands } from './commands/binary-commands.js';
 import { catalogCommands } from './commands/catalog-commands.js';
 import type { DeskContext, Handler, HandlerMap } from './commands/handler.js';
+import { preferenceCommands } from './commands/preference-commands.js';
 import { uploadCommands } from './commands/upload-commands.js';
 import { watchCommands } from './commands/watch-commands.js';
+import { preferencesView } from './bandwidth-cap.js';
 import { DeskCommandError, refuse, toDeskError } from './desk-errors.js';
 import {
   openDeskWorkspace,
@@ -50,6 +53,7 @@ const handlers: HandlerMap<CommandName> = {
   ...binaryCommands,
   ...uploadCommands,
   ...watchCommands,
+  ...preferenceCommands,
 };
 
 export type DeskListener = (event: DeskEvent) => void;
@@ -64,6 +68,9 @@ const SETTINGS_ONLY: ReadonlySet<CommandName> = new Set([
   'profiles.importCli',
   'keys.list',
   'keys.remove',
+  // The cap applies to the engine if one runs; reading or setting it starts none.
+  'preferences.get',
+  'preferences.set',
 ]);
 
 function deskEventOf(event: EngineEvent): DeskEvent {
@@ -113,6 +120,11 @@ export interface OpenDeskServiceOptions {
   /** Told every event from the start, before the workspace opens (a listener given to
    * `subscribe` afterwards may miss the first events of a queue that runs at once). */
   listener?: DeskListener;
+  /**
+   * This process's bandwidth cap (`--max-rate`: `5MB/s`, `40Mbit/s`, `off`), in force instead of
+   * the preference while the service runs; the preference is left as it is.
+   */
+  maxRate?: string;
   /** Uploads at once, and parts in flight per upload (the preference unless given). */
   jobConcurrency?: number;
   partConcurrency?: number;
@@ -163,6 +175,13 @@ export class DeskService {
       isWorkspaceOpen: () => this.#workspace !== undefined,
       organizationPrn: () => this.#open().organizationPrn(),
       checkSigningKey: (ref) => this.#open().checkSigningKey(ref),
+      preferences: () => preferencesView(options.stores.settings, options.maxRate),
+      preferencesChanged: () => {
+        const preferences = preferencesView(options.stores.settings, options.maxRate);
+        this.#workspace?.engine.setMaxBytesPerSecond(preferences.maxRateInForce.bytesPerSecond);
+        this.#emit({ name: 'preferences:changed', payload: { preferences } });
+        return preferences;
+      },
     };
   }
 
@@ -174,6 +193,12 @@ export class DeskService {
       dataDir,
       ...(options.settingsBackend ? { backend: options.settingsBackend } : {}),
     });
+    let maxRate: string | undefined;
+    if (options.maxRate !== undefined) {
+      const parsed = parseRate(options.maxRate);
+      if (!parsed.ok) throw refuse('invalid_input', `The bandwidth cap: ${parsed.message}`);
+      maxRate = parsed.text;
+    }
     const ownLog = options.logger ? undefined : openEngineLog({ ...options.log, dataDir });
     const logger = options.logger ?? (ownLog as EngineLog).logger;
     const engine = {
@@ -189,6 +214,7 @@ export class DeskService {
       stores: { settings, vault: options.vault ?? new KeyringVault() },
       runQueue: options.runQueue ?? true,
       ...(options.profile !== undefined ? { profileName: options.profile } : {}),
+      ...(maxRate !== undefined ? { maxRate } : {}),
       ...(Object.keys(engine).length ? { engine } : {}),
       ...(options.watch ? { watch: options.watch } : {}),
       ...(options.watchFolders !== undefined ? { watchFolders: options.watchFolders } : {}),

@@ -13,6 +13,7 @@ import { WatchRunner, type WatchRunnerOptions } from '../watch/index.js';
 import type { EngineEvent, SigningKeyRef } from '../queue/index.js';
 import { jobSignerResolver, signingKeyPrnOf } from './desk-signer.js';
 import { createLocalDemo } from './local-demo.js';
+import { preferencesView } from './bandwidth-cap.js';
 import { workspaceWords } from './organization-check.js';
 import { SigningKeyChecks, type CheckedSigningKey } from './signing-key-check.js';
 import { UploadEngine, type UploadEngineOptions } from './upload-engine.js';
@@ -28,6 +29,8 @@ export interface DeskWorkspaceOptions {
   runQueue: boolean;
   /** Watch the rules' folders while the queue runs (default true). */
   watchFolders?: boolean;
+  /** This process's bandwidth cap (`--max-rate`, checked), in force instead of the preference. */
+  maxRate?: string;
   /** The rules to watch (a rules file's); the settings' rules unless given. */
   watchRules?: readonly WatchRule[];
   /** Every event of the watch agent, for a face that tells them one by one (the CLI agent). */
@@ -128,6 +131,8 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       keepLast: preferences.finishedJobsKeepLast,
     },
     partConcurrency: preferences.uploadConcurrency,
+    maxBytesPerSecond: preferencesView(options.stores.settings, options.maxRate).maxRateInForce
+      .bytesPerSecond,
     onEvent: (event) => {
       options.onEvent(event);
       watchRunner?.engineEvent(event);

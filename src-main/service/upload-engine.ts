@@ -13,7 +13,7 @@ import {
   type JobRetention,
   type SigningKeyRef,
 } from '../queue/index.js';
-import { UploadWorker, type ApiConnection } from '../upload/index.js';
+import { SharedRateLimit, UploadWorker, type ApiConnection } from '../upload/index.js';
 import { uploadJobRunner, type Signer } from '../workflow/index.js';
 import { checkUploadInput } from './upload-input.js';
 
@@ -41,6 +41,8 @@ export interface UploadEngineOptions {
   /** Test knobs: how long a queue write waits for a lock, and the delays after a failed turn. */
   queueBusyTimeoutMs?: number;
   queueRetryMs?: { initial: number; max: number };
+  /** The bandwidth cap for the sum of all part PUTs, in bytes per second; null or unset: none. */
+  maxBytesPerSecond?: number | null;
   /** How long and how many finished jobs are kept (the preference); pruned at open and hourly. */
   retention?: JobRetention;
   logger?: EngineLogger;
@@ -52,6 +54,8 @@ export class UploadEngine {
   readonly store: JobStore;
   readonly client: PeridioClient;
   readonly connectivity: ConnectivityMonitor;
+  /** One bucket for every worker this engine starts, so the cap holds for their sum. */
+  private readonly rateLimit = new SharedRateLimit();
   private scheduler: Scheduler | undefined;
   private readonly logger: EngineLogger;
   private readonly pruneTimer: NodeJS.Timeout;
@@ -84,6 +88,7 @@ export class UploadEngine {
       onError: (message) => this.emit({ type: 'engine:error', source: 'connectivity', message }),
       logger: this.logger,
     });
+    this.rateLimit.setBytesPerSecond(options.maxBytesPerSecond ?? null);
     this.pruneFinished();
     this.pruneTimer = setInterval(() => this.pruneFinished(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
@@ -99,6 +104,19 @@ export class UploadEngine {
     } catch (error) {
       log.warn({ err: error }, 'finished jobs could not be pruned; trying again in an hour');
     }
+  }
+
+  /** The bandwidth cap in bytes per second (null: none). */
+  get maxBytesPerSecond(): number | null {
+    return this.rateLimit.bytesPerSecond;
+  }
+
+  /** Changes the cap; running uploads follow it at their next write (within 100 ms). */
+  setMaxBytesPerSecond(bytesPerSecond: number | null): void {
+    this.rateLimit.setBytesPerSecond(bytesPerSecond);
+    this.logger
+      .child({ module: 'bandwidth' })
+      .info({ maxBytesPerSecond: bytesPerSecond }, 'bandwidth cap changed');
   }
 
   /** The workspace this engine's jobs go to. */
@@ -170,6 +188,7 @@ export class UploadEngine {
         startWorker: () =>
           UploadWorker.start({
             name: 'peridio-desk upload',
+            rateLimit: this.rateLimit,
             logger: messageLogger(this.logger.child({ module: 'upload-worker' })),
           }),
         resolveSigner: o.resolveSigner,

@@ -7,6 +7,7 @@ import { isPublicKeyValue } from '../signing/index.js';
 import {
   NAME_PATTERN,
   NAME_RULE,
+  parseRate,
   splitProxyUrl,
   unknownField,
 } from '../../src-preload/contract.js';
@@ -133,12 +134,24 @@ export const DEFAULT_PREFERENCES = {
   spool: false,
   finishedJobsKeepDays: 30,
   finishedJobsKeepLast: 1000,
+  maxRate: 'unlimited',
 } as const;
 
 const uploadConcurrencySchema = z
   .int({ error: 'the upload concurrency must be a whole number' })
   .min(1, 'the upload concurrency is at least 1')
   .max(16, 'the upload concurrency is at most 16');
+
+/** The bandwidth cap as people write it (`5MB/s`, `40Mbit/s`, `off`), kept as the app writes
+ * it back (`5 MB/s`, `unlimited`). */
+const maxRateSchema = z
+  .string({ error: 'the bandwidth cap must be text, such as "5MB/s"' })
+  .transform((value, ctx) => {
+    const parsed = parseRate(value);
+    if (parsed.ok) return parsed.text;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
 
 export const preferencesSchema = z.strictObject(
   {
@@ -154,6 +167,7 @@ export const preferencesSchema = z.strictObject(
       .min(0, 'the number of finished jobs to keep is 0 or more')
       .max(100_000, 'at most 100,000 finished jobs are kept')
       .optional(),
+    maxRate: maxRateSchema.optional(),
   },
   { error: unknownField },
 );

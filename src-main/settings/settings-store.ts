@@ -82,6 +82,9 @@ export interface Preferences {
   /** Finished jobs (done, cancelled) are kept this many days, and at most the last this many. */
   finishedJobsKeepDays: number;
   finishedJobsKeepLast: number;
+  /** The bandwidth cap for the sum of all uploads, as the app writes it (`5 MB/s`,
+   * `40 Mbit/s`, `unlimited`); parse it with the contract's parseRate. */
+  maxRate: string;
 }
 
 export interface ReplaceOption {

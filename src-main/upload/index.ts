@@ -8,6 +8,7 @@ export { ProgressThrottle, PROGRESS_INTERVAL_MS } from './progress-throttle.js';
 export type { ProgressThrottleOptions } from './progress-throttle.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_STALL_TIMEOUT_MS } from './upload-task.js';
 export { UploadWorker } from './upload-worker.js';
+export { SharedRateLimit } from './shared-rate-limit.js';
 export type {
   HashOptions,
   UploadOptions,

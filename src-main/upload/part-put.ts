@@ -11,6 +11,7 @@ import {
   proxyWay,
   type NetworkAgents,
 } from '../network/index.js';
+import type { SharedRateLimit } from './shared-rate-limit.js';
 import { UploadError } from './upload-error.js';
 
 export interface PartPutRequest {
@@ -23,6 +24,8 @@ export interface PartPutRequest {
   signal: AbortSignal;
   /** Told how many body bytes the OS has taken so far. */
   onBytesSent?: (bytesSent: number) => void;
+  /** The engine's bandwidth cap, which paces the body's writes; none: as fast as the OS takes. */
+  rateLimit?: SharedRateLimit;
 }
 
 export type PartPutOutcome =
@@ -183,12 +186,24 @@ export function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
       }
     };
     let offset = 0;
-    const writeMore = (): void => {
+    const { rateLimit } = request;
+    const writeMore = async (): Promise<void> => {
       while (offset < body.length && !settled) {
-        const chunk = body.subarray(offset, offset + WRITE_CHUNK);
+        const chunk = body.subarray(
+          offset,
+          offset + (rateLimit?.chunkSize(WRITE_CHUNK) ?? WRITE_CHUNK),
+        );
+        if (rateLimit) {
+          // Waiting for our own cap is not a stall: the timer stops, and starts again once the
+          // chunk may go.
+          clearTimeout(timer);
+          await rateLimit.take(chunk.length, () => settled);
+          if (settled) return;
+          rearm(stallTimeoutMs);
+        }
         offset += chunk.length;
         if (!outgoing.write(chunk, onFlushed(chunk.length))) {
-          outgoing.once('drain', writeMore);
+          outgoing.once('drain', () => void writeMore());
           return;
         }
       }
@@ -253,6 +268,6 @@ export function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
       });
     });
     // The body waits for the socket (see network/network-agents.ts).
-    outgoing.once('socket', () => writeMore());
+    outgoing.once('socket', () => void writeMore());
   });
 }

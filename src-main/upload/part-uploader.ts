@@ -17,6 +17,7 @@ import { NetworkAgents } from '../network/index.js';
 import { putPart } from './part-put.js';
 import { checkUnchanged, readPart } from './part-read.js';
 import { PartAttempts } from './part-retry.js';
+import type { SharedRateLimit } from './shared-rate-limit.js';
 import type { HashedPart, PartRetryNotice, PlannedPart, UploadTask } from './types.js';
 import { UploadError, abortedError } from './upload-error.js';
 import { resolveUploadTask, type ResolvedTransfer } from './upload-task.js';
@@ -28,6 +29,8 @@ export interface UploadCallbacks {
   /** A part's PUT was answered 200/201. */
   onPartDone?: (part: HashedPart) => void;
   onRetry?: (notice: PartRetryNotice) => void;
+  /** The engine's bandwidth cap, shared by every part PUT of every worker. */
+  rateLimit?: SharedRateLimit;
 }
 
 /** Why an attempt failed, when trying again may help. */
@@ -165,6 +168,7 @@ async function attemptPart(
     stallTimeoutMs: task.stallTimeoutMs,
     agents: transfer.agents,
     signal,
+    rateLimit: transfer.callbacks.rateLimit,
     onBytesSent: (sent) => {
       transfer.bytesInFlight.set(part.index, sent);
       reportProgress(transfer);

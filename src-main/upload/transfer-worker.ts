@@ -1,18 +1,21 @@
 // The worker thread's entry: every file read, hash and part PUT happens here, so the main
 // thread only ever handles small messages. Started by UploadWorker (upload-worker.ts).
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { hashFile } from './file-hash.js';
 import { uploadParts } from './part-uploader.js';
 import { ProgressThrottle } from './progress-throttle.js';
+import { SharedRateLimit } from './shared-rate-limit.js';
 import { streamParts } from './stream-upload.js';
 import type { HashedPart, PartRetryNotice, TransferProgress } from './types.js';
 import { UploadError, isUploadError, type UploadErrorData } from './upload-error.js';
-import type { WorkerEvent, WorkerRequest } from './worker-protocol.js';
+import type { TransferWorkerData, WorkerEvent, WorkerRequest } from './worker-protocol.js';
 
 if (parentPort === null) {
   throw new Error('transfer-worker runs as a worker thread; start it with UploadWorker.start().');
 }
 const port = parentPort;
+/** The engine's bandwidth cap, shared with every other transfer worker (see UploadWorker). */
+const rateLimit = SharedRateLimit.attach((workerData as TransferWorkerData).rateLimit);
 const running = new Map<number, AbortController>();
 let shuttingDown = false;
 
@@ -80,6 +83,7 @@ function handle(request: WorkerRequest): void {
         let bytesDone = 0;
         const callbacks = {
           signal,
+          rateLimit,
           onProgress: (done: number) => {
             bytesDone = done;
             throttle.update(done);

@@ -12,9 +12,10 @@ import type {
   UploadTask,
 } from './types.js';
 import { checkPreferredPartSize } from './part-plan.js';
+import { SharedRateLimit } from './shared-rate-limit.js';
 import { UploadError, abortedError } from './upload-error.js';
 import { resolveStreamTask, resolveUploadTask } from './upload-task.js';
-import type { WorkerEvent, WorkerRequest } from './worker-protocol.js';
+import type { TransferWorkerData, WorkerEvent, WorkerRequest } from './worker-protocol.js';
 import { workerEntry } from './worker-entry.js';
 
 export type LogFields = Record<string, unknown>;
@@ -31,6 +32,8 @@ export interface UploadWorkerOptions {
   /** Shown in the thread's title and in log lines; default `upload`. */
   name?: string;
   logger?: UploadLogger;
+  /** The engine's bandwidth cap, shared by all its workers; none: uncapped. */
+  rateLimit?: SharedRateLimit;
 }
 
 export interface HashOptions {
@@ -75,7 +78,10 @@ export class UploadWorker {
     this.name = options.name ?? 'upload';
     this.#logger = options.logger ?? silentLogger;
     const entry = workerEntry('transfer-worker');
-    this.#worker = new Worker(entry.script, { ...entry.options, name: this.name });
+    const workerData: TransferWorkerData = {
+      rateLimit: (options.rateLimit ?? new SharedRateLimit()).buffer,
+    };
+    this.#worker = new Worker(entry.script, { ...entry.options, name: this.name, workerData });
     this.#worker.unref();
     this.#worker.on('online', () =>
       this.#logger.info('upload worker started', {

@@ -25,3 +25,9 @@ export type WorkerEvent =
   | { id: number; type: 'retry'; payload: PartRetryNotice }
   | { id: number; type: 'result'; payload: HashedFile | null }
   | { id: number; type: 'error'; error: UploadErrorData };
+
+/** What a transfer worker is started with. */
+export interface TransferWorkerData {
+  /** The engine's bandwidth cap (SharedRateLimit's buffer), the same for every worker. */
+  rateLimit: SharedArrayBuffer;
+}

@@ -46,6 +46,16 @@ class JobsState {
     this.jobs.filter((job) => ['queued', 'running', 'waiting'].includes(job.status)).length,
   );
 
+  /** Bytes per second of every upload running now together: what the bandwidth cap holds. */
+  uploadSpeed = $derived(
+    this.jobs.reduce((sum, job) => {
+      const progress = this.progress[job.id];
+      return job.status === 'running' && progress?.phase === 'uploading'
+        ? sum + progress.bytesPerSecond
+        : sum;
+    }, 0),
+  );
+
   start(): void {
     const desk = facade();
     desk.on('job:queued', ({ job }) => this.put(job));

@@ -2,6 +2,7 @@
 // output of several parts, keeps the detected target, chooses the key and queues it; the
 // progress bar moves, the job ends Signed, and the binaries table shows it signed with the
 // key's name and the file's size. The server is asked afterwards whether all of it is true.
+// On the Uploads page a bandwidth cap is set (a wrong one refused), shown and removed.
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import {
@@ -90,6 +91,23 @@ test('creates an artifact and a version, uploads a multi-part file and signs it'
     `the progress bar showed values between 0 and 100 on the way (saw ${JSON.stringify(seen)})`,
   ).toBe(true);
   await screenshot(page, 'uploads', { dark: true });
+
+  // The bandwidth cap: set on the Uploads page, checked as the engine checks it, and shown
+  // beside the speed of all uploads.
+  const capField = page.getByRole('textbox', { name: 'Bandwidth cap' });
+  const setCap = page.getByRole('button', { name: 'Set cap', exact: true });
+  const allUploads = page.getByText(/^All uploads:/);
+  await expect(allUploads).toContainText('(no cap)');
+  await capField.fill('5 Mb/s');
+  await setCap.click();
+  await expect(page.getByText(/"5 Mb\/s" is ambiguous \(bits or bytes\?\)/)).toBeVisible();
+  await expect(capField).toHaveAttribute('aria-invalid', 'true');
+  await capField.fill('40Mbps');
+  await setCap.click();
+  await expect(allUploads).toContainText('(cap 40 Mbit/s)');
+  await expect(capField).toHaveAttribute('aria-invalid', 'false');
+  await page.getByRole('button', { name: 'Remove cap', exact: true }).click();
+  await expect(allUploads).toContainText('(no cap)');
 
   await desk.goToVersion(versionPrn);
   const table = binariesTable(page);

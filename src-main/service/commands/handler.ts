@@ -4,6 +4,7 @@ import type {
   SigningKeyChoice,
   CommandName,
   CommandResult,
+  PreferencesView,
   WorkspaceInfo,
 } from '../../../src-preload/contract.js';
 import type { PeridioClient } from '../../peridio/index.js';
@@ -30,6 +31,11 @@ export interface DeskContext {
   checkSigningKey(ref: SigningKeyChoice): Promise<CheckedSigningKey>;
   /** False until a face's first command that needs the workspace (`openWorkspace: 'when-needed'`). */
   isWorkspaceOpen(): boolean;
+  /** The preferences as the faces show them, with the bandwidth cap in force. */
+  preferences(): PreferencesView;
+  /** After a change of the preferences: applies them to the running engine, tells every face,
+   * and answers them. */
+  preferencesChanged(): PreferencesView;
 }
 
 export type Handler<N extends CommandName> = (

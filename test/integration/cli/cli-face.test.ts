@@ -12,6 +12,7 @@ import {
   TEST_VECTOR,
   apiFor,
   content,
+  createArtifactVersion,
   sha256Hex,
   spawnServer,
   tempDir,
@@ -430,6 +431,59 @@ describe('check before sending', () => {
       `/binaries?search=${encodeURIComponent(`artifact_version_prn:'${versionPrn}'`)}`,
     );
     expect(after.body.binaries).toEqual([]);
+  });
+});
+
+describe('the bandwidth cap', () => {
+  it('is a preference the command line shows and sets, said by the commands it slows', async () => {
+    const capEnv = { ...env, PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-cap') };
+    expect((await runCli(['preferences'], capEnv)).lines).toEqual(['max-rate  unlimited']);
+    const set = await runCli(['preferences', 'set', 'max-rate', '40Mbps', '--json'], capEnv);
+    expect(set.code).toBe(0);
+    expect(set.last.maxRate).toEqual({ bytesPerSecond: 5_000_000, text: '40 Mbit/s' });
+    expect((await runCli(['preferences'], capEnv)).lines).toEqual(['max-rate  40 Mbit/s']);
+
+    const versionPrn = await createArtifactVersion(api);
+    const file = path.join(dir, 'capped.img');
+    await writeFile(file, content(256 * 1024, 45));
+    const upload = (...more: string[]) =>
+      runCli(
+        ['upload', file, '--artifact-version', versionPrn, '--target', 'arm', ...more],
+        capEnv,
+      );
+    const byPreference = await upload();
+    expect(byPreference.code).toBe(0);
+    expect(byPreference.stderr).toContain(
+      'Uploads are capped at 40 Mbit/s (the preference; `peridio-desk preferences set max-rate off` lifts it)',
+    );
+    const byOption = await upload('--target', 'arm64', '--max-rate', '8MiB/s');
+    expect(byOption.code).toBe(0);
+    expect(byOption.stderr).toContain('Uploads are capped at 8 MiB/s (--max-rate)');
+    // The option was for that command: the preference is as it was.
+    expect((await runCli(['preferences'], capEnv)).lines).toEqual(['max-rate  40 Mbit/s']);
+  });
+
+  it('refuses a rate it cannot read with exit 2, saying what was wrong and how to write one', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ['upload', 'x.img', '--artifact-version', 'prn:1:x', '--target', 't', '--max-rate', '5'],
+        /--max-rate: "5" has no unit: write 5MB\/s for megabytes, or 5Mbit\/s/,
+      ],
+      [['queue', 'run', '--max-rate', '5 Mb/s'], /--max-rate: "5 Mb\/s" is ambiguous/],
+      [['watch', '--max-rate', 'fast'], /--max-rate: "fast" is not a rate/],
+      [
+        ['dashboard', '--max-rate=-1MB/s'],
+        /--max-rate: "-1MB\/s" is not a rate: a cap cannot be negative/,
+      ],
+      [['preferences', 'set', 'max-rate', '5MB'], /max-rate: "5MB" is an amount, not a rate/],
+      [['preferences', 'set', 'speed', '5MB/s'], /there is no preference "speed"/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(args, env);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain('e.g. 5MB/s');
+    }
   });
 });
 

@@ -2,8 +2,10 @@
 // presigned URLs for the host the request reached, so a worker that talks to the API through
 // this proxy also PUTs its parts through it, and the proxy can treat each part PUT the way a
 // bad network would: hold it without reading (a stall), hold it before passing it on (so that
-// its URL expires), or pass its bytes on slowly (a slow link that still moves).
+// its URL expires), or pass its bytes on slowly (a slow link that still moves). It also notes
+// when each piece of a part PUT arrived, so a test can measure the rate the server was sent.
 import net from 'node:net';
+import { expect } from 'vitest';
 
 export type PutTreatment =
   | { kind: 'pass' }
@@ -24,9 +26,38 @@ export interface ProxiedPut {
   closedAt: number | undefined;
 }
 
+/** A piece of a part PUT (head and body) as it reached the proxy. */
+export interface ArrivedBytes {
+  /** performance.now() in the test's thread. */
+  at: number;
+  bytes: number;
+}
+
+/**
+ * Bytes per second that arrived after `from` up to `to` (performance.now() times): from the
+ * first byte to the last one unless given. The piece that arrived at `from` came before.
+ */
+export function arrivalRate(arrived: readonly ArrivedBytes[], from?: number, to?: number): number {
+  const start = from ?? arrived[0]!.at;
+  const end = to ?? arrived.at(-1)!.at;
+  const bytes = arrived
+    .filter((piece) => piece.at > start && piece.at <= end)
+    .reduce((sum, piece) => sum + piece.bytes, 0);
+  return bytes / ((end - start) / 1000);
+}
+
+/** A measured rate is within 10 % of the cap, said in MB/s when it is not. */
+export function expectWithinTenPercent(rate: number, cap: number): void {
+  const said = `${(rate / 1e6).toFixed(2)} MB/s against a cap of ${cap / 1e6} MB/s`;
+  expect(rate / cap, said).toBeGreaterThan(0.9);
+  expect(rate / cap, said).toBeLessThan(1.1);
+}
+
 export interface PresignedProxy {
   url: string;
   puts: ProxiedPut[];
+  /** Every piece of every part PUT, in the order they arrived. */
+  arrived: ArrivedBytes[];
   close(): Promise<void>;
 }
 
@@ -37,6 +68,7 @@ export async function startPresignedProxy(
   const target = new URL(targetUrl);
   const sockets = new Set<net.Socket>();
   const puts: ProxiedPut[] = [];
+  const arrived: ArrivedBytes[] = [];
   const track = (socket: net.Socket): net.Socket => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -74,6 +106,11 @@ export async function startPresignedProxy(
         connectUpstream(client, head, undefined);
         return;
       }
+      arrived.push({ at: performance.now(), bytes: head.length });
+      // Noted as the bytes are read, so a held connection shows nothing until it is read.
+      client.on('data', (piece: Buffer) =>
+        arrived.push({ at: performance.now(), bytes: piece.length }),
+      );
       const number = puts.length + 1;
       const treatment = treat(number);
       const put: ProxiedPut = { number, treatment, openedAt: Date.now(), closedAt: undefined };
@@ -101,6 +138,7 @@ export async function startPresignedProxy(
   return {
     url: `http://127.0.0.1:${port}`,
     puts,
+    arrived,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -138,6 +138,8 @@ const VALID: Record<CommandName, Record<string, unknown>[]> = {
   'watch.remove': [{ name: 'nightly' }],
   'watch.pause': [{ name: 'nightly' }],
   'watch.resume': [{ name: 'nightly' }],
+  'preferences.get': [{}],
+  'preferences.set': [{}, { maxRate: '5MB/s' }, { maxRate: '40Mbps' }, { maxRate: 'off' }],
 };
 
 function refusal(name: CommandName, input: unknown): DeskError {
@@ -319,6 +321,16 @@ describe('the contract', () => {
     expect(artifact.message).toMatch(/^binaries\.resumeUpload was not run: prn: /);
   });
 
+  it('refuses a bandwidth cap it cannot read, saying why with examples', () => {
+    const error = refusal('preferences.set', { maxRate: '5 Mb/s' });
+    expect(error.fields).toEqual([
+      { field: 'maxRate', message: expect.stringMatching(/ambiguous.*5MB\/s.*5Mbit\/s/) },
+    ]);
+    expect(error.message).toContain('e.g. 5MB/s');
+    expectRefusedNaming('preferences.set', { maxRate: 5 }, 'maxRate');
+    expectRefusedNaming('preferences.set', { maxRate: 'fast' }, 'maxRate');
+  });
+
   it('refuses path traversal and special keys where a name is expected', () => {
     const nameFields: [CommandName, Record<string, unknown>, string][] = [
       ['profiles.add', VALID['profiles.add'][0]!, 'name'],
@@ -435,7 +447,7 @@ describe('the contract', () => {
     ]);
   });
 
-  it('imports nothing but zod, its names and the PRN grammar, so every face (a browser too) can load it', () => {
+  it('imports nothing but zod, its names and the PRN, proxy URL and rate grammars, so every face (a browser too) can load it', () => {
     const importsOf = (file: string) => {
       const source = readFileSync(
         path.resolve(import.meta.dirname, '../../../src-preload', file),
@@ -454,11 +466,14 @@ describe('the contract', () => {
       './contract-names.js',
       './prn.js',
       './proxy-url.js',
+      './rate.js',
     ]);
-    // The PRN grammar is shared with the engine's Admin API client: plain code, no library.
+    // The PRN grammar is shared with the engine's Admin API client, the rate grammar with the
+    // settings and the command line: plain code, no library.
     expect(importsOf('prn.ts')).toEqual([]);
     // So are the proxy URL rules, with the settings file.
     expect(importsOf('proxy-url.ts')).toEqual([]);
+    expect(importsOf('rate.ts')).toEqual([]);
     // The names file is what the preload bundles: no schema, no library.
     expect(importsOf('contract-names.ts')).toEqual([]);
   });

@@ -253,7 +253,7 @@ describe('signing key records', () => {
 });
 
 describe('preferences', () => {
-  const retention = { finishedJobsKeepDays: 30, finishedJobsKeepLast: 1000 };
+  const retention = { finishedJobsKeepDays: 30, finishedJobsKeepLast: 1000, maxRate: 'unlimited' };
 
   it('has defaults, keeps changes, and refuses values out of range', () => {
     expect(settings.getPreferences()).toEqual({ uploadConcurrency: 4, spool: false, ...retention });
@@ -298,5 +298,16 @@ describe('preferences', () => {
       finishedJobsKeepDays: 7,
       finishedJobsKeepLast: 0,
     });
+  });
+
+  it('keeps the bandwidth cap as the app writes it, and refuses one it cannot read', () => {
+    expect(settings.updatePreferences({ maxRate: '40Mbps' }).maxRate).toBe('40 Mbit/s');
+    expect(openSettings({ dataDir: dir }).getPreferences().maxRate).toBe('40 Mbit/s');
+    const error = settingsError(() => settings.updatePreferences({ maxRate: '5 MB' }));
+    expect(error.code).toBe('invalid_preferences');
+    expect(error.message).toContain('maxRate');
+    expect(error.message).toContain('add "/s"');
+    expect(settings.getPreferences().maxRate).toBe('40 Mbit/s');
+    expect(settings.updatePreferences({ maxRate: 'off' }).maxRate).toBe('unlimited');
   });
 });
