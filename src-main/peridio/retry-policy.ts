@@ -189,12 +189,23 @@ export function partRetryDelayMs(
   );
 }
 
-/** What to do after a presigned PUT answered `status`. */
-export type PutVerdict = 'done' | 'renew_url' | 'retry' | 'refuse';
+/**
+ * What to do after a presigned PUT answered `status` with `message` (S3's `Code: Message`).
+ * `url_expired`: the URL's lifetime ran out before the request reached the store; a fresh
+ * one fixes it and, once in a row, costs no attempt (see PartAttempts.urlExpired).
+ */
+export type PutVerdict = 'done' | 'renew_url' | 'url_expired' | 'retry' | 'refuse';
 
-export function putVerdict(status: number): PutVerdict {
+/**
+ * How stores say a presigned URL expired: S3 and MinIO answer 403 `AccessDenied: Request has
+ * expired`, Google Cloud Storage 403 `ExpiredToken`; the embedded server answers as S3 does.
+ */
+const EXPIRED_URL = /Request has expired|ExpiredToken/i;
+
+export function putVerdict(status: number, message = ''): PutVerdict {
   if (status === 200 || status === 201) return 'done';
-  // 403: the URL expired (or the part was replaced); 400: the checksum failed in transit
+  if (status === 403 && EXPIRED_URL.test(message)) return 'url_expired';
+  // 403: a refused signature, or the part was replaced; 400: the checksum failed in transit
   // (S3's BadDigest). Either way a fresh part create gives a fresh URL.
   if (status === 400 || status === 403) return 'renew_url';
   if (status === 429 || status >= 500) return 'retry';

@@ -119,6 +119,15 @@ function exhausted(
     requestId: failure.requestId,
   });
   const what = `Part ${part.index} of "${transfer.task.file.path}" failed ${attempts} times in a row`;
+  if (failure.reason === 'url_expired') {
+    return new UploadError(
+      'part_rejected',
+      `${what}: every new upload URL the server gave had expired before it was used ` +
+        `(${failure.message}). Check that this computer's clock is right; if it is, the ` +
+        "server's clock or its URL lifetime is wrong.",
+      { retryable: false, details },
+    );
+  }
   if (failure.reason === 'url_refused') {
     return new UploadError(
       'part_rejected',
@@ -199,7 +208,7 @@ async function attemptPart(
       bytesSent: outcome.bytesSent,
     };
   }
-  const verdict = putVerdict(outcome.status);
+  const verdict = putVerdict(outcome.status, outcome.message);
   if (verdict === 'done') return undefined;
   const failure = {
     message: `HTTP ${outcome.status} ${outcome.message}`,
@@ -220,9 +229,14 @@ async function attemptPart(
       },
     );
   }
-  return verdict === 'renew_url'
-    ? { ...failure, reason: 'url_refused', renewUrl: true }
-    : { ...failure, reason: 'server_error', renewUrl: false };
+  switch (verdict) {
+    case 'url_expired':
+      return { ...failure, reason: 'url_expired', renewUrl: true };
+    case 'renew_url':
+      return { ...failure, reason: 'url_refused', renewUrl: true };
+    case 'retry':
+      return { ...failure, reason: 'server_error', renewUrl: false };
+  }
 }
 
 /** A part read into memory, with the hash it is declared with. */
@@ -241,7 +255,23 @@ async function sendPart(transfer: Transfer, { part, bytes }: ReadyPart): Promise
     if (failure === undefined) break;
     reportProgress(transfer);
     if (failure.renewUrl) url.current = undefined;
-    const failures = attempts.failed(failure.bytesSent, transfer.finished);
+    const failures =
+      failure.reason === 'url_expired'
+        ? attempts.urlExpired(transfer.finished)
+        : attempts.failed(failure.bytesSent, transfer.finished);
+    if (failures === 'free') {
+      // The URL aged while the part waited; a fresh one now is no failure (part-retry.ts).
+      transfer.callbacks.onRetry?.({
+        partIndex: part.index,
+        attempt: attempts.failures,
+        delayMs: 0,
+        reason: failure.reason,
+        message: failure.message,
+        renewUrl: true,
+        counted: false,
+      });
+      continue;
+    }
     if (failures >= task.maxAttemptsPerPart) throw exhausted(transfer, part, failure, failures);
     const delayMs = partRetryDelayMs(failures, task.retryDelaysMs, {
       retryAfter: failure.retryAfter,
@@ -253,6 +283,7 @@ async function sendPart(transfer: Transfer, { part, bytes }: ReadyPart): Promise
       reason: failure.reason,
       message: failure.message,
       renewUrl: failure.renewUrl,
+      counted: true,
     });
     await sleep(delayMs, undefined, { signal }).catch(() => {
       throw abortedError('The upload');

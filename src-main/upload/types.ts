@@ -91,12 +91,19 @@ export interface StreamTask extends TransferOptions {
 /** Why one part is being tried again, for logs and "retrying part 3 in 1 s". */
 export interface PartRetryNotice {
   partIndex: number;
-  /** The consecutive failed attempts so far (1 for the first failure). */
+  /** The consecutive failed attempts that count so far (1 for the first failure). */
   attempt: number;
   delayMs: number;
-  reason: 'network' | 'stalled' | 'server_error' | 'url_refused' | 'api_unavailable';
+  /** `url_expired`: the presigned URL's lifetime ran out before the part reached the store. */
+  reason:
+    'network' | 'stalled' | 'server_error' | 'url_refused' | 'url_expired' | 'api_unavailable';
   /** A short description: the status and the server's words, or the network error. */
   message: string;
   /** True when the next attempt asks the Admin API for a new presigned URL. */
   renewUrl: boolean;
+  /**
+   * False for a URL that expired while its part waited: renewed at once, no failure (info in
+   * a log, not a retry warning). True for everything that counts towards giving up.
+   */
+  counted: boolean;
 }

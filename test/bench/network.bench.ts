@@ -3,8 +3,8 @@
 // veth is capped with `tc ... tbf`; `peridio-desk upload` (the build) goes through the proxy.
 // Two runs: uncapped, where the engine should reach at least 90 % of the link's rate, and
 // with `--max-rate` below the link's rate, where it should stay within 10 % of the cap. The
-// rate is the file's bytes over the upload phase (from its first progress report to "sent N
-// parts"), as the person sees it. Needs root (namespaces, tc) and tinyproxy.
+// rate is the file's bytes over the upload phase (from its first progress report to the step
+// that completes the upload), as the person sees it. Needs root (namespaces, tc) and tinyproxy.
 // Knobs: BENCH_LINK_RATE (tc's syntax, default 100mbit), BENCH_SIZE_MIB (default 256),
 // BENCH_MAX_RATE (default 4MB/s).
 import { spawn } from 'node:child_process';
@@ -97,9 +97,7 @@ async function uploadRate(file: string, env: Record<string, string>, extra: stri
     const line = JSON.parse(text) as Record<string, unknown>;
     last = line;
     if (line.event === 'job:progress' && line.phase === 'uploading') started ??= performance.now();
-    if (line.event === 'job:step' && /^sent \d+ parts?/.test(String(line.message))) {
-      sent = performance.now();
-    }
+    if (line.event === 'job:step' && line.step === 'completing') sent ??= performance.now();
   }
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0 || started === undefined || sent === undefined) {

@@ -110,8 +110,8 @@ describe.skipIf(skipReason !== undefined)('a server reachable only through tinyp
 
   it('caps the link from this machine into the namespace', async () => {
     const body = path.join(h.dir, 'upload.json');
-    // 1 MiB of JSON the server reads whole (under its 2 MiB body limit) before it answers.
-    await writeFile(body, JSON.stringify({ name: 'x'.repeat(1024 * 1024) }));
+    // 512 KiB of JSON the server reads whole before it answers.
+    await writeFile(body, JSON.stringify({ name: 'x'.repeat(512 * 1024) }));
     const upload = () =>
       curl([
         '--proxy',
@@ -131,14 +131,14 @@ describe.skipIf(skipReason !== undefined)('a server reachable only through tinyp
         '%{speed_upload}',
         `${h.serverUrl}/artifacts`,
       ]);
-    await h.network.limitRate('8mbit');
+    await h.network.limitRate('2mbit');
     const capped = Number((await upload()).stdout);
     await h.network.clearRateLimit();
     const free = Number((await upload()).stdout);
-    // 8 Mbit/s is 1 MB/s; tbf lets a 64 KiB burst through above it.
-    expect(capped).toBeGreaterThan(0.5e6);
-    expect(capped).toBeLessThan(1.2e6);
-    expect(free).toBeGreaterThan(3 * capped);
+    // 2 Mbit/s is 250 kB/s, with packet headers inside the cap and a 64 KiB burst above it.
+    // Only the ceiling is checked: a busy machine may go slower, never faster.
+    expect(capped).toBeLessThan(0.3e6);
+    expect(free).toBeGreaterThan(4 * capped);
   });
 
   it('leaves no namespace or veth behind when stopped', async () => {

@@ -2,15 +2,21 @@
 // presigned URLs for the host the request reached, so a worker that talks to the API through
 // this proxy also PUTs its parts through it, and the proxy can treat each part PUT the way a
 // bad network would: hold it without reading (a stall), hold it before passing it on (so that
-// its URL expires), or pass its bytes on slowly (a slow link that still moves). It also notes
-// when each piece of a part PUT arrived, so a test can measure the rate the server was sent.
+// its URL expires), pass its bytes on slowly (a slow link that still moves), or cut it at once
+// (a link that is down). It also notes when each piece of a part PUT arrived, so a test can
+// measure the rate the server was sent.
 import net from 'node:net';
 import { expect } from 'vitest';
 
 export type PutTreatment =
   | { kind: 'pass' }
   | { kind: 'stall' }
-  | { kind: 'delay'; ms: number }
+  /**
+   * `oneRequest`: the connection ends after the server's first answer, so that the uploader's
+   * next PUT comes on a new connection and is held too, instead of riding this one.
+   */
+  | { kind: 'delay'; ms: number; oneRequest?: boolean }
+  | { kind: 'drop' }
   | { kind: 'throttle'; bytesPerSecond: number };
 
 /** A connection whose first request was a part PUT; later requests on it are treated alike. */
@@ -76,11 +82,29 @@ export async function startPresignedProxy(
     return socket;
   };
 
-  const connectUpstream = (client: net.Socket, head: Buffer, rate: number | undefined): void => {
+  const connectUpstream = (
+    client: net.Socket,
+    head: Buffer,
+    rate: number | undefined,
+    oneRequest = false,
+  ): void => {
     const upstream = track(net.connect(Number(target.port), target.hostname));
-    upstream.on('close', () => client.destroy());
+    let answered = false;
+    // Once the answer is handed on, the client's side ends by itself (end, not destroy, so
+    // that the answer is flushed first).
+    upstream.on('close', () => answered || client.destroy());
     client.on('close', () => upstream.destroy());
     upstream.write(head);
+    if (oneRequest) {
+      // Error answers are short: the first chunk is the whole answer, then the connection ends.
+      upstream.once('data', (chunk: Buffer) => {
+        answered = true;
+        client.end(chunk);
+        upstream.destroy();
+      });
+      client.pipe(upstream);
+      return;
+    }
     upstream.pipe(client);
     if (rate === undefined) {
       client.pipe(upstream);
@@ -121,8 +145,14 @@ export async function startPresignedProxy(
       switch (treatment.kind) {
         case 'stall':
           return; // paused: nothing is read, nothing is answered
+        case 'drop':
+          client.destroy();
+          return;
         case 'delay':
-          setTimeout(() => connectUpstream(client, head, undefined), treatment.ms);
+          setTimeout(
+            () => connectUpstream(client, head, undefined, treatment.oneRequest),
+            treatment.ms,
+          );
           return;
         case 'throttle':
           connectUpstream(client, head, treatment.bytesPerSecond);

@@ -59,9 +59,26 @@ describe('putVerdict', () => {
     expect(putVerdict(201)).toBe('done');
   });
 
-  it('asks for a new URL on 403 (expired) and 400 (BadDigest)', () => {
+  it('asks for a new URL on 403 (a refused signature, a replaced part) and 400 (BadDigest)', () => {
     expect(putVerdict(403)).toBe('renew_url');
-    expect(putVerdict(400)).toBe('renew_url');
+    expect(putVerdict(403, 'AccessDenied: The request signature does not match.')).toBe(
+      'renew_url',
+    );
+    expect(putVerdict(400, 'BadDigest: The Content-MD5 you specified did not match')).toBe(
+      'renew_url',
+    );
+  });
+
+  it('tells an expired URL apart, as S3, MinIO, Google Cloud Storage and our server word it', () => {
+    for (const message of [
+      'AccessDenied: Request has expired',
+      'AccessDenied: Request has expired: create the part again for a new URL.',
+      'ExpiredToken: The provided token has expired.',
+    ]) {
+      expect(putVerdict(403, message)).toBe('url_expired');
+    }
+    // Only a refusal means the URL is spent: the words in any other answer decide nothing.
+    expect(putVerdict(500, 'InternalError: Request has expired')).toBe('retry');
   });
 
   it('retries the same URL on 429 and 5xx', () => {
@@ -93,5 +110,44 @@ describe('PartAttempts', () => {
     expect(attempts.failed(0, 2)).toBe(2);
     expect(attempts.failed(0, 3)).toBe(1);
     expect(attempts.failed(0, 3)).toBe(2);
+  });
+});
+
+describe('PartAttempts with expired URLs', () => {
+  it('renews a URL that expired while the part waited without counting it', () => {
+    const attempts = new PartAttempts(0);
+    expect(attempts.failed(0, 0)).toBe(1);
+    expect(attempts.failed(0, 0)).toBe(2);
+    expect(attempts.urlExpired(0)).toBe('free');
+    expect(attempts.failures).toBe(2);
+    expect(attempts.failed(0, 0)).toBe(3);
+  });
+
+  it('counts a fresh URL that has expired too: URLs dead on arrival still run out', () => {
+    const attempts = new PartAttempts(0);
+    const maxAttempts = 5;
+    const outcomes: ('free' | number)[] = [];
+    let outcome: 'free' | number;
+    do {
+      outcome = attempts.urlExpired(0);
+      outcomes.push(outcome);
+    } while (outcome === 'free' || outcome < maxAttempts);
+    expect(outcomes).toEqual(['free', 1, 2, 3, 4, 5]);
+  });
+
+  it('frees one expiry again once something else happened in between', () => {
+    const attempts = new PartAttempts(0);
+    expect(attempts.urlExpired(0)).toBe('free');
+    expect(attempts.failed(0, 0)).toBe(1); // the link went down while the new URL waited
+    expect(attempts.urlExpired(0)).toBe('free');
+    expect(attempts.urlExpired(0)).toBe(2);
+  });
+
+  it('never takes the bytes sent before an expired answer as progress', () => {
+    const attempts = new PartAttempts(0);
+    expect(attempts.failed(1000, 0)).toBe(1);
+    expect(attempts.urlExpired(0)).toBe('free');
+    expect(attempts.urlExpired(0)).toBe(2);
+    expect(attempts.urlExpired(1)).toBe(1); // another part finished: the link works
   });
 });
