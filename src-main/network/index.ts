@@ -20,7 +20,7 @@ export {
   type RouteSource,
 } from './proxy-route.js';
 export { ProxySettingError, checkProxyUrl } from './proxy-url.js';
-export { proxyConnectFailure, type ProxyConnectAnswer } from './proxy-connect.js';
+export { watchProxyAnswer, type ProxyRefusal } from './proxy-connect.js';
 export {
   SYSTEM_PROXY_TIMEOUT_MS,
   withSystemProxy,

@@ -1,24 +1,40 @@
-// A proxy that refuses a CONNECT tunnel answers the CONNECT, not our request; HttpsProxyAgent
-// then replays that answer as if the server had sent it. Watching the tunnel's own answer
-// tells a proxy's 407 or 502 apart from the server's, so messages can say who refused.
-import type http from 'node:http';
+// Who answered: a proxy that refuses a CONNECT tunnel answers the CONNECT, not our request,
+// and HttpsProxyAgent replays that answer as if the server had sent it; a forwarding proxy
+// that wants credentials answers 407, which only proxies do. Watching the tunnel's own answer
+// tells the proxy's refusals apart from the server's answers, so messages say who refused.
+import http from 'node:http';
 
-export interface ProxyConnectAnswer {
+export interface ProxyRefusal {
   status: number;
-  statusText: string;
+  /** `the proxy answered 407 Proxy Authentication Required` */
+  words: string;
+  /** 407 (credentials) or 403 (forbidden): no retry helps. Others (502…) may pass. */
+  final: boolean;
 }
 
-/** Starts watching `request`; the getter answers the proxy's refusal, if there was one. */
-export function proxyConnectFailure(
+/**
+ * Starts watching `request`, which goes through a proxy; the function answers whether the
+ * answer with `status` is the proxy's refusal rather than the server's.
+ */
+export function watchProxyAnswer(
   request: http.ClientRequest,
-): () => ProxyConnectAnswer | undefined {
-  let refusal: ProxyConnectAnswer | undefined;
+): (status: number | undefined) => ProxyRefusal | undefined {
+  let tunnel: { status: number; statusText: string } | undefined;
   request.on('proxyConnect', (connect: { statusCode?: number; statusText?: string }) => {
     // HttpProxyAgent tells of its plain connection too, without an answer to judge.
     const status = connect.statusCode;
     if (status !== undefined && status !== 200) {
-      refusal = { status, statusText: connect.statusText ?? '' };
+      tunnel = { status, statusText: connect.statusText ?? '' };
     }
   });
-  return () => refusal;
+  return (status) => {
+    const refused =
+      tunnel ?? (status === 407 ? { status, statusText: http.STATUS_CODES[407]! } : undefined);
+    if (refused === undefined) return undefined;
+    return {
+      status: refused.status,
+      words: `the proxy answered ${refused.status} ${refused.statusText}`.trim(),
+      final: refused.status === 407 || refused.status === 403,
+    };
+  };
 }

@@ -190,7 +190,7 @@ export function transportError(
     case 'proxy_refused':
       code = 'proxy_refused';
       message =
-        `${what} did not reach ${request.origin}: ${failure.message} (${proxy?.proxy ?? 'a proxy'}). ` +
+        `${what} did not reach ${request.origin}${via}: ${failure.message}. ` +
         (failure.proxyStatus === 407
           ? `The proxy wants a user and password: give them in ${proxy?.setting ?? 'the proxy setting'} ` +
             '(http://user:password@host:port).'

@@ -4,10 +4,10 @@ import http from 'node:http';
 import https from 'node:https';
 import {
   isCertificateFailure,
-  proxyConnectFailure,
   proxyWay,
   type NetworkAgents,
   type ProxyWay,
+  watchProxyAnswer,
 } from '../network/index.js';
 
 export interface OutgoingRequest {
@@ -120,28 +120,21 @@ export function sendOnce(agents: NetworkAgents, request: OutgoingRequest): Promi
         `the answer is larger than ${request.maxResponseBytes} bytes, the most this client reads`,
       );
 
-    const proxyRefusal = proxyConnectFailure(outgoing);
+    const proxyRefusal = way.route.kind === 'proxy' ? watchProxyAnswer(outgoing) : undefined;
     outgoing.on('error', (error) => settle({ error }));
     outgoing.on('response', (response) => {
-      const refusal = proxyRefusal();
-      if (refusal !== undefined && way.route.kind === 'proxy') {
-        // The answer is the proxy's, replayed: the server never saw the request.
-        const says = `the proxy answered ${refusal.status} ${refusal.statusText}`;
+      const refusal = proxyRefusal?.(response.statusCode);
+      if (refusal !== undefined) {
+        // The server never saw the request.
         stop(
-          refusal.status === 407 || refusal.status === 403
-            ? new TransportFailure('proxy_refused', says, undefined, false, {
-                proxyStatus: refusal.status,
-              })
-            : new TransportFailure('network', says, `PROXY_${refusal.status}`, false, {
-                proxyStatus: refusal.status,
-              }),
+          new TransportFailure(
+            refusal.final ? 'proxy_refused' : 'network',
+            refusal.words,
+            refusal.final ? undefined : `PROXY_${refusal.status}`,
+            false,
+            { proxyStatus: refusal.status },
+          ),
         );
-        return;
-      }
-      if (response.statusCode === 407 && way.route.kind === 'proxy') {
-        // Only a proxy answers 407: it wants credentials for a request it forwards.
-        const says = 'the proxy answered 407 Proxy Authentication Required';
-        stop(new TransportFailure('proxy_refused', says, undefined, false, { proxyStatus: 407 }));
         return;
       }
       const declared = Number(response.headers['content-length']);

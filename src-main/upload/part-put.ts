@@ -7,9 +7,9 @@ import https from 'node:https';
 import { TLSSocket } from 'node:tls';
 import {
   isCertificateFailure,
-  proxyConnectFailure,
   proxyWay,
   type NetworkAgents,
+  watchProxyAnswer,
 } from '../network/index.js';
 import type { SharedRateLimit } from './shared-rate-limit.js';
 import { UploadError } from './upload-error.js';
@@ -219,17 +219,15 @@ export function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
         bytesSent,
       }),
     );
-    const proxyRefusal = proxyConnectFailure(outgoing);
+    const proxyRefusal = through === undefined ? undefined : watchProxyAnswer(outgoing);
     outgoing.on('response', (answer) => {
-      const refusal = proxyRefusal();
-      const proxyStatus = refusal?.status ?? (through && answer.statusCode === 407 ? 407 : 0);
-      if (through !== undefined && proxyStatus !== 0) {
-        // The proxy's own answer (replayed for a refused CONNECT): the storage never saw it.
-        const text = refusal?.statusText ?? http.STATUS_CODES[proxyStatus] ?? '';
+      const refusal = proxyRefusal?.(answer.statusCode);
+      if (refusal !== undefined && through !== undefined) {
+        // The storage never saw it.
         settle({
           kind: 'failed',
-          reason: proxyStatus === 407 || proxyStatus === 403 ? 'proxy_refused' : 'network',
-          message: `${through.proxy} answered ${proxyStatus} ${text}; check ${through.setting}`,
+          reason: refusal.final ? 'proxy_refused' : 'network',
+          message: `${refusal.words} (${through.proxy}); check ${through.setting}`,
           bytesSent,
         });
         return;

@@ -218,6 +218,35 @@ describe.skipIf(skipReason !== undefined)('a server only a proxy reaches, over h
   });
 });
 
+describe.skipIf(skipReason !== undefined)('a CONNECT tunnel the proxy refuses', () => {
+  let h: ServerBehindProxy;
+
+  beforeAll(async () => {
+    h = await startServerBehindProxy({
+      https: true,
+      proxyCredentials: { user: 'desk', password: PASSWORD },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("tells the proxy's 407 apart from the server's answers, and does not retry it", async () => {
+    const env = cliEnv(h, 'tunnel-407', {
+      ...h.proxyEnvironment(false),
+      PERIDIO_CA_PATH: h.caPath!,
+    });
+    const run = await runCli(['artifacts', 'list'], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `did not reach ${h.serverUrl} through the proxy ${h.proxy.url} (https_proxy): the proxy answered 407 Proxy Authentication Required.`,
+    );
+    expect(run.stderr).toMatch(/give them in https_proxy/);
+    expect(run.stderr).not.toMatch(/attempts/);
+    expect(await h.accessLog()).toEqual([]);
+  });
+});
+
 describe.skipIf(skipReason !== undefined)('NO_PROXY', () => {
   let h: ServerBehindProxy;
   let local: TestServer;
