@@ -217,7 +217,21 @@ export interface PreferencesView {
   /** The cap this engine applies now: its process's `--max-rate` when one was given (which
    * wins for that process), else the preference. */
   maxRateInForce: RateCapView & { source: 'preference' | 'command-line' };
+  /** A part PUT that moves no bytes for this long is cut off and sent again. Uploads started
+   * after a change follow it; one already sending its parts keeps the one it started with. */
+  stallTimeoutSeconds: number;
 }
+
+/** The stall timeout's bounds and default, in whole seconds: at least long enough that a link
+ * that pauses for a moment is not cut off, at most an hour so that a dead one is noticed. */
+export const STALL_TIMEOUT_SECONDS = { min: 5, max: 3600, default: 60 } as const;
+const STALL_TIMEOUT_RULE = `the stall timeout must be a whole number of seconds from ${STALL_TIMEOUT_SECONDS.min} to ${STALL_TIMEOUT_SECONDS.max}, e.g. ${STALL_TIMEOUT_SECONDS.default}`;
+
+/** The one check of the stall timeout, for the contract's door and the settings file. */
+export const stallTimeoutSecondsSchema = z
+  .int({ error: STALL_TIMEOUT_RULE })
+  .min(STALL_TIMEOUT_SECONDS.min, STALL_TIMEOUT_RULE)
+  .max(STALL_TIMEOUT_SECONDS.max, STALL_TIMEOUT_RULE);
 
 // ---------------------------------------------------------------------------------------
 // Watch folders: rules that upload each finished build output of a folder.
@@ -942,8 +956,12 @@ export const commandInputs = {
   'watch.resume': z.strictObject({ name: name('the rule name') }),
 
   'preferences.get': nothing,
-  /** Changes the given preferences; a change of the cap applies to running uploads at once. */
-  'preferences.set': z.strictObject({ maxRate: rate('the bandwidth cap').optional() }),
+  /** Changes the given preferences; a change of the cap applies to running uploads at once,
+   * one of the stall timeout to the uploads started after it. */
+  'preferences.set': z.strictObject({
+    maxRate: rate('the bandwidth cap').optional(),
+    stallTimeoutSeconds: stallTimeoutSecondsSchema.optional(),
+  }),
 } as const;
 
 export interface CommandResults {
@@ -1036,7 +1054,7 @@ export interface EventPayloads {
     omitted: number;
     counters: { rule: string; counters: WatchCountersView }[];
   };
-  /** A preference changed (the bandwidth cap, in force at once). */
+  /** A preference changed (the bandwidth cap, in force at once; the stall timeout). */
   'preferences:changed': { preferences: PreferencesView };
 }
 

@@ -36,7 +36,7 @@ import type { DeskContext, Handler, HandlerMap } from './commands/handler.js';
 import { preferenceCommands } from './commands/preference-commands.js';
 import { uploadCommands } from './commands/upload-commands.js';
 import { watchCommands } from './commands/watch-commands.js';
-import { preferencesView } from './bandwidth-cap.js';
+import { preferencesView } from './preferences-view.js';
 import { DeskCommandError, refuse, toDeskError } from './desk-errors.js';
 import {
   openDeskWorkspace,
@@ -179,6 +179,7 @@ export class DeskService {
       preferencesChanged: () => {
         const preferences = preferencesView(options.stores.settings, options.maxRate);
         this.#workspace?.engine.setMaxBytesPerSecond(preferences.maxRateInForce.bytesPerSecond);
+        this.#workspace?.engine.setStallTimeoutMs(preferences.stallTimeoutSeconds * 1000);
         this.#emit({ name: 'preferences:changed', payload: { preferences } });
         return preferences;
       },

@@ -13,7 +13,7 @@ import { WatchRunner, type WatchRunnerOptions } from '../watch/index.js';
 import type { EngineEvent, SigningKeyRef } from '../queue/index.js';
 import { jobSignerResolver, signingKeyPrnOf } from './desk-signer.js';
 import { createLocalDemo } from './local-demo.js';
-import { preferencesView } from './bandwidth-cap.js';
+import { preferencesView } from './preferences-view.js';
 import { workspaceWords } from './organization-check.js';
 import { SigningKeyChecks, type CheckedSigningKey } from './signing-key-check.js';
 import { UploadEngine, type UploadEngineOptions } from './upload-engine.js';
@@ -133,6 +133,7 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     partConcurrency: preferences.uploadConcurrency,
     maxBytesPerSecond: preferencesView(options.stores.settings, options.maxRate).maxRateInForce
       .bytesPerSecond,
+    stallTimeoutMs: preferences.stallTimeoutSeconds * 1000,
     onEvent: (event) => {
       options.onEvent(event);
       watchRunner?.engineEvent(event);

@@ -13,7 +13,12 @@ import {
   type JobRetention,
   type SigningKeyRef,
 } from '../queue/index.js';
-import { SharedRateLimit, UploadWorker, type ApiConnection } from '../upload/index.js';
+import {
+  DEFAULT_STALL_TIMEOUT_MS,
+  SharedRateLimit,
+  UploadWorker,
+  type ApiConnection,
+} from '../upload/index.js';
 import { uploadJobRunner, type Signer } from '../workflow/index.js';
 import { checkUploadInput } from './upload-input.js';
 
@@ -43,6 +48,9 @@ export interface UploadEngineOptions {
   queueRetryMs?: { initial: number; max: number };
   /** The bandwidth cap for the sum of all part PUTs, in bytes per second; null or unset: none. */
   maxBytesPerSecond?: number | null;
+  /** A part PUT that moves no bytes for this long is cut off and sent again (the preference);
+   * the upload room's default (a minute) unless given. */
+  stallTimeoutMs?: number;
   /** How long and how many finished jobs are kept (the preference); pruned at open and hourly. */
   retention?: JobRetention;
   logger?: EngineLogger;
@@ -56,6 +64,8 @@ export class UploadEngine {
   readonly connectivity: ConnectivityMonitor;
   /** One bucket for every worker this engine starts, so the cap holds for their sum. */
   private readonly rateLimit = new SharedRateLimit();
+  /** Read as each transfer starts. */
+  private stallTimeout: number;
   private scheduler: Scheduler | undefined;
   private readonly logger: EngineLogger;
   private readonly pruneTimer: NodeJS.Timeout;
@@ -89,6 +99,7 @@ export class UploadEngine {
       logger: this.logger,
     });
     this.rateLimit.setBytesPerSecond(options.maxBytesPerSecond ?? null);
+    this.stallTimeout = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     this.pruneFinished();
     this.pruneTimer = setInterval(() => this.pruneFinished(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
@@ -117,6 +128,19 @@ export class UploadEngine {
     this.logger
       .child({ module: 'bandwidth' })
       .info({ maxBytesPerSecond: bytesPerSecond }, 'bandwidth cap changed');
+  }
+
+  /**
+   * Changes the stall timeout for the transfers started from now on. A transfer running now
+   * keeps the one it started with (its worker has it); the job's next transfer (after a pause,
+   * or a wait for the server) takes the new one.
+   */
+  setStallTimeoutMs(ms: number): void {
+    if (ms === this.stallTimeout) return;
+    this.stallTimeout = ms;
+    this.logger
+      .child({ module: 'stall-timeout' })
+      .info({ stallTimeoutMs: ms }, 'stall timeout changed');
   }
 
   /** The workspace this engine's jobs go to. */
@@ -193,7 +217,14 @@ export class UploadEngine {
           }),
         resolveSigner: o.resolveSigner,
         concurrency: o.partConcurrency ?? 4,
+        stallTimeoutMs: () => this.stallTimeout,
         onProgress: (jobId, progress) => this.emit({ type: 'job:progress', jobId, progress }),
+        // Info, not a warning: a part sent again is the uploader doing its job, and a run that
+        // goes well leaves stderr empty; a part that runs out of tries fails the job loudly.
+        onPartRetry: (jobId, { message, ...notice }) =>
+          this.logger
+            .child({ module: 'upload' })
+            .info({ jobId, ...notice }, `sending part ${notice.partIndex} again: ${message}`),
         onStep: (jobId, step, message) => this.emit({ type: 'job:step', jobId, step, message }),
       }),
       onJobEnd: (job, outcome) => this.emit({ type: 'job:ended', job, outcome }),

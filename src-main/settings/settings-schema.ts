@@ -7,8 +7,10 @@ import { isPublicKeyValue } from '../signing/index.js';
 import {
   NAME_PATTERN,
   NAME_RULE,
+  STALL_TIMEOUT_SECONDS,
   parseRate,
   splitProxyUrl,
+  stallTimeoutSecondsSchema,
   unknownField,
 } from '../../src-preload/contract.js';
 import type { SettingsProblem } from './settings-errors.js';
@@ -135,6 +137,7 @@ export const DEFAULT_PREFERENCES = {
   finishedJobsKeepDays: 30,
   finishedJobsKeepLast: 1000,
   maxRate: 'unlimited',
+  stallTimeoutSeconds: STALL_TIMEOUT_SECONDS.default,
 } as const;
 
 const uploadConcurrencySchema = z
@@ -168,6 +171,7 @@ export const preferencesSchema = z.strictObject(
       .max(100_000, 'at most 100,000 finished jobs are kept')
       .optional(),
     maxRate: maxRateSchema.optional(),
+    stallTimeoutSeconds: stallTimeoutSecondsSchema.optional(),
   },
   { error: unknownField },
 );

@@ -85,6 +85,8 @@ export interface Preferences {
   /** The bandwidth cap for the sum of all uploads, as the app writes it (`5 MB/s`,
    * `40 Mbit/s`, `unlimited`); parse it with the contract's parseRate. */
   maxRate: string;
+  /** A part PUT that moves no bytes for this many seconds is cut off and sent again. */
+  stallTimeoutSeconds: number;
 }
 
 export interface ReplaceOption {

@@ -61,7 +61,7 @@ export interface TransferOptions {
   binaryPrn: string;
   /** Parts in flight at once; default 4. Memory use is about concurrency x part size. */
   concurrency?: number;
-  /** No bytes moving for this long aborts that PUT and retries it; default 30 s. */
+  /** No bytes moving for this long aborts that PUT and retries it; default 60 s. */
   stallTimeoutMs?: number;
   /** Waits before the first retries; default [0, 1000, 3000, 5000], then capped exponential. */
   retryDelaysMs?: number[];

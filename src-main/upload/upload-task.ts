@@ -17,7 +17,9 @@ import type {
 } from './types.js';
 
 export const DEFAULT_CONCURRENCY = 4;
-export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+/** When a caller gives none; the engine passes the `stallTimeoutSeconds` preference, whose
+ * default is the same minute. */
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
 /** What every transfer needs, defaults filled in. */
 export interface ResolvedTransfer extends Required<TransferOptions> {

@@ -12,7 +12,13 @@ import {
   type PeridioClient,
 } from '../peridio/index.js';
 import type { Job, JobStep, JobStore, SigningKeyRef } from '../queue/index.js';
-import type { ApiConnection, HashedFile, TransferProgress, UploadWorker } from '../upload/index.js';
+import type {
+  ApiConnection,
+  HashedFile,
+  PartRetryNotice,
+  TransferProgress,
+  UploadWorker,
+} from '../upload/index.js';
 import { conflictVerdict, keysNotSigned } from './binary-conflict-policy.js';
 import { PENDING_CONTENT_HASH } from './content-pending.js';
 import { JobFailure, TRANSIENT_CLIENT_CODES } from './job-failure.js';
@@ -33,7 +39,12 @@ export interface UploadStepsDeps {
   resolveSigner: (ref: SigningKeyRef) => Promise<Signer>;
   /** Parts in flight per job. */
   concurrency: number;
+  /** How long a part PUT may move no bytes before it is cut off and sent again; asked as each
+   * transfer starts, so a changed preference reaches the transfers started after it. */
+  stallTimeoutMs?: () => number;
   onProgress?: (jobId: string, progress: TransferProgress) => void;
+  /** A part is sent again (a stall, a network error, a server error), for the log. */
+  onPartRetry?: (jobId: string, notice: PartRetryNotice) => void;
   onStep?: (jobId: string, step: JobStep, message: string) => void;
   /** Delays between looks at a binary the server is hashing. */
   hashPollMs?: { initial: number; max: number };
@@ -161,6 +172,7 @@ export class UploadSteps {
         signal,
         onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
         onPartDone: (part) => store.partDone(this.job.id, created.prn, part),
+        onRetry: (notice) => this.deps.onPartRetry?.(this.job.id, notice),
       },
     );
     this.checkHashedAsQueued(file);
@@ -179,6 +191,7 @@ export class UploadSteps {
       connection: this.deps.connection,
       binaryPrn,
       concurrency: this.deps.concurrency,
+      ...(this.deps.stallTimeoutMs ? { stallTimeoutMs: this.deps.stallTimeoutMs() } : {}),
       // About 20 s of retries (0, 1, 3, 5, 10 s): then the job waits for the server and
       // the connectivity monitor probes, instead of every part retrying on its own.
       maxAttemptsPerPart: 5,
@@ -277,6 +290,7 @@ export class UploadSteps {
           signal,
           onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
           onPartDone: (part) => store.partDone(this.job.id, binary.prn, part),
+          onRetry: (notice) => this.deps.onPartRetry?.(this.job.id, notice),
         },
       );
     }

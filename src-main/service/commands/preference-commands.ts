@@ -1,5 +1,6 @@
 // The preferences a face may read and change. A new bandwidth cap is in force at once, for the
-// uploads running now too, and every face is told.
+// uploads running now too; a new stall timeout for the uploads started after it. Every face is
+// told.
 import type { HandlerMap } from './handler.js';
 
 type PreferenceCommand = 'preferences.get' | 'preferences.set';
@@ -9,8 +10,12 @@ export const preferenceCommands: HandlerMap<PreferenceCommand> = {
     return preferences();
   },
 
-  async 'preferences.set'({ maxRate }, { stores, preferencesChanged }) {
-    if (maxRate !== undefined) stores.settings.updatePreferences({ maxRate });
+  async 'preferences.set'({ maxRate, stallTimeoutSeconds }, { stores, preferencesChanged }) {
+    // One write for both, so a refused value changes neither.
+    stores.settings.updatePreferences({
+      ...(maxRate !== undefined ? { maxRate } : {}),
+      ...(stallTimeoutSeconds !== undefined ? { stallTimeoutSeconds } : {}),
+    });
     return preferencesChanged();
   },
 };

@@ -437,11 +437,17 @@ describe('check before sending', () => {
 describe('the bandwidth cap', () => {
   it('is a preference the command line shows and sets, said by the commands it slows', async () => {
     const capEnv = { ...env, PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-cap') };
-    expect((await runCli(['preferences'], capEnv)).lines).toEqual(['max-rate  unlimited']);
+    expect((await runCli(['preferences'], capEnv)).lines).toEqual([
+      'max-rate       unlimited',
+      'stall-timeout  60 s',
+    ]);
     const set = await runCli(['preferences', 'set', 'max-rate', '40Mbps', '--json'], capEnv);
     expect(set.code).toBe(0);
     expect(set.last.maxRate).toEqual({ bytesPerSecond: 5_000_000, text: '40 Mbit/s' });
-    expect((await runCli(['preferences'], capEnv)).lines).toEqual(['max-rate  40 Mbit/s']);
+    expect((await runCli(['preferences'], capEnv)).lines).toEqual([
+      'max-rate       40 Mbit/s',
+      'stall-timeout  60 s',
+    ]);
 
     const versionPrn = await createArtifactVersion(api);
     const file = path.join(dir, 'capped.img');
@@ -460,7 +466,10 @@ describe('the bandwidth cap', () => {
     expect(byOption.code).toBe(0);
     expect(byOption.stderr).toContain('Uploads are capped at 8 MiB/s (--max-rate)');
     // The option was for that command: the preference is as it was.
-    expect((await runCli(['preferences'], capEnv)).lines).toEqual(['max-rate  40 Mbit/s']);
+    expect((await runCli(['preferences'], capEnv)).lines).toEqual([
+      'max-rate       40 Mbit/s',
+      'stall-timeout  60 s',
+    ]);
   });
 
   it('refuses a rate it cannot read with exit 2, saying what was wrong and how to write one', async () => {
@@ -484,6 +493,48 @@ describe('the bandwidth cap', () => {
       expect(result.stderr).toMatch(message);
       expect(result.stderr).toContain('e.g. 5MB/s');
     }
+  });
+});
+
+describe('the stall timeout', () => {
+  it('is a preference the command line shows and sets, in whole seconds', async () => {
+    const stallEnv = { ...env, PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-stall') };
+    const set = await runCli(['preferences', 'set', 'stall-timeout', '90'], stallEnv);
+    expect(set.code).toBe(0);
+    expect(set.lines).toEqual(['max-rate       unlimited', 'stall-timeout  90 s']);
+    const json = await runCli(['preferences', 'set', 'stall-timeout', '5s', '--json'], stallEnv);
+    expect(json.last.stallTimeoutSeconds).toBe(5);
+    expect((await runCli(['preferences', '--json'], stallEnv)).last).toMatchObject({
+      maxRate: { text: 'unlimited' },
+      stallTimeoutSeconds: 5,
+    });
+  });
+
+  it('refuses a stall timeout it cannot use with exit 2, saying the bounds', async () => {
+    const stallEnv = { ...env, PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-stall-bad') };
+    const bounds = 'stall-timeout must be a whole number of seconds from 5 to 3600 (e.g. 60)';
+    const cases: [string[], string][] = [
+      [['preferences', 'set', 'stall-timeout', '4'], `${bounds}, got "4"`],
+      [['preferences', 'set', 'stall-timeout', '3601'], `${bounds}, got "3601"`],
+      [['preferences', 'set', 'stall-timeout', '1m'], `${bounds}, got "1m"`],
+      [
+        ['preferences', 'set', 'stall-timeout'],
+        'preferences set stall-timeout needs SECONDS, e.g. 60',
+      ],
+      [
+        ['preferences', 'set', 'timeout', '60'],
+        'there is no preference "timeout"; the ones to set are max-rate and stall-timeout',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(args, stallEnv);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(`peridio-desk preferences: ${message}`);
+    }
+    expect((await runCli(['preferences'], stallEnv)).lines).toEqual([
+      'max-rate       unlimited',
+      'stall-timeout  60 s',
+    ]);
   });
 });
 

@@ -84,6 +84,7 @@ describe('the bandwidth cap preference', () => {
     expect(await desk.call('preferences.get')).toEqual({
       maxRate: { bytesPerSecond: null, text: 'unlimited' },
       maxRateInForce: { bytesPerSecond: null, text: 'unlimited', source: 'preference' },
+      stallTimeoutSeconds: 60,
     });
     const events: DeskEvent[] = [];
     desk.subscribe((event) => events.push(event));

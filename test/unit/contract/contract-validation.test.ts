@@ -139,7 +139,14 @@ const VALID: Record<CommandName, Record<string, unknown>[]> = {
   'watch.pause': [{ name: 'nightly' }],
   'watch.resume': [{ name: 'nightly' }],
   'preferences.get': [{}],
-  'preferences.set': [{}, { maxRate: '5MB/s' }, { maxRate: '40Mbps' }, { maxRate: 'off' }],
+  'preferences.set': [
+    {},
+    { maxRate: '5MB/s' },
+    { maxRate: '40Mbps' },
+    { maxRate: 'off' },
+    { stallTimeoutSeconds: 5 },
+    { stallTimeoutSeconds: 3600, maxRate: '1MB/s' },
+  ],
 };
 
 function refusal(name: CommandName, input: unknown): DeskError {
@@ -329,6 +336,18 @@ describe('the contract', () => {
     expect(error.message).toContain('e.g. 5MB/s');
     expectRefusedNaming('preferences.set', { maxRate: 5 }, 'maxRate');
     expectRefusedNaming('preferences.set', { maxRate: 'fast' }, 'maxRate');
+  });
+
+  it('refuses a stall timeout that is not whole seconds from 5 to 3600, saying the bounds', () => {
+    for (const stallTimeoutSeconds of [4, 0, -60, 3601, 60.5, '60', null, Infinity]) {
+      const error = refusal('preferences.set', { stallTimeoutSeconds });
+      expect(error.fields, String(stallTimeoutSeconds)).toEqual([
+        {
+          field: 'stallTimeoutSeconds',
+          message: 'the stall timeout must be a whole number of seconds from 5 to 3600, e.g. 60',
+        },
+      ]);
+    }
   });
 
   it('refuses path traversal and special keys where a name is expected', () => {

@@ -9,6 +9,7 @@ import {
   openSettings,
   type SettingsStore,
 } from '../../../src-main/settings/index.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from '../../../src-main/upload/index.js';
 
 const ORG = 'prn:1:6a1f9e2c-6f1e-4c43-9c47-0a7d7bbd8c11';
 const KEY_PRN = `${ORG}:signing_key:9a2a9a43-3b0e-4f3a-9a4e-2cd1c7f9e001`;
@@ -253,7 +254,12 @@ describe('signing key records', () => {
 });
 
 describe('preferences', () => {
-  const retention = { finishedJobsKeepDays: 30, finishedJobsKeepLast: 1000, maxRate: 'unlimited' };
+  const retention = {
+    finishedJobsKeepDays: 30,
+    finishedJobsKeepLast: 1000,
+    maxRate: 'unlimited',
+    stallTimeoutSeconds: 60,
+  };
 
   it('has defaults, keeps changes, and refuses values out of range', () => {
     expect(settings.getPreferences()).toEqual({ uploadConcurrency: 4, spool: false, ...retention });
@@ -309,5 +315,22 @@ describe('preferences', () => {
     expect(error.message).toContain('add "/s"');
     expect(settings.getPreferences().maxRate).toBe('40 Mbit/s');
     expect(settings.updatePreferences({ maxRate: 'off' }).maxRate).toBe('unlimited');
+  });
+
+  it('keeps the stall timeout in whole seconds from 5 to 3600, a minute unless set', () => {
+    // The preference's default is the upload room's own, so a task without one waits as long.
+    expect(settings.getPreferences().stallTimeoutSeconds * 1000).toBe(DEFAULT_STALL_TIMEOUT_MS);
+    expect(settings.updatePreferences({ stallTimeoutSeconds: 5 }).stallTimeoutSeconds).toBe(5);
+    expect(settings.updatePreferences({ stallTimeoutSeconds: 3600 }).stallTimeoutSeconds).toBe(
+      3600,
+    );
+    for (const stallTimeoutSeconds of [4, 3601, 90.5, '90', null]) {
+      const change: Record<string, unknown> = { stallTimeoutSeconds };
+      const error = settingsError(() => settings.updatePreferences(change));
+      expect(error.code).toBe('invalid_preferences');
+      expect(error.message).toContain('stallTimeoutSeconds');
+      expect(error.message).toContain('a whole number of seconds from 5 to 3600');
+    }
+    expect(openSettings({ dataDir: dir }).getPreferences().stallTimeoutSeconds).toBe(3600);
   });
 });

@@ -1,5 +1,6 @@
-// The bandwidth cap: the preference, and a process's `--max-rate`, which wins over it for that
-// process. The engine applies the one in force; the faces show both.
+// The preferences as the faces see them: the bandwidth cap (the preference, and a process's
+// `--max-rate`, which wins over it for that process; the engine applies the one in force) and
+// the stall timeout.
 import { parseRate, type PreferencesView, type RateCapView } from '../../src-preload/contract.js';
 import type { SettingsStore } from '../settings/index.js';
 
@@ -14,12 +15,14 @@ export function preferencesView(
   settings: SettingsStore,
   maxRateOverride: string | undefined,
 ): PreferencesView {
-  const maxRate = rateCapView(settings.getPreferences().maxRate);
+  const { maxRate: maxRatePreference, stallTimeoutSeconds } = settings.getPreferences();
+  const maxRate = rateCapView(maxRatePreference);
   return {
     maxRate,
     maxRateInForce:
       maxRateOverride === undefined
         ? { ...maxRate, source: 'preference' }
         : { ...rateCapView(maxRateOverride), source: 'command-line' },
+    stallTimeoutSeconds,
   };
 }
