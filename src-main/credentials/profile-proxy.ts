@@ -15,15 +15,12 @@ export class ProfileProxy {
   readonly profileName: string;
   /** The URL as people and logs may see it: `http://user:***@proxy:3128`. */
   readonly shownUrl: string;
-  /** How messages name it: `the proxy of the profile "prod"`. */
-  readonly words: string;
   readonly #url: string;
 
   constructor(init: { profileName: string; url: string }) {
     this.profileName = init.profileName;
     this.#url = init.url;
     this.shownUrl = shownProxyUrl(init.url);
-    this.words = `the proxy of the profile "${init.profileName}"`;
   }
 
   /** With the password, percent-escaped as a URL needs it: for the proxy agent only. */

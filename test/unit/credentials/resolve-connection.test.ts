@@ -268,7 +268,6 @@ describe("a profile's proxy", () => {
     });
     expect(connection.proxy?.url).toBe('http://alice:p%40ss%3Aword@proxy.corp.example:3128');
     expect(connection.proxy?.profileName).toBe('office');
-    expect(connection.proxy?.words).toBe('the proxy of the profile "office"');
   });
 
   it('comes with the profile chosen beside PERIDIO_API_KEY, and not without a profile', async () => {
