@@ -27,6 +27,8 @@ export class NetworkAgents {
     https: new https.Agent({ keepAlive: true }),
   };
   readonly #proxied = new Map<string, http.Agent>();
+  /** Each origin's way, decided once: every part PUT of an upload goes to the same origin. */
+  readonly #routes = new Map<string, Route>();
 
   /** `ca` replaces Node's trust for https, so it must already hold the roots. */
   constructor(plan: ProxyPlan | undefined, ca: string[] | undefined) {
@@ -36,7 +38,11 @@ export class NetworkAgents {
 
   /** The agent and trust for a request to `url`, and the way it takes. */
   wayTo(url: URL): RequestWay {
-    const route = routeFor(this.#plan, url);
+    let route = this.#routes.get(url.origin);
+    if (route === undefined) {
+      route = routeFor(this.#plan, url);
+      this.#routes.set(url.origin, route);
+    }
     const secure = url.protocol === 'https:';
     if (route.kind === 'direct') {
       return { agent: secure ? this.#direct.https : this.#direct.http, ca: this.#ca, route };

@@ -2,81 +2,31 @@
 // and set by command, a change reaches the uploads running now (measured where the bytes
 // arrive) and is told to every face, a cap the service cannot read is refused with the
 // examples, and a process's own cap (`--max-rate`) wins over the preference for that process.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KeyringVault } from '../../../src-main/credentials/index.js';
-import {
-  openDeskService,
-  type DeskService,
-  type OpenDeskServiceOptions,
-} from '../../../src-main/service/index.js';
+import type { DeskService, OpenDeskServiceOptions } from '../../../src-main/service/index.js';
 import type { DeskEvent } from '../../../src-preload/contract.js';
-import { startTestServer, tempDir, waitFor, type TestServer } from '../local-peridio/helpers.js';
-import {
-  arrivalRate,
-  expectWithinTenPercent,
-  startPresignedProxy,
-  type PresignedProxy,
-} from '../upload/presigned-proxy.js';
+import { waitFor } from '../local-peridio/helpers.js';
+import { arrivalRate, expectWithinTenPercent } from '../upload/presigned-proxy.js';
 import { refusalOf } from './refusal.js';
+import {
+  queueUpload,
+  startServiceBehindProxy,
+  type ServiceBehindProxy,
+} from './service-behind-presigned-proxy.js';
 
 const MiB = 1024 * 1024;
 
-let dir: string;
-let server: TestServer;
-let proxy: PresignedProxy;
-let service: DeskService | undefined;
-const vault = new KeyringVault({ service: `peridio-desk-test-${randomUUID()}` });
-
+// Through the proxy, which notes when each byte of each part PUT arrived.
+let h: ServiceBehindProxy;
 beforeEach(async () => {
-  dir = await tempDir('bandwidth-cap-');
-  server = await startTestServer();
-  proxy = await startPresignedProxy(server.server.url, () => ({ kind: 'pass' }));
+  h = await startServiceBehindProxy('bandwidth-cap', () => ({ kind: 'pass' }));
 });
-
 afterEach(async () => {
-  await service?.close();
-  service = undefined;
-  await proxy.close();
-  await server.stop();
-  await rm(dir, { recursive: true, force: true });
+  await h.close();
 });
 
-async function open(options: OpenDeskServiceOptions = {}): Promise<DeskService> {
-  service = await openDeskService({
-    dataDir: path.join(dir, 'desk'),
-    // Through the proxy, which notes when each byte of each part PUT arrived.
-    env: { PERIDIO_BASE_URL: proxy.url, PERIDIO_API_KEY: server.server.apiKey },
-    vault,
-    engine: { pollMs: 100 },
-    ...options,
-  });
-  return service;
-}
-
-/** Queues a file of `size` bytes; `ended` resolves once its job has ended. */
-async function upload(desk: DeskService, size: number): Promise<{ ended: Promise<DeskEvent> }> {
-  const artifact = await desk.call('artifacts.create', { name: `fw-${randomUUID()}` });
-  const version = await desk.call('artifactVersions.create', {
-    artifactPrn: artifact.prn,
-    version: '1.0.0',
-  });
-  const file = path.join(dir, `${randomUUID()}.img`);
-  await writeFile(file, randomBytes(size));
-  const job = await desk.call('uploads.enqueue', {
-    path: file,
-    artifactVersionPrn: version.prn,
-    target: 'arm',
-  });
-  const ended = new Promise<DeskEvent>((resolve) => {
-    desk.subscribe((event) => {
-      if (event.name === 'job:ended' && event.payload.job.id === job.id) resolve(event);
-    });
-  });
-  return { ended };
-}
+const open = (options?: OpenDeskServiceOptions) => h.open(options);
+const upload = (desk: DeskService, size: number) => queueUpload(desk, h.dir, size);
 
 describe('the bandwidth cap preference', () => {
   it('is read and set by command, and a cap it cannot read changes nothing', async () => {
@@ -100,22 +50,22 @@ describe('the bandwidth cap preference', () => {
     expect(refusal.message).toMatch(/ambiguous.*e\.g\. 5MB\/s/);
     expect((await desk.call('preferences.get')).maxRate.text).toBe('40 Mbit/s');
     // Reading and setting it opened no workspace.
-    expect(proxy.puts).toEqual([]);
+    expect(h.proxy.puts).toEqual([]);
   });
 
   it('applies a change to the uploads running now within a second', async () => {
     const desk = await open();
     await desk.call('preferences.set', { maxRate: '4MB/s' });
     const { ended } = await upload(desk, 24 * MiB);
-    const first = (await waitFor('the first bytes', async () => proxy.arrived[0]?.at, Boolean))!;
+    const first = (await waitFor('the first bytes', async () => h.proxy.arrived[0]?.at, Boolean))!;
     await new Promise((resolve) => setTimeout(resolve, first + 1250 - performance.now()));
     const raised = performance.now();
     await desk.call('preferences.set', { maxRate: '16MB/s' });
 
     const end = await ended;
     expect(end.name === 'job:ended' && end.payload.job.status).toBe('done');
-    expectWithinTenPercent(arrivalRate(proxy.arrived, first + 100, raised), 4_000_000);
-    expectWithinTenPercent(arrivalRate(proxy.arrived, raised + 250), 16_000_000);
+    expectWithinTenPercent(arrivalRate(h.proxy.arrived, first + 100, raised), 4_000_000);
+    expectWithinTenPercent(arrivalRate(h.proxy.arrived, raised + 250), 16_000_000);
   });
 
   it('gives way to the process’s own cap, which the preference does not change', async () => {
@@ -131,7 +81,7 @@ describe('the bandwidth cap preference', () => {
 
     const end = await (await upload(desk, 12 * MiB)).ended;
     expect(end.name === 'job:ended' && end.payload.job.status).toBe('done');
-    expectWithinTenPercent(arrivalRate(proxy.arrived), 8_000_000);
+    expectWithinTenPercent(arrivalRate(h.proxy.arrived), 8_000_000);
   });
 
   it('refuses to open with a process cap it cannot read', async () => {

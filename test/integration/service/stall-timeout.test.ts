@@ -2,85 +2,41 @@
 // and set by command and kept in the settings, a value out of bounds is refused, and the
 // timeout reaches the part PUTs: a PUT the network holds (the proxy reads none of its bytes
 // and never answers) is cut after the preference's time, sent again, and the upload completes.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KeyringVault } from '../../../src-main/credentials/index.js';
-import {
-  openDeskService,
-  type DeskService,
-  type OpenDeskServiceOptions,
-} from '../../../src-main/service/index.js';
+import type { DeskService, OpenDeskServiceOptions } from '../../../src-main/service/index.js';
 import type { DeskEvent } from '../../../src-preload/contract.js';
-import { startTestServer, tempDir, type TestServer } from '../local-peridio/helpers.js';
-import { startPresignedProxy, type PresignedProxy } from '../upload/presigned-proxy.js';
 import { refusalOf } from './refusal.js';
+import {
+  queueUpload,
+  startServiceBehindProxy,
+  type ServiceBehindProxy,
+} from './service-behind-presigned-proxy.js';
 
 const MiB = 1024 * 1024;
 
-let dir: string;
-let server: TestServer;
-let proxy: PresignedProxy;
-let service: DeskService | undefined;
-const vault = new KeyringVault({ service: `peridio-desk-test-${randomUUID()}` });
 /** The part PUTs (1 for the first) the proxy holds; every other one passes. */
 let heldPuts: Set<number>;
-
+// Through the proxy, which holds the part PUTs the test names.
+let h: ServiceBehindProxy;
 beforeEach(async () => {
-  dir = await tempDir('stall-timeout-');
-  server = await startTestServer();
   heldPuts = new Set();
-  proxy = await startPresignedProxy(server.server.url, (n) =>
+  h = await startServiceBehindProxy('stall-timeout', (n) =>
     heldPuts.has(n) ? { kind: 'stall' } : { kind: 'pass' },
   );
 });
-
 afterEach(async () => {
-  await service?.close();
-  service = undefined;
-  await proxy.close();
-  await server.stop();
-  await rm(dir, { recursive: true, force: true });
+  await h.close();
 });
 
-async function open(options: OpenDeskServiceOptions = {}): Promise<DeskService> {
-  service = await openDeskService({
-    dataDir: path.join(dir, 'desk'),
-    // Through the proxy, which holds the part PUTs the test names.
-    env: { PERIDIO_BASE_URL: proxy.url, PERIDIO_API_KEY: server.server.apiKey },
-    vault,
-    engine: { pollMs: 100 },
-    ...options,
-  });
-  return service;
-}
-
+const open = (options?: OpenDeskServiceOptions) => h.open(options);
 /** Queues a one-part file and waits for its job to end. */
-async function upload(desk: DeskService): Promise<DeskEvent> {
-  const artifact = await desk.call('artifacts.create', { name: `fw-${randomUUID()}` });
-  const version = await desk.call('artifactVersions.create', {
-    artifactPrn: artifact.prn,
-    version: '1.0.0',
-  });
-  const file = path.join(dir, `${randomUUID()}.img`);
-  await writeFile(file, randomBytes(1 * MiB));
-  const job = await desk.call('uploads.enqueue', {
-    path: file,
-    artifactVersionPrn: version.prn,
-    target: 'arm',
-  });
-  // The job takes seconds (a held PUT): it has not ended yet.
-  return new Promise<DeskEvent>((resolve) => {
-    desk.subscribe((event) => {
-      if (event.name === 'job:ended' && event.payload.job.id === job.id) resolve(event);
-    });
-  });
-}
+const upload = async (desk: DeskService) => (await queueUpload(desk, h.dir, 1 * MiB)).ended;
 
 /** How long after the held PUT the proxy saw it sent again, in ms. */
 function cutAfterMs(held: number): number {
-  const [first, again] = [proxy.puts[held - 1]!, proxy.puts[held]!];
+  const [first, again] = [h.proxy.puts[held - 1]!, h.proxy.puts[held]!];
   expect([first.treatment.kind, again.treatment.kind]).toEqual(['stall', 'pass']);
   return again.openedAt - first.openedAt;
 }
@@ -119,7 +75,7 @@ describe('the stall timeout preference', () => {
     const reopened = await open({ openWorkspace: 'when-needed' });
     expect((await reopened.call('preferences.get')).stallTimeoutSeconds).toBe(5);
     // Reading and setting it opened no workspace.
-    expect(proxy.puts).toEqual([]);
+    expect(h.proxy.puts).toEqual([]);
   });
 
   it('cuts a held part PUT after the preferred time and sends it again; the upload completes', async () => {
@@ -135,11 +91,10 @@ describe('the stall timeout preference', () => {
     const cut = cutAfterMs(1);
     expect(cut).toBeGreaterThanOrEqual(5000);
     expect(cut).toBeLessThan(8000);
-    expect(proxy.puts).toHaveLength(2);
-    await desk.close();
-    service = undefined;
+    expect(h.proxy.puts).toHaveLength(2);
+    await h.closeService();
     // The engine's log says which part was sent again, and why.
-    const log = await readFile(path.join(dir, 'desk', 'logs', 'engine.log'), 'utf8');
+    const log = await readFile(path.join(h.dir, 'desk', 'logs', 'engine.log'), 'utf8');
     expect(log).toContain('"msg":"sending part 1 again: no bytes moved for 5000 ms"');
   });
 
