@@ -21,8 +21,6 @@ export function artifactLine(a: ArtifactView): string {
 }
 
 export const artifactsCommand: CliCommand = {
-  name: 'artifacts',
-  summary: 'list artifacts, or create one',
   usage,
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, {

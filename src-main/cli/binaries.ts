@@ -57,8 +57,6 @@ function binaryDetails(b: BinaryView): string {
 }
 
 export const binariesCommand: CliCommand = {
-  name: 'binaries',
-  summary: 'list, show, sign, reset, resume or destroy binaries',
   usage,
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, {

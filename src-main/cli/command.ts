@@ -1,11 +1,16 @@
-/** One `peridio-desk` command: `name` may have two words (`local serve`). */
+/** One `peridio-desk` command, once its module is loaded. */
 export interface CliCommand {
-  name: string;
-  summary: string;
   /** Full help text: usage line, options, examples. */
   usage: string;
   /** Runs the command; resolves to the process exit code. */
   run(args: string[]): Promise<number>;
+}
+
+/** A command as the overview lists it: `name` may have two words (`local serve`). */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<CliCommand>;
 }
 
 /** A mistake in how the command was called: printed with the command's usage, exit 2. */

@@ -44,8 +44,6 @@ current profile (or PERIDIO_PROFILE), else the local workspace.
 Exit status: 0 after Ctrl+C or SIGTERM, 1 on an error, 2 for a usage mistake.`;
 
 export const dashboardCommand: CliCommand = {
-  name: 'dashboard',
-  summary: 'serve the app to a browser on this machine (127.0.0.1, with a per-start token)',
   usage,
   async run(args) {
     const values = parseOptions(args, {

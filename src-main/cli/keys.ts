@@ -40,8 +40,6 @@ async function readPem(file: string): Promise<string> {
 }
 
 export const keysCommand: CliCommand = {
-  name: 'keys',
-  summary: 'list, import, create or remove signing keys (kept in the keychain)',
   usage,
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, {

@@ -103,8 +103,6 @@ export function parseLocalServeArgs(args: string[]): LocalServeArgs {
 }
 
 export const localServeCommand: CliCommand = {
-  name: 'local serve',
-  summary: 'run the local Peridio-compatible server (the offline workspace)',
   usage: USAGE,
   async run(args) {
     const { options, tlsFiles } = parseLocalServeArgs(args);

@@ -24,8 +24,6 @@ Options:
                     the profile's proxy; \`profiles set-proxy\` changes or removes it`;
 
 export const loginCommand: CliCommand = {
-  name: 'login',
-  summary: 'add a Peridio profile with its API key (kept in the keychain)',
   usage,
   async run(args) {
     const values = parseOptions(args, {

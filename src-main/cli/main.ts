@@ -1,37 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DeskCommandError } from '../service/index.js';
-import { artifactsCommand } from './artifacts.js';
-import { EXIT, UsageError, type CliCommand } from './command.js';
-import { binariesCommand } from './binaries.js';
-import { dashboardCommand } from './dashboard.js';
-import { keysCommand } from './keys.js';
-import { localServeCommand } from './local-serve.js';
-import { loginCommand } from './login.js';
-import { preferencesCommand } from './preferences.js';
-import { profilesCommand } from './profiles.js';
-import { queueCommand } from './queue.js';
+import { EXIT, UsageError, type CommandEntry } from './command.js';
+import { COMMANDS } from './commands.js';
 import { setJsonOutput } from './session.js';
-import { startCommand } from './start.js';
-import { uploadCommand } from './upload.js';
-import { versionsCommand } from './versions.js';
-import { watchCommand } from './watch.js';
-
-const COMMANDS: CliCommand[] = [
-  startCommand,
-  uploadCommand,
-  queueCommand,
-  watchCommand,
-  dashboardCommand,
-  artifactsCommand,
-  versionsCommand,
-  binariesCommand,
-  keysCommand,
-  loginCommand,
-  profilesCommand,
-  preferencesCommand,
-  localServeCommand,
-];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -49,11 +20,11 @@ function overview(): string {
 }
 
 /** Finds the command named by the first one or two words of argv. */
-function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | undefined {
   for (const words of [2, 1]) {
     const name = argv.slice(0, words).join(' ');
-    const command = COMMANDS.find((c) => c.name === name);
-    if (command) return { command, rest: argv.slice(words) };
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (entry) return { entry, rest: argv.slice(words) };
   }
   return undefined;
 }
@@ -82,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${argv.join(' ')}".\n\n${overview()}\n`);
     return EXIT.usage;
   }
-  const { command, rest } = found;
+  const { entry, rest } = found;
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return EXIT.ok;
@@ -93,19 +65,25 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`peridio-desk ${command.name}: ${error.message}\n\n${command.usage}\n`);
+      process.stderr.write(`peridio-desk ${entry.name}: ${error.message}\n\n${command.usage}\n`);
       return EXIT.usage;
     }
     // An input the contract refuses is a usage mistake, worded as every face words it.
-    if (error instanceof DeskCommandError && error.data.code === 'invalid_input') {
+    if (await isRefusedInput(error)) {
       process.stderr.write(
-        `peridio-desk ${command.name}: ${error.message}\nSee \`peridio-desk ${command.name} --help\`.\n`,
+        `peridio-desk ${entry.name}: ${(error as Error).message}\nSee \`peridio-desk ${entry.name} --help\`.\n`,
       );
       return EXIT.usage;
     }
     process.stderr.write(
-      `peridio-desk ${command.name} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      `peridio-desk ${entry.name} failed: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     return EXIT.failed;
   }
+}
+
+/** An input the contract refused. The service is loaded already when it could throw one. */
+async function isRefusedInput(error: unknown): Promise<boolean> {
+  const { DeskCommandError } = await import('../service/index.js');
+  return error instanceof DeskCommandError && error.data.code === 'invalid_input';
 }

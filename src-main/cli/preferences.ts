@@ -69,8 +69,6 @@ const VALUE_EXAMPLE: Record<PreferenceName, string> = {
 };
 
 export const preferencesCommand: CliCommand = {
-  name: 'preferences',
-  summary: 'show or set the preferences (the bandwidth cap, the stall timeout)',
   usage,
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, { json: { type: 'boolean' } });

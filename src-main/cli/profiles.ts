@@ -83,8 +83,6 @@ async function setProxy(
 }
 
 export const profilesCommand: CliCommand = {
-  name: 'profiles',
-  summary: 'list, choose, remove or import Peridio profiles',
   usage,
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, {

@@ -57,8 +57,6 @@ function jobLine(job: JobView): string {
 }
 
 export const queueCommand: CliCommand = {
-  name: 'queue',
-  summary: 'list, pause, resume, retry, cancel or run queued uploads',
   usage,
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, {

@@ -3,11 +3,7 @@
 // at the first command that needs one, so the commands that only read or fix the settings
 // (`profiles use`, `keys list`) work while no server can be reached.
 import type { PageOf, WorkspaceInfo } from '../../src-preload/contract.js';
-import {
-  openDeskService,
-  type DeskService,
-  type OpenDeskServiceOptions,
-} from '../service/index.js';
+import type { DeskService, OpenDeskServiceOptions } from '../service/index.js';
 
 export type CliServiceOptions = Omit<OpenDeskServiceOptions, 'openWorkspace'>;
 
@@ -27,7 +23,9 @@ export function setJsonOutput(json: boolean): void {
 }
 
 /** The service for one command: no queue runs unless asked (`runQueue`, or `runJobs`). */
-export function openService(options: CliServiceOptions = {}): Promise<DeskService> {
+export async function openService(options: CliServiceOptions = {}): Promise<DeskService> {
+  // Loaded here, not at the top: the commands that show help or read settings never need it.
+  const { openDeskService } = await import('../service/index.js');
   return openDeskService({
     env: process.env,
     runQueue: false,

@@ -14,8 +14,6 @@ Options:
   --port N        the port to listen on (default: a free one)`;
 
 export const startCommand: CliCommand = {
-  name: 'start',
-  summary: 'start Peridio Desk on the embedded local workspace',
   usage,
   async run(args) {
     const values = parseOptions(args, {

@@ -94,8 +94,6 @@ function versionChoice(values: {
 }
 
 export const uploadCommand: CliCommand = {
-  name: 'upload',
-  summary: 'upload a file as a binary, then have it verified and signed',
   usage,
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, {

@@ -17,8 +17,6 @@ Options:
 ${EXIT_STATUSES}`;
 
 export const versionsCommand: CliCommand = {
-  name: 'versions',
-  summary: 'list an artifact’s versions, or create one',
   usage,
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, {

@@ -142,8 +142,6 @@ async function check(file: string, json: boolean): Promise<number> {
 }
 
 export const watchCommand: CliCommand = {
-  name: 'watch',
-  summary: 'watch folders and upload each finished build output (the build-machine agent)',
   usage,
   async run(args) {
     const values = parseOptions(args, {

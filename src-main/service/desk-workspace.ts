@@ -4,7 +4,7 @@
 import { withSystemProxy, type SystemProxyResolver } from '../network/index.js';
 import type { EventPayloads, WorkspaceInfo } from '../../src-preload/contract.js';
 import { resolveConnection } from '../credentials/index.js';
-import { startLocalPeridio, type LocalPeridioServer } from '../local-peridio/index.js';
+import type { LocalPeridioServer } from '../local-peridio/index.js';
 import { messageLogger, type EngineLogger } from '../logging/index.js';
 import { loadExtraCaCertificates } from '../peridio/index.js';
 import { localWorkspaceDir, type CredentialStores, type WatchRule } from '../settings/index.js';
@@ -89,6 +89,8 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     env: options.env,
     ...(options.profileName !== undefined ? { profileName: options.profileName } : {}),
     localWorkspace: async () => {
+      // Loaded only here: a command on a Peridio account never loads the embedded server.
+      const { startLocalPeridio } = await import('../local-peridio/index.js');
       local = await startLocalPeridio({
         dataDir: localWorkspaceDir(options.dataDir),
         logger: messageLogger(options.logger.child({ module: 'local-peridio' })),

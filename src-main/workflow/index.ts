@@ -1,4 +1,5 @@
 export { PENDING_CONTENT_HASH, awaitsContent } from './content-pending.js';
+export { HASH_POLL, nextHashPoll, type HashPollSchedule } from './hash-poll.js';
 export { JobFailure, TRANSIENT_CLIENT_CODES, outcomeOf } from './job-failure.js';
 export {
   UploadSteps,

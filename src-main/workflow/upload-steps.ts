@@ -5,7 +5,6 @@
 import { stat } from 'node:fs/promises';
 import { allowedActions, eventAllowed, type BinaryState } from '../lifecycle/index.js';
 import {
-  Backoff,
   isPeridioError,
   searchBinaries,
   type Binary,
@@ -21,6 +20,7 @@ import type {
 } from '../upload/index.js';
 import { conflictVerdict, keysNotSigned } from './binary-conflict-policy.js';
 import { PENDING_CONTENT_HASH } from './content-pending.js';
+import { nextHashPoll } from './hash-poll.js';
 import { JobFailure, TRANSIENT_CLIENT_CODES } from './job-failure.js';
 import { whyUnreadable } from '../files/index.js';
 import { shortHash } from '../../src-preload/contract.js';
@@ -46,8 +46,6 @@ export interface UploadStepsDeps {
   /** A part is sent again (a stall, a network error, a server error), for the log. */
   onPartRetry?: (jobId: string, notice: PartRetryNotice) => void;
   onStep?: (jobId: string, step: JobStep, message: string) => void;
-  /** Delays between looks at a binary the server is hashing. */
-  hashPollMs?: { initial: number; max: number };
 }
 
 export class UploadSteps {
@@ -332,15 +330,14 @@ export class UploadSteps {
     return this.deps.client.binaries.setState(binary.prn, 'hashing', { signal });
   }
 
-  /** Looks at the binary with a growing delay until the server has hashed it. */
+  /** Looks at the binary, on the hash poll schedule, until the server has hashed it. */
   async waitForSignable(binary: Binary, signal: AbortSignal): Promise<Binary> {
     this.step('waiting-signable', `waiting for the server to verify ${binary.prn}`, binary);
-    const { initial, max } = this.deps.hashPollMs ?? { initial: 250, max: 10_000 };
-    const poll = new Backoff({ initialMs: initial, maxMs: max });
+    const asked = performance.now();
     let current = binary;
     // While the next move is the server's (its hash result), look again later.
     while (eventAllowed(current.state, 'HASH_MATCHED', 'server')) {
-      await abortableDelay(poll.next(), signal);
+      await abortableDelay(nextHashPoll(performance.now() - asked), signal);
       current = await this.deps.client.binaries.get(binary.prn, { signal });
     }
     // Back where it must be hashed again: the server's hash did not match.

@@ -1,0 +1,103 @@
+// A command loads only what it uses: `--help` and `--version` load the command table and
+// nothing else, a command's own help loads no engine, and a command on a Peridio account never
+// loads the embedded server or the dashboard. Every module the process loads is recorded by a
+// loader hook (import-recorder.mjs).
+import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, spawnServer, tempDir, type SpawnedServer } from '../local-peridio/helpers.js';
+
+const KEY = 'start-fast-key';
+const RECORDER = path.join(import.meta.dirname, 'import-recorder.mjs');
+
+let dir: string;
+let server: SpawnedServer;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  dir = await tempDir('start-fast-');
+  server = await spawnServer(['--data-dir', path.join(dir, 'server'), '--api-key', KEY]);
+  env = {
+    PERIDIO_BASE_URL: server.url,
+    PERIDIO_API_KEY: KEY,
+    PERIDIO_PROFILE: '',
+    PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk'),
+  };
+});
+
+afterAll(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the command from sources and answers its exit code and the modules it loaded. */
+async function modulesLoadedBy(args: string[]): Promise<{ code: number | null; loaded: string[] }> {
+  const record = path.join(dir, `loaded-${Math.random().toString(36).slice(2)}.txt`);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', RECORDER, path.join(REPO_ROOT, 'src-main/cli/bin.ts'), ...args],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'ignore',
+      env: { ...process.env, ...env, IMPORT_RECORDER_FILE: record },
+    },
+  );
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const text = await readFile(record, 'utf8').catch(() => '');
+  // tsx's own modules load before the recorder and on demand; they are the test's, not ours.
+  const loaded = text
+    .split('\n')
+    .filter((url) => url !== '' && !url.includes('/node_modules/tsx/'));
+  return { code, loaded };
+}
+
+/** The repository paths (or package names) of the loaded modules. */
+function names(loaded: string[]): string[] {
+  return loaded.map((url) => {
+    const inPackage = /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+    return inPackage ? inPackage[1]! : path.relative(REPO_ROOT, new URL(url).pathname);
+  });
+}
+
+describe('what a command loads', () => {
+  it.each([['--help'], ['--version'], ['(no arguments)']])(
+    '`peridio-desk %s` loads the command table alone',
+    async (shown) => {
+      const { code, loaded } = await modulesLoadedBy(shown.startsWith('-') ? [shown] : []);
+      expect(code).toBe(0);
+      expect(new Set(names(loaded))).toEqual(
+        new Set([
+          'src-main/cli/bin.ts',
+          'src-main/cli/main.ts',
+          'src-main/cli/command.ts',
+          'src-main/cli/commands.ts',
+          'src-main/cli/session.ts',
+        ]),
+      );
+    },
+  );
+
+  it("a command's help loads no engine, no embedded server and no watch room", async () => {
+    const { code, loaded } = await modulesLoadedBy(['upload', '--help']);
+    expect(code).toBe(0);
+    const modules = names(loaded);
+    expect(modules).toContain('src-main/cli/upload.ts');
+    for (const room of ['service', 'local-peridio', 'watch', 'dashboard', 'queue', 'upload']) {
+      expect(modules.filter((m) => m.startsWith(`src-main/${room}/`))).toEqual([]);
+    }
+    expect(modules).not.toContain('fastify');
+    expect(modules).not.toContain('xstate');
+  });
+
+  it('a command on a Peridio account loads neither the embedded server nor the dashboard', async () => {
+    const { code, loaded } = await modulesLoadedBy(['artifacts', 'list', '--json']);
+    expect(code).toBe(0);
+    const modules = names(loaded);
+    expect(modules).toContain('src-main/service/index.ts');
+    expect(modules.filter((m) => m.startsWith('src-main/local-peridio/'))).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('src-main/dashboard/'))).toEqual([]);
+    expect(modules).not.toContain('fastify');
+  });
+});
