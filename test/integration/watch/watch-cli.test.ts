@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, content, type Json } from '../local-peridio/helpers.js';
 import { KEY, binariesOf, ruleFor, sha256Hex, workbench, type Workbench } from './watch-harness.js';
 
-const BUILT_CLI = path.join(REPO_ROOT, 'dist/src-main/cli/bin.js');
+const BUILT_CLI = path.join(REPO_ROOT, 'dist/cli/bin.js');
 
 let bench: Workbench;
 let env: Record<string, string>;
