@@ -9,6 +9,43 @@ import path from 'node:path';
 import { build } from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
+
+/**
+ * Parts of dependencies the engine never uses, left out of the bundle: together more than
+ * half the code an upload would load. Should one ever be reached, its stub says so.
+ * - conf imports Ajv (with its formats) for JSON-schema validation and semver for
+ *   migrations; settings-backend.ts passes no schema and no migrations (zod checks the file).
+ * - zod exports every language's messages as `z.locales`; only English (which zod's schemas
+ *   import directly) is used.
+ */
+const UNUSED = [
+  {
+    importer: /[\\/]node_modules[\\/]conf[\\/]/,
+    specifier: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/,
+  },
+  {
+    importer: /[\\/]node_modules[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/,
+    specifier: /^\.\.\/locales\/index\.js$/,
+  },
+];
+
+const leaveOutUnused = {
+  name: 'leave-out-unused',
+  setup(bundler) {
+    bundler.onResolve({ filter: /.*/ }, (args) =>
+      UNUSED.some((u) => u.specifier.test(args.path) && u.importer.test(args.importer))
+        ? { path: args.path, namespace: 'unused' }
+        : undefined,
+    );
+    bundler.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
+      contents: `const unused = () => { throw new Error(${JSON.stringify(`${args.path} was left out of the peridio-desk bundle as unused (scripts/bundle-cli.mjs)`)}); };
+export class Ajv2020 { constructor() { unused(); } }
+export default { default: unused, eq: unused, clean: unused, satisfies: unused, lte: unused, gt: unused };`,
+      loader: 'js',
+    }));
+  },
+};
+
 const CLI_BUNDLE_DIR = path.join(root, 'dist', 'cli');
 
 // Chunk names carry a hash: the last build's chunks would pile up beside this one's.
@@ -35,6 +72,7 @@ await build({
   banner: {
     js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",
   },
+  plugins: [leaveOutUnused],
   legalComments: 'none',
   logLevel: 'warning',
 });
