@@ -183,7 +183,10 @@ export function registerBinaryRoutes(app: FastifyInstance, ctx: ServerContext): 
             break;
           case 'DESTROY':
             db.prepare('DELETE FROM binary_parts WHERE binary_prn = ?').run(prn);
-            afterCommit = () => ctx.storage.removeBinary(row.storage_id);
+            afterCommit = async () => {
+              ctx.hasher.cancel(prn);
+              await ctx.storage.removeBinary(row.storage_id);
+            };
             break;
           case 'HASH_MATCHED':
           case 'HASH_MISMATCHED':

@@ -95,6 +95,7 @@ export function registerBinaryPartRoutes(app: FastifyInstance, ctx: ServerContex
         })
         .immediate();
       if (replaced) {
+        ctx.hasher.partReplaced(binaryPrn, index);
         await ctx.storage
           .removePart(binary.storage_id, replaced.upload_id)
           .catch((error: unknown) =>

@@ -280,6 +280,7 @@ export function registerPresignedRoutes(app: FastifyInstance, ctx: ServerContext
           message: 'The part was replaced or deleted while it was uploading.',
         };
       }
+      ctx.hasher.partStored(part.binary_prn);
       return undefined;
     } finally {
       if (!committed) {
