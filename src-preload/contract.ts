@@ -220,7 +220,22 @@ export interface PreferencesView {
   /** A part PUT that moves no bytes for this long is cut off and sent again. Uploads started
    * after a change follow it; one already sending its parts keeps the one it started with. */
   stallTimeoutSeconds: number;
+  /** Uploads at once, fixed; null: as many as the files' sizes and the server's answers allow
+   * (several small files side by side, at most two big ones). */
+  jobConcurrency: number | null;
 }
+
+/** The bounds of a fixed number of uploads at once (the preference, `--jobs`). */
+export const JOB_CONCURRENCY = { min: 1, max: 16 } as const;
+const JOB_CONCURRENCY_RULE = `the uploads at once must be a whole number from ${JOB_CONCURRENCY.min} to ${JOB_CONCURRENCY.max}, or null to let the engine choose`;
+
+/** The one check of a fixed number of uploads at once, for the contract's door and the settings
+ * file; null means adaptive. */
+export const jobConcurrencySchema = z
+  .int({ error: JOB_CONCURRENCY_RULE })
+  .min(JOB_CONCURRENCY.min, JOB_CONCURRENCY_RULE)
+  .max(JOB_CONCURRENCY.max, JOB_CONCURRENCY_RULE)
+  .nullable();
 
 /** The stall timeout's bounds and default, in whole seconds: at least long enough that a link
  * that pauses for a moment is not cut off, at most an hour so that a dead one is noticed. */
@@ -957,10 +972,12 @@ export const commandInputs = {
 
   'preferences.get': nothing,
   /** Changes the given preferences; a change of the cap applies to running uploads at once,
-   * one of the stall timeout to the uploads started after it. */
+   * one of the stall timeout to the uploads started after it, one of the uploads at once to
+   * the next upload to start. */
   'preferences.set': z.strictObject({
     maxRate: rate('the bandwidth cap').optional(),
     stallTimeoutSeconds: stallTimeoutSecondsSchema.optional(),
+    jobConcurrency: jobConcurrencySchema.optional(),
   }),
 } as const;
 

@@ -61,7 +61,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'preferences',
-    summary: 'show or set the preferences (the bandwidth cap, the stall timeout)',
+    summary: 'show or set the preferences (the bandwidth cap, the stall timeout, uploads at once)',
     load: async () => (await import('./preferences.js')).preferencesCommand,
   },
   {

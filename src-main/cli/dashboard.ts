@@ -9,7 +9,7 @@ import { openDeskService } from '../service/index.js';
 import { defaultDataDir } from '../settings/index.js';
 import { Spool } from '../watch/index.js';
 import type { CliCommand } from './command.js';
-import { maxRateOption, parseOptions, wholeNumber } from './options.js';
+import { jobConcurrencyOption, maxRateOption, parseOptions, wholeNumber } from './options.js';
 import { announceRateCap, stderrLogFormat, workspaceJson, workspaceLine } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
 
@@ -24,7 +24,7 @@ export function defaultRendererDir(from: string = import.meta.dirname): string {
   return path.join(dir, 'dist', 'renderer');
 }
 
-const usage = `Usage: peridio-desk dashboard [--port N] [--profile NAME] [--max-rate RATE] [--json]
+const usage = `Usage: peridio-desk dashboard [--port N] [--profile NAME] [--jobs N] [--max-rate RATE] [--json]
 
 Serves Peridio Desk to a browser on this machine: the app's interface and the engine's
 commands and events, on 127.0.0.1 only. Prints the URL to open; it carries a token made
@@ -35,6 +35,8 @@ Options:
   --port N             the port to listen on, 0 for any free one (default 0)
   --profile NAME       work against this profile instead of the current one
   --renderer-dir DIR   the built interface (default: dist/renderer of the package)
+  --jobs N             uploads at once (1 to 16); default: the preference, else several
+                       small files side by side and at most two big ones
   --max-rate RATE      cap the bandwidth of all uploads together, e.g. 5MB/s or 40Mbit/s;
                        off for none (default: the preference, which the Uploads page sets)
   --json               print the ready line as JSON: {"event":"ready","url":"...","workspace":{...}}
@@ -50,9 +52,11 @@ export const dashboardCommand: CliCommand = {
       port: { type: 'string' },
       profile: { type: 'string' },
       'renderer-dir': { type: 'string' },
+      jobs: { type: 'string' },
       'max-rate': { type: 'string' },
       json: { type: 'boolean' },
     });
+    const jobConcurrency = jobConcurrencyOption(values.jobs);
     const maxRate = maxRateOption(values['max-rate']);
     const port = values.port === undefined ? 0 : wholeNumber('--port', values.port, 0, 65535);
     const rendererDir = path.resolve(values['renderer-dir'] ?? defaultRendererDir());
@@ -64,6 +68,7 @@ export const dashboardCommand: CliCommand = {
       dataDir,
       logger: log.logger,
       ...(values.profile !== undefined ? { profile: values.profile } : {}),
+      ...(jobConcurrency !== undefined ? { jobConcurrency } : {}),
       ...(maxRate !== undefined ? { maxRate } : {}),
     }).catch((error: unknown) => {
       log.close();

@@ -1,6 +1,6 @@
 // Option parsing shared by the commands: node's parseArgs, with its mistakes as UsageErrors.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseRate } from '../../src-preload/contract.js';
+import { JOB_CONCURRENCY, parseRate } from '../../src-preload/contract.js';
 import { UsageError } from './command.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -35,6 +35,19 @@ export function wholeNumber(option: string, text: string, min: number, max: numb
 /** `--concurrency N`: parts in flight per job (unset: the preference decides). */
 export function partConcurrencyOption(text: string | undefined): number | undefined {
   return text === undefined ? undefined : wholeNumber('--concurrency', text, 1, 16);
+}
+
+/** `--jobs N`: uploads at once, fixed (unset: the preference, else the engine adapts). */
+export function jobConcurrencyOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  const { min, max } = JOB_CONCURRENCY;
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(
+      `--jobs must be a whole number of uploads at once from ${min} to ${max}, got "${text}"; leave it out to let the engine choose from the files' sizes`,
+    );
+  }
+  return value;
 }
 
 /** `--max-rate RATE`: this process's bandwidth cap, as the app writes it (unset: the

@@ -1,17 +1,20 @@
 // `peridio-desk preferences ...`: the preferences kept in the settings (the bandwidth cap the
-// app's Uploads page shows and sets, the stall timeout), here for build machines without the app.
+// app's Uploads page shows and sets, the stall timeout, the uploads at once), here for build
+// machines without the app.
 import {
+  JOB_CONCURRENCY,
   STALL_TIMEOUT_SECONDS,
   type CommandInput,
   type PreferencesView,
 } from '../../src-preload/contract.js';
 import { EXIT, UsageError, type CliCommand } from './command.js';
-import { maxRateOption, parseOptionsAndWords } from './options.js';
+import { jobConcurrencyOption, maxRateOption, parseOptionsAndWords } from './options.js';
 import { printResult, withService } from './session.js';
 
 const usage = `Usage: peridio-desk preferences [--json]
        peridio-desk preferences set max-rate RATE [--json]
        peridio-desk preferences set stall-timeout SECONDS [--json]
+       peridio-desk preferences set jobs N|auto [--json]
 
 Shows the preferences, or changes one. Commands started afterwards follow a change; one
 already running (an agent, the app) keeps its own until it restarts, except that the app's
@@ -25,18 +28,24 @@ Uploads page changes the app's cap at once.
   stall-timeout SECONDS  how long a part PUT may move no bytes before it is cut off and
                          sent again: ${STALL_TIMEOUT_SECONDS.min} to ${STALL_TIMEOUT_SECONDS.max} seconds (${STALL_TIMEOUT_SECONDS.default} unless set). An
                          upload already running keeps the timeout it started with.
+  jobs N|auto            uploads at once: ${JOB_CONCURRENCY.min} to ${JOB_CONCURRENCY.max}, or auto (the default) for several
+                         small files side by side, at most two big ones, and fewer while
+                         the server asks to slow down. \`--jobs\` on queue run, watch or
+                         dashboard wins over it for that command.
 
 Options:
   --json                 print the preferences as JSON:
-                         {"maxRate": {"bytesPerSecond", "text"}, ..., "stallTimeoutSeconds"}`;
+                         {"maxRate": {"bytesPerSecond", "text"}, ..., "stallTimeoutSeconds",
+                         "jobConcurrency" (null: auto)}`;
 
-const NAMES = ['max-rate', 'stall-timeout'] as const;
+const NAMES = ['max-rate', 'stall-timeout', 'jobs'] as const;
 type PreferenceName = (typeof NAMES)[number];
 
 function preferencesText(preferences: PreferencesView): string {
   return [
     `max-rate       ${preferences.maxRate.text}`,
     `stall-timeout  ${preferences.stallTimeoutSeconds} s`,
+    `jobs           ${preferences.jobConcurrency ?? 'auto'}`,
   ].join('\n');
 }
 
@@ -52,6 +61,18 @@ function stallTimeoutWords(text: string): number {
   return seconds;
 }
 
+/** A fixed number of uploads at once, in the words of `preferences set jobs`. */
+function jobsWords(text: string): number {
+  try {
+    return jobConcurrencyOption(text)!;
+  } catch {
+    const { min, max } = JOB_CONCURRENCY;
+    throw new UsageError(
+      `jobs must be a whole number of uploads at once from ${min} to ${max}, or auto to let the engine choose, got "${text}"`,
+    );
+  }
+}
+
 /** The change `preferences set NAME VALUE` asks for, checked for the words of the command
  * line; the engine checks it again at its door. */
 function changeOf(name: PreferenceName, value: string): CommandInput<'preferences.set'> {
@@ -60,12 +81,15 @@ function changeOf(name: PreferenceName, value: string): CommandInput<'preference
       return { maxRate: maxRateOption(value, 'max-rate')! };
     case 'stall-timeout':
       return { stallTimeoutSeconds: stallTimeoutWords(value) };
+    case 'jobs':
+      return { jobConcurrency: value === 'auto' ? null : jobsWords(value) };
   }
 }
 
 const VALUE_EXAMPLE: Record<PreferenceName, string> = {
   'max-rate': 'a RATE, e.g. 5MB/s',
   'stall-timeout': `SECONDS, e.g. ${STALL_TIMEOUT_SECONDS.default}`,
+  jobs: 'N (uploads at once) or auto',
 };
 
 export const preferencesCommand: CliCommand = {
@@ -86,8 +110,8 @@ export const preferencesCommand: CliCommand = {
     if (!NAMES.includes(name as PreferenceName)) {
       throw new UsageError(
         name === undefined
-          ? 'say which preference to set: preferences set max-rate RATE, or stall-timeout SECONDS'
-          : `there is no preference "${name}"; the ones to set are ${NAMES.join(' and ')}`,
+          ? 'say which preference to set: preferences set max-rate RATE, stall-timeout SECONDS, or jobs N|auto'
+          : `there is no preference "${name}"; the ones to set are ${NAMES.join(', ')}`,
       );
     }
     const preference = name as PreferenceName;

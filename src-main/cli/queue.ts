@@ -1,7 +1,12 @@
 // `peridio-desk queue ...`: look at the upload queue, act on its jobs, or run it.
 import type { JobView } from '../../src-preload/contract.js';
 import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
-import { maxRateOption, parseOptionsAndWords, partConcurrencyOption } from './options.js';
+import {
+  jobConcurrencyOption,
+  maxRateOption,
+  parseOptionsAndWords,
+  partConcurrencyOption,
+} from './options.js';
 import { createProgressPrinter } from './progress-printer.js';
 import {
   allPages,
@@ -28,6 +33,9 @@ const usage = `Usage: peridio-desk queue <list|pause|resume|retry|cancel|run> [J
 Options:
   --json               list: one JSON document {"workspace", "jobs"}; a job action: {"workspace",
                        "job"}; run: JSON lines
+  --jobs N             run: uploads at once (1 to 16); default: the preference, else
+                       several small files side by side and at most two big ones, fewer
+                       while the server asks to slow down
   --concurrency N      run: parts in flight at once per job (1 to 16, default 4)
   --max-rate RATE      run: cap the bandwidth of all uploads together, e.g. 5MB/s, 5MiB/s,
                        500kB/s or 40Mbit/s; off for none (default: the preference, which
@@ -61,6 +69,7 @@ export const queueCommand: CliCommand = {
   async run(args) {
     const { values, words } = parseOptionsAndWords(args, {
       json: { type: 'boolean' },
+      jobs: { type: 'string' },
       concurrency: { type: 'string' },
       'max-rate': { type: 'string' },
       forever: { type: 'boolean' },
@@ -104,6 +113,7 @@ export const queueCommand: CliCommand = {
     if (verb === 'run') {
       if (id) throw new UsageError('queue run takes no JOB_ID');
       return runQueue(values.forever === true, json, {
+        jobConcurrency: jobConcurrencyOption(values.jobs),
         partConcurrency: partConcurrencyOption(values.concurrency),
         maxRate: maxRateOption(values['max-rate']),
       });
@@ -115,12 +125,17 @@ export const queueCommand: CliCommand = {
 async function runQueue(
   forever: boolean,
   json: boolean,
-  { partConcurrency, maxRate }: { partConcurrency?: number; maxRate?: string },
+  {
+    jobConcurrency,
+    partConcurrency,
+    maxRate,
+  }: { jobConcurrency?: number; partConcurrency?: number; maxRate?: string },
 ): Promise<number> {
   const printer = createProgressPrinter({ json });
   let failures = 0;
   return withService(
     {
+      ...(jobConcurrency !== undefined ? { jobConcurrency } : {}),
       ...(partConcurrency !== undefined ? { partConcurrency } : {}),
       ...(maxRate !== undefined ? { maxRate } : {}),
       listener: (event) => {

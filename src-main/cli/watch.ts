@@ -6,7 +6,12 @@ import { RulesFileError, loadRulesFile } from '../watch/index.js';
 import type { WatchRuleView } from '../../src-preload/contract.js';
 import { DeskCommandError } from '../service/index.js';
 import { EXIT, UsageError, type CliCommand } from './command.js';
-import { maxRateOption, parseOptions, partConcurrencyOption, wholeNumber } from './options.js';
+import {
+  jobConcurrencyOption,
+  maxRateOption,
+  parseOptions,
+  partConcurrencyOption,
+} from './options.js';
 import { announceRateCap, announceWorkspace, openService, withService } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
 import { createWatchPrinter } from './watch-printer.js';
@@ -28,7 +33,9 @@ Options:
   --check RULES.json    check the rules file and each rule's signing key (as an upload
                         would, against the workspace), print what each rule does, and
                         exit (status 0 when it is valid, 1 when not)
-  --jobs N              uploads at once (1 to 64, default 2)
+  --jobs N              uploads at once (1 to 16); default: the preference, else several
+                        small files side by side and at most two big ones, fewer while
+                        the server asks to slow down
   --concurrency N       parts in flight at once per upload (1 to 16, default 4)
   --max-rate RATE       cap the bandwidth of all uploads together, e.g. 5MB/s, 5MiB/s,
                         500kB/s or 40Mbit/s; off for none (default: the preference, which
@@ -164,8 +171,7 @@ export const watchCommand: CliCommand = {
       }
       return check(values.check, json);
     }
-    const jobConcurrency =
-      values.jobs === undefined ? undefined : wholeNumber('--jobs', values.jobs, 1, 64);
+    const jobConcurrency = jobConcurrencyOption(values.jobs);
     const partConcurrency = partConcurrencyOption(values.concurrency);
     const maxRate = maxRateOption(values['max-rate']);
     // A rules file is read here (it is this command's argument); without one, the engine

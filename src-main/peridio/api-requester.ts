@@ -40,6 +40,8 @@ export interface RetryNotice {
   attempt: number;
   delayMs: number;
   reason: string;
+  /** The server's answer (429, 503, …), when the failure was one rather than the network's. */
+  status?: number;
 }
 
 export interface ApiRequesterOptions {
@@ -249,6 +251,7 @@ export class ApiRequester {
       attempt: identity.attempts,
       delayMs,
       reason: describeFailure(failure),
+      ...(failure.kind === 'status' ? { status: failure.status } : {}),
     });
     try {
       await sleep(delayMs, undefined, signal === undefined ? undefined : { signal });

@@ -9,6 +9,7 @@ export {
   type JobRetention,
   type JobStoreOptions,
 } from './job-store.js';
+export { ADAPTIVE_LIMITS, JobConcurrency, type AdaptiveLimits } from './job-concurrency.js';
 export { ConnectivityMonitor, type ConnectivityOptions } from './connectivity.js';
 export { queueFailureReason } from './queue-failure.js';
 export {

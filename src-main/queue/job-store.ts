@@ -10,6 +10,7 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { migrate, openSqlite } from '../sqlite/index.js';
 import type { BinaryState } from '../lifecycle/index.js';
 import { JOB_ACTION_FROM } from './job-actions.js';
+import { JournalBatch } from './journal-batch.js';
 import type { HashedFile } from '../upload/index.js';
 import type {
   FileFingerprint,
@@ -194,17 +195,28 @@ function fileIdentity(file: string): string {
 export interface JobStoreOptions {
   /** How long a write waits for another connection's lock before SQLITE_BUSY; default 5 s. */
   busyTimeoutMs?: number;
+  /** How long a step or a part may wait to be written with others; default 100 ms. */
+  journalDelayMs?: number;
 }
 
 export class JobStore {
   private fileId: string;
+  private readonly journal: JournalBatch;
 
   private constructor(
-    private db: SqliteDatabase,
+    private connection: SqliteDatabase,
     readonly file: string,
     private readonly options: JobStoreOptions,
   ) {
     this.fileId = fileIdentity(file);
+    this.journal = new JournalBatch(() => this.connection, options.journalDelayMs ?? 100);
+  }
+
+  /** The database, with the journal's pending writes written first: whatever this store reads
+   * or writes next comes after them, as if they had been written at once. */
+  private get db(): SqliteDatabase {
+    this.journal.flush();
+    return this.connection;
   }
 
   static open(file: string, options: JobStoreOptions = {}): JobStore {
@@ -233,7 +245,11 @@ export class JobStore {
   }
 
   close(): void {
-    this.db.close();
+    try {
+      this.journal.flush();
+    } finally {
+      this.connection.close();
+    }
   }
 
   /**
@@ -256,8 +272,8 @@ export class JobStore {
       this.db.prepare('VACUUM INTO ?').run(this.file);
     }
     // The old connection first: closing it removes the "-wal" and "-shm" files by name.
-    this.db.close();
-    this.db = JobStore.connect(this.file, this.options);
+    this.connection.close();
+    this.connection = JobStore.connect(this.file, this.options);
     this.fileId = fileIdentity(this.file);
     return found === 'missing'
       ? `The upload queue ${this.file} was removed while in use; it was written back from the open copy and no job was lost.`
@@ -531,14 +547,17 @@ export class JobStore {
     leaseUntil: number;
     now?: number;
     onlyIds?: readonly string[] | undefined;
+    /** Whether the job ready next may start now, by its file's queued size; when not, none is
+     * claimed (the queue's order holds). */
+    admits?: (queuedSize: number) => boolean;
   }): Job | undefined {
-    const { owner, workspace, leaseUntil, now = Date.now(), onlyIds = [] } = claim;
+    const { owner, workspace, leaseUntil, now = Date.now(), onlyIds = [], admits } = claim;
     const only = onlyIds.length ? `AND id IN (${onlyIds.map(() => '?').join(',')})` : '';
     return this.db
       .transaction(() => {
         const rows = this.db
           .prepare(
-            `SELECT id, status, lease_owner, lease_until FROM jobs
+            `SELECT id, status, lease_owner, lease_until, queued_size FROM jobs
              WHERE workspace = ? ${only} AND status IN ('queued', 'waiting', 'running')
              ORDER BY seq`,
           )
@@ -547,6 +566,7 @@ export class JobStore {
           status: JobStatus;
           lease_owner: string | null;
           lease_until: number | null;
+          queued_size: number;
         }[];
         const row = rows.find(
           (r) =>
@@ -554,7 +574,7 @@ export class JobStore {
             (r.lease_until ?? 0) < now ||
             (r.lease_owner !== null && runnerIsGone(r.lease_owner)),
         );
-        if (!row) return undefined;
+        if (!row || (admits && !admits(row.queued_size))) return undefined;
         this.db
           .prepare(
             `UPDATE jobs SET status = 'running', lease_owner = ?, lease_until = ?,
@@ -604,20 +624,31 @@ export class JobStore {
     if (outcome.status === 'done') this.log(id, 'done', 'finished');
   }
 
-  /** Records the step a running job is in, and the binary it works on. */
+  /** Records the step a running job is in, and the binary it works on (with the journal's next
+   * batch: see JournalBatch). */
   setStep(
     id: string,
     step: JobStep,
     message: string,
     binary?: { prn: string; state: BinaryState },
   ): void {
-    this.db
-      .prepare(
-        `UPDATE jobs SET step = ?, binary_prn = COALESCE(?, binary_prn),
-           binary_state = COALESCE(?, binary_state), updated_at = ? WHERE id = ?`,
-      )
-      .run(step, binary?.prn ?? null, binary?.state ?? null, new Date().toISOString(), id);
-    this.log(id, step, message);
+    const now = new Date().toISOString();
+    this.journal.add(
+      `UPDATE jobs SET step = ?, binary_prn = COALESCE(?, binary_prn),
+         binary_state = COALESCE(?, binary_state), updated_at = ? WHERE id = ?`,
+      step,
+      binary?.prn ?? null,
+      binary?.state ?? null,
+      now,
+      id,
+    );
+    this.journal.add(
+      'INSERT INTO job_log (job_id, at, step, message) VALUES (?, ?, ?, ?)',
+      id,
+      now,
+      step,
+      message,
+    );
   }
 
   pause(id: string): Job {
@@ -669,20 +700,25 @@ export class JobStore {
       .all(id) as JobLogEntry[];
   }
 
-  /** Journals a part the server accepted. */
+  /** Journals a part the server accepted (with the journal's next batch: a part journaled late
+   * is at worst sent again after a crash, since a resumed job asks the server for its parts). */
   partDone(
     id: string,
     binaryPrn: string,
     part: { index: number; sha256: string; size: number },
   ): void {
-    this.db
-      .prepare(
-        `INSERT INTO job_parts (job_id, binary_prn, part_index, sha256, size, done_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (job_id, binary_prn, part_index)
-         DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, done_at = excluded.done_at`,
-      )
-      .run(id, binaryPrn, part.index, part.sha256, part.size, new Date().toISOString());
+    this.journal.add(
+      `INSERT INTO job_parts (job_id, binary_prn, part_index, sha256, size, done_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (job_id, binary_prn, part_index)
+       DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, done_at = excluded.done_at`,
+      id,
+      binaryPrn,
+      part.index,
+      part.sha256,
+      part.size,
+      new Date().toISOString(),
+    );
   }
 
   /** How many times each part was journaled as sent, and the bytes, for a job. */

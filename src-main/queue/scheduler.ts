@@ -1,5 +1,6 @@
-// Runs queued jobs: claims them from the store under a lease, a few at a time, and keeps
-// the leases fresh while they run. Waits (without polling the server) while the workspace
+// Runs queued jobs: claims them from the store under a lease, in queue order, as many at once
+// as the job concurrency lets (it weighs the files' sizes and the server's push-backs), and
+// keeps the leases fresh while they run. Waits (without polling the server) while the workspace
 // is offline. A job paused or cancelled elsewhere loses its lease and is stopped here.
 // The loop never ends by itself: a queue it cannot read or write (a locked or removed
 // database) is logged and reported as stalled, retried with a growing delay, and reported
@@ -8,6 +9,7 @@ import { systemClock, type Clock, type ClockTimer } from '../clock/index.js';
 import { silentLogger, type EngineLogger } from '../logging/index.js';
 import { Backoff } from '../peridio/index.js';
 import type { ConnectivityMonitor } from './connectivity.js';
+import { JobConcurrency } from './job-concurrency.js';
 import { runnerName, type JobStore } from './job-store.js';
 import type { Job, JobError } from './job-types.js';
 import { queueFailureReason } from './queue-failure.js';
@@ -33,7 +35,9 @@ export interface SchedulerOptions {
   workspace: string;
   runJob: RunJob;
   connectivity: ConnectivityMonitor;
-  /** Jobs at once. */
+  /** How many jobs run at once; adaptive unless given (told of each job's end). */
+  jobConcurrency?: JobConcurrency;
+  /** A fixed number of jobs at once, when no `jobConcurrency` is given. */
   concurrency?: number;
   leaseMs?: number;
   /** How often to look for jobs queued by other processes. */
@@ -51,9 +55,16 @@ export interface SchedulerOptions {
   logger?: EngineLogger;
 }
 
+interface RunningJob {
+  controller: AbortController;
+  /** The file's size as queued, which the job concurrency weighs. */
+  size: number;
+}
+
 export class Scheduler {
   readonly owner = runnerName();
-  private readonly running = new Map<string, AbortController>();
+  readonly jobConcurrency: JobConcurrency;
+  private readonly running = new Map<string, RunningJob>();
   /** Settles when the job's run has ended and its outcome is stored. */
   private readonly endings = new Map<string, Promise<void>>();
   /** Outcomes the store refused (locked, gone): stored on a later turn. */
@@ -70,6 +81,9 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
     this.log = (options.logger ?? silentLogger()).child({ module: 'scheduler' });
+    this.jobConcurrency =
+      options.jobConcurrency ??
+      new JobConcurrency({ fixed: options.concurrency ?? null, clock: this.clock });
   }
 
   private get leaseMs(): number {
@@ -89,13 +103,13 @@ export class Scheduler {
 
   /** Stops a job running here at once (it was paused or cancelled in the store). */
   interrupt(jobId: string): void {
-    this.running.get(jobId)?.abort();
+    this.running.get(jobId)?.controller.abort();
   }
 
   /** Stops taking jobs, interrupts those running (they resume later) and waits for them. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    for (const controller of this.running.values()) controller.abort();
+    for (const { controller } of this.running.values()) controller.abort();
     this.wake();
     await this.loop;
     this.clock.clearTimeout(this.leaseTimer);
@@ -143,7 +157,6 @@ export class Scheduler {
 
   private async run(): Promise<void> {
     const { store, connectivity } = this.options;
-    const concurrency = this.options.concurrency ?? 2;
     const backoff = new Backoff({
       initialMs: this.options.retryMs?.initial ?? 1000,
       maxMs: this.options.retryMs?.max ?? 30_000,
@@ -161,13 +174,16 @@ export class Scheduler {
           this.options.onError?.(restored);
         }
         this.settleStored();
-        if (this.running.size < concurrency) {
+        if (this.running.size < this.jobConcurrency.limit) {
+          const sizes = [...this.running.values()].map((job) => job.size);
           claimed = store.claimNext({
             owner: this.owner,
             workspace: this.options.workspace,
             leaseUntil: this.clock.now() + this.leaseMs,
             now: this.clock.now(),
             onlyIds: this.options.onlyJobIds,
+            // The next job in line waits (it is not passed over) until it fits beside these.
+            admits: (size) => this.jobConcurrency.mayStart(sizes, size),
           });
         }
         this.working();
@@ -219,7 +235,7 @@ export class Scheduler {
 
   private launch(job: Job): void {
     const controller = new AbortController();
-    this.running.set(job.id, controller);
+    this.running.set(job.id, { controller, size: job.queuedFile.size });
     const ending = this.options
       .runJob(job, controller.signal)
       .catch((error: unknown): JobOutcome => {
@@ -230,6 +246,9 @@ export class Scheduler {
         };
       })
       .then((outcome) => {
+        if (outcome.status === 'done') this.jobConcurrency.jobDone();
+        // A job left waiting met a server that could not take it (or the network failed).
+        if (outcome.status === 'waiting') this.jobConcurrency.pushedBack();
         this.running.delete(job.id);
         this.endings.delete(job.id);
         this.unsettled.set(job.id, { job, outcome });
@@ -299,7 +318,7 @@ export class Scheduler {
       this.stalled(error, this.leaseMs / 3);
       return;
     }
-    for (const [id, controller] of this.running) {
+    for (const [id, { controller }] of this.running) {
       if (!held.has(id)) controller.abort();
     }
   }

@@ -180,6 +180,10 @@ export class DeskService {
         const preferences = preferencesView(options.stores.settings, options.maxRate);
         this.#workspace?.engine.setMaxBytesPerSecond(preferences.maxRateInForce.bytesPerSecond);
         this.#workspace?.engine.setStallTimeoutMs(preferences.stallTimeoutSeconds * 1000);
+        // `--jobs` wins over the preference for its process.
+        if (options.engine?.jobConcurrency === undefined) {
+          this.#workspace?.engine.setJobConcurrency(preferences.jobConcurrency);
+        }
         this.#emit({ name: 'preferences:changed', payload: { preferences } });
         return preferences;
       },

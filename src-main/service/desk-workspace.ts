@@ -133,6 +133,7 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       keepLast: preferences.finishedJobsKeepLast,
     },
     partConcurrency: preferences.uploadConcurrency,
+    jobConcurrency: preferences.jobConcurrency,
     maxBytesPerSecond: preferencesView(options.stores.settings, options.maxRate).maxRateInForce
       .bytesPerSecond,
     stallTimeoutMs: preferences.stallTimeoutSeconds * 1000,

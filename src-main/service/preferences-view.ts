@@ -1,6 +1,6 @@
 // The preferences as the faces see them: the bandwidth cap (the preference, and a process's
-// `--max-rate`, which wins over it for that process; the engine applies the one in force) and
-// the stall timeout.
+// `--max-rate`, which wins over it for that process; the engine applies the one in force), the
+// stall timeout and the uploads at once.
 import { parseRate, type PreferencesView, type RateCapView } from '../../src-preload/contract.js';
 import type { SettingsStore } from '../settings/index.js';
 
@@ -15,7 +15,11 @@ export function preferencesView(
   settings: SettingsStore,
   maxRateOverride: string | undefined,
 ): PreferencesView {
-  const { maxRate: maxRatePreference, stallTimeoutSeconds } = settings.getPreferences();
+  const {
+    maxRate: maxRatePreference,
+    stallTimeoutSeconds,
+    jobConcurrency,
+  } = settings.getPreferences();
   const maxRate = rateCapView(maxRatePreference);
   return {
     maxRate,
@@ -24,5 +28,6 @@ export function preferencesView(
         ? { ...maxRate, source: 'preference' }
         : { ...rateCapView(maxRateOverride), source: 'command-line' },
     stallTimeoutSeconds,
+    jobConcurrency,
   };
 }

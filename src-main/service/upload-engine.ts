@@ -5,6 +5,7 @@ import { messageLogger, silentLogger, type EngineLogger } from '../logging/index
 import { PeridioClient, type ConnectionWords } from '../peridio/index.js';
 import {
   ConnectivityMonitor,
+  JobConcurrency,
   JobStore,
   Scheduler,
   type EngineEvent,
@@ -16,6 +17,7 @@ import {
 import {
   DEFAULT_STALL_TIMEOUT_MS,
   SharedRateLimit,
+  type PartRetryNotice,
   UploadWorker,
   type ApiConnection,
 } from '../upload/index.js';
@@ -36,8 +38,8 @@ export interface UploadEngineOptions {
   signingKeyPrn: (ref: SigningKeyRef) => string | undefined;
   /** Checks a job's signing key before the job is stored (a refusal queues nothing). */
   checkSigningKey?: (ref: SigningKeyRef) => Promise<unknown>;
-  /** Jobs at once, and parts in flight per job. */
-  jobConcurrency?: number;
+  /** Jobs at once (`--jobs`, the preference; adaptive unless given), and parts in flight per job. */
+  jobConcurrency?: number | null;
   partConcurrency?: number;
   onEvent?: (event: EngineEvent) => void;
   /** Test knobs: how fast to probe an unreachable server and to look for new jobs. */
@@ -58,6 +60,12 @@ export interface UploadEngineOptions {
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
+/** Part retries that mean the server (the store or the Admin API) asked to slow down. */
+const PUSH_BACK_REASONS: ReadonlySet<PartRetryNotice['reason']> = new Set([
+  'server_error',
+  'api_unavailable',
+]);
+
 export class UploadEngine {
   readonly store: JobStore;
   readonly client: PeridioClient;
@@ -67,11 +75,13 @@ export class UploadEngine {
   /** Read as each transfer starts. */
   private stallTimeout: number;
   private scheduler: Scheduler | undefined;
+  readonly jobConcurrency: JobConcurrency;
   private readonly logger: EngineLogger;
   private readonly pruneTimer: NodeJS.Timeout;
 
   constructor(private readonly options: UploadEngineOptions) {
     this.logger = options.logger ?? silentLogger();
+    this.jobConcurrency = new JobConcurrency({ fixed: options.jobConcurrency ?? null });
     this.store = JobStore.open(path.join(options.dataDir, 'queue.sqlite'), {
       ...(options.queueBusyTimeoutMs !== undefined
         ? { busyTimeoutMs: options.queueBusyTimeoutMs }
@@ -87,6 +97,10 @@ export class UploadEngine {
       ...(options.connectionWords ? { words: options.connectionWords } : {}),
       // Give up on an unreachable server soon: the job then waits and the monitor probes.
       retry: { maxAttempts: 3, maxDelayMs: 4000 },
+      // 429, 503 and the gateways' answers: fewer jobs at once for a while.
+      onRetry: ({ status }) => {
+        if (status !== undefined) this.jobConcurrency.pushedBack();
+      },
     });
     this.connectivity = new ConnectivityMonitor({
       probe: async (signal) => {
@@ -141,6 +155,13 @@ export class UploadEngine {
     this.logger
       .child({ module: 'stall-timeout' })
       .info({ stallTimeoutMs: ms }, 'stall timeout changed');
+  }
+
+  /** Jobs at once from now on: a fixed number, or null to adapt (the preference changed). */
+  setJobConcurrency(jobs: number | null): void {
+    this.jobConcurrency.setFixed(jobs);
+    this.scheduler?.wake();
+    this.logger.child({ module: 'job-concurrency' }).info({ jobs }, 'job concurrency changed');
   }
 
   /** The workspace this engine's jobs go to. */
@@ -198,7 +219,7 @@ export class UploadEngine {
       store: this.store,
       workspace: o.workspace,
       connectivity: this.connectivity,
-      concurrency: o.jobConcurrency ?? 2,
+      jobConcurrency: this.jobConcurrency,
       ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
       ...(o.queueRetryMs ? { retryMs: o.queueRetryMs } : {}),
       logger: this.logger,
@@ -221,10 +242,12 @@ export class UploadEngine {
         onProgress: (jobId, progress) => this.emit({ type: 'job:progress', jobId, progress }),
         // Info, not a warning: a part sent again is the uploader doing its job, and a run that
         // goes well leaves stderr empty; a part that runs out of tries fails the job loudly.
-        onPartRetry: (jobId, { message, ...notice }) =>
+        onPartRetry: (jobId, { message, ...notice }) => {
+          if (PUSH_BACK_REASONS.has(notice.reason)) this.jobConcurrency.pushedBack();
           this.logger
             .child({ module: 'upload' })
-            .info({ jobId, ...notice }, `sending part ${notice.partIndex} again: ${message}`),
+            .info({ jobId, ...notice }, `sending part ${notice.partIndex} again: ${message}`);
+        },
         onStep: (jobId, step, message) => this.emit({ type: 'job:step', jobId, step, message }),
       }),
       onJobEnd: (job, outcome) => this.emit({ type: 'job:ended', job, outcome }),

@@ -8,6 +8,7 @@ import {
   NAME_PATTERN,
   NAME_RULE,
   STALL_TIMEOUT_SECONDS,
+  jobConcurrencySchema,
   parseRate,
   splitProxyUrl,
   stallTimeoutSecondsSchema,
@@ -138,6 +139,8 @@ export const DEFAULT_PREFERENCES = {
   finishedJobsKeepLast: 1000,
   maxRate: 'unlimited',
   stallTimeoutSeconds: STALL_TIMEOUT_SECONDS.default,
+  /** Adaptive: the engine chooses from the files' sizes and the server's answers. */
+  jobConcurrency: null,
 } as const;
 
 const uploadConcurrencySchema = z
@@ -172,6 +175,7 @@ export const preferencesSchema = z.strictObject(
       .optional(),
     maxRate: maxRateSchema.optional(),
     stallTimeoutSeconds: stallTimeoutSecondsSchema.optional(),
+    jobConcurrency: jobConcurrencySchema.optional(),
   },
   { error: unknownField },
 );

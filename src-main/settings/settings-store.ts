@@ -87,6 +87,8 @@ export interface Preferences {
   maxRate: string;
   /** A part PUT that moves no bytes for this many seconds is cut off and sent again. */
   stallTimeoutSeconds: number;
+  /** Uploads at once, 1 to 16; null: adaptive (the engine chooses). */
+  jobConcurrency: number | null;
 }
 
 export interface ReplaceOption {

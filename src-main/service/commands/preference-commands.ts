@@ -1,6 +1,6 @@
 // The preferences a face may read and change. A new bandwidth cap is in force at once, for the
-// uploads running now too; a new stall timeout for the uploads started after it. Every face is
-// told.
+// uploads running now too; a new stall timeout for the uploads started after it; a new number of
+// uploads at once from the next upload to start. Every face is told.
 import type { HandlerMap } from './handler.js';
 
 type PreferenceCommand = 'preferences.get' | 'preferences.set';
@@ -10,11 +10,15 @@ export const preferenceCommands: HandlerMap<PreferenceCommand> = {
     return preferences();
   },
 
-  async 'preferences.set'({ maxRate, stallTimeoutSeconds }, { stores, preferencesChanged }) {
-    // One write for both, so a refused value changes neither.
+  async 'preferences.set'(
+    { maxRate, stallTimeoutSeconds, jobConcurrency },
+    { stores, preferencesChanged },
+  ) {
+    // One write for all, so a refused value changes none.
     stores.settings.updatePreferences({
       ...(maxRate !== undefined ? { maxRate } : {}),
       ...(stallTimeoutSeconds !== undefined ? { stallTimeoutSeconds } : {}),
+      ...(jobConcurrency !== undefined ? { jobConcurrency } : {}),
     });
     return preferencesChanged();
   },

@@ -440,6 +440,7 @@ describe('the bandwidth cap', () => {
     expect((await runCli(['preferences'], capEnv)).lines).toEqual([
       'max-rate       unlimited',
       'stall-timeout  60 s',
+      'jobs           auto',
     ]);
     const set = await runCli(['preferences', 'set', 'max-rate', '40Mbps', '--json'], capEnv);
     expect(set.code).toBe(0);
@@ -447,6 +448,7 @@ describe('the bandwidth cap', () => {
     expect((await runCli(['preferences'], capEnv)).lines).toEqual([
       'max-rate       40 Mbit/s',
       'stall-timeout  60 s',
+      'jobs           auto',
     ]);
 
     const versionPrn = await createArtifactVersion(api);
@@ -469,6 +471,7 @@ describe('the bandwidth cap', () => {
     expect((await runCli(['preferences'], capEnv)).lines).toEqual([
       'max-rate       40 Mbit/s',
       'stall-timeout  60 s',
+      'jobs           auto',
     ]);
   });
 
@@ -501,7 +504,11 @@ describe('the stall timeout', () => {
     const stallEnv = { ...env, PERIDIO_DESK_DATA_DIR: path.join(dir, 'desk-stall') };
     const set = await runCli(['preferences', 'set', 'stall-timeout', '90'], stallEnv);
     expect(set.code).toBe(0);
-    expect(set.lines).toEqual(['max-rate       unlimited', 'stall-timeout  90 s']);
+    expect(set.lines).toEqual([
+      'max-rate       unlimited',
+      'stall-timeout  90 s',
+      'jobs           auto',
+    ]);
     const json = await runCli(['preferences', 'set', 'stall-timeout', '5s', '--json'], stallEnv);
     expect(json.last.stallTimeoutSeconds).toBe(5);
     expect((await runCli(['preferences', '--json'], stallEnv)).last).toMatchObject({
@@ -523,7 +530,7 @@ describe('the stall timeout', () => {
       ],
       [
         ['preferences', 'set', 'timeout', '60'],
-        'there is no preference "timeout"; the ones to set are max-rate and stall-timeout',
+        'there is no preference "timeout"; the ones to set are max-rate, stall-timeout, jobs',
       ],
     ];
     for (const [args, message] of cases) {
@@ -534,6 +541,7 @@ describe('the stall timeout', () => {
     expect((await runCli(['preferences'], stallEnv)).lines).toEqual([
       'max-rate       unlimited',
       'stall-timeout  60 s',
+      'jobs           auto',
     ]);
   });
 });

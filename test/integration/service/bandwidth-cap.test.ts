@@ -35,6 +35,7 @@ describe('the bandwidth cap preference', () => {
       maxRate: { bytesPerSecond: null, text: 'unlimited' },
       maxRateInForce: { bytesPerSecond: null, text: 'unlimited', source: 'preference' },
       stallTimeoutSeconds: 60,
+      jobConcurrency: null,
     });
     const events: DeskEvent[] = [];
     desk.subscribe((event) => events.push(event));

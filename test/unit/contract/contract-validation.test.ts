@@ -146,6 +146,9 @@ const VALID: Record<CommandName, Record<string, unknown>[]> = {
     { maxRate: 'off' },
     { stallTimeoutSeconds: 5 },
     { stallTimeoutSeconds: 3600, maxRate: '1MB/s' },
+    { jobConcurrency: 1 },
+    { jobConcurrency: 16 },
+    { jobConcurrency: null },
   ],
 };
 
@@ -345,6 +348,19 @@ describe('the contract', () => {
         {
           field: 'stallTimeoutSeconds',
           message: 'the stall timeout must be a whole number of seconds from 5 to 3600, e.g. 60',
+        },
+      ]);
+    }
+  });
+
+  it('refuses a number of uploads at once that is not whole from 1 to 16, saying how to adapt', () => {
+    for (const jobConcurrency of [0, 17, 2.5, '4', 'auto', Infinity]) {
+      const error = refusal('preferences.set', { jobConcurrency });
+      expect(error.fields, String(jobConcurrency)).toEqual([
+        {
+          field: 'jobConcurrency',
+          message:
+            'the uploads at once must be a whole number from 1 to 16, or null to let the engine choose',
         },
       ]);
     }

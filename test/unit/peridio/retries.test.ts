@@ -77,7 +77,14 @@ describe('retries', () => {
     const waited = (server.requests[1]?.at ?? 0) - (server.requests[0]?.at ?? 0);
     expect(waited).toBeGreaterThanOrEqual(950);
     expect(notices).toEqual([
-      { method: 'GET', path: `/binaries/${BINARY}`, attempt: 1, delayMs: 1000, reason: 'HTTP 429' },
+      {
+        method: 'GET',
+        path: `/binaries/${BINARY}`,
+        attempt: 1,
+        delayMs: 1000,
+        reason: 'HTTP 429',
+        status: 429,
+      },
     ]);
   });
 

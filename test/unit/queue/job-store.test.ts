@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JobStateError, JobStore, type UploadRequest } from '../../../src-main/queue/index.js';
 
 const REQUEST: UploadRequest = {
@@ -141,6 +141,38 @@ describe('JobStore', () => {
       'it changed',
       'retried',
     ]);
+  });
+
+  it('writes steps and parts in batches: at once for itself, soon for others, all by close', async () => {
+    const job = store.enqueue(REQUEST, FILE);
+    const batching = JobStore.open(file, { journalDelayMs: 60_000 });
+    const other = JobStore.open(file);
+    try {
+      batching.setStep(job.id, 'uploading', 'sending', { prn: 'prn:b', state: 'uploadable' });
+      batching.partDone(job.id, 'prn:b', { index: 1, sha256: 'a'.repeat(64), size: 10 });
+      // Another process sees the last written step until the batch goes out...
+      expect(other.get(job.id).step).toBe('queued');
+      // ...which any use of the batching store does first: it never sees its own rows missing.
+      expect(batching.get(job.id)).toMatchObject({ step: 'uploading', binaryPrn: 'prn:b' });
+      expect(other.partsDone(job.id)).toHaveLength(1);
+      batching.setStep(job.id, 'completing', 'complete');
+      batching.close();
+      expect(other.history(job.id).map((entry) => entry.step)).toEqual([
+        'queued',
+        'uploading',
+        'completing',
+      ]);
+    } finally {
+      other.close();
+    }
+    // On its own, a batch goes out within its delay.
+    store.setStep(job.id, 'hashing', 'the server hashes');
+    const reader = JobStore.open(file);
+    try {
+      await vi.waitFor(() => expect(reader.get(job.id).step).toBe('hashing'), { timeout: 5000 });
+    } finally {
+      reader.close();
+    }
   });
 
   it('journals parts and file hashes by path, size, mtime and workspace', () => {

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sleepOn } from '../../../src-main/clock/index.js';
 import {
   ConnectivityMonitor,
+  JobConcurrency,
   JobStore,
   Scheduler,
   type JobOutcome,
@@ -102,6 +103,89 @@ describe('Scheduler', () => {
     await advanceUntil(clock, scheduler.idle(), 30);
     expect(peak).toBe(2);
     expect(ids.map((id) => store.get(id).status)).toEqual(Array(5).fill('done'));
+  });
+
+  it('runs several small jobs at once and at most two big ones, without `concurrency`', async () => {
+    const MiB = 1024 * 1024;
+    const sizes = [...Array(10).fill(1 * MiB), ...Array(4).fill(100 * MiB)];
+    const ids = sizes.map(
+      (size, i) => store.enqueue({ ...REQUEST, target: `t${i}` }, { size, mtimeMs: 1 }).id,
+    );
+    const running = new Map<string, number>();
+    const peaks = { small: 0, big: 0 };
+    const scheduler = start(async (job) => {
+      running.set(job.id, job.queuedFile.size);
+      const sizes = [...running.values()];
+      peaks.small = Math.max(peaks.small, sizes.filter((size) => size === MiB).length);
+      peaks.big = Math.max(peaks.big, sizes.filter((size) => size > MiB).length);
+      await sleepOn(clock, 30);
+      running.delete(job.id);
+      return { status: 'done' };
+    });
+    await advanceUntil(clock, scheduler.idle(), 30);
+    expect(peaks).toEqual({ small: 8, big: 2 });
+    expect(ids.map((id) => store.get(id).status)).toEqual(Array(14).fill('done'));
+  });
+
+  it('runs fewer jobs at once after the server pushes back, and never one twice', async () => {
+    const ids = Array.from(
+      { length: 16 },
+      (_, i) => store.enqueue({ ...REQUEST, target: `t${i}` }, { size: 1, mtimeMs: 1 }).id,
+    );
+    const runs: string[] = [];
+    let running = 0;
+    const peaks: number[] = [];
+    const scheduler = start(async (job) => {
+      runs.push(job.id);
+      running += 1;
+      peaks.push(running);
+      await sleepOn(clock, 100);
+      running -= 1;
+      return { status: 'done' };
+    });
+    await clock.advance(0);
+    expect(running).toBe(8);
+    // What the engine does on a 429 or 503: the jobs started from now on are half as many.
+    scheduler.jobConcurrency.pushedBack();
+    peaks.length = 0;
+    await clock.advance(100);
+    expect(Math.max(...peaks)).toBe(4);
+    await advanceUntil(clock, scheduler.idle(), 50);
+    expect(runs.toSorted()).toEqual(ids.toSorted());
+  });
+
+  it('halves the jobs at once when a job is left waiting for the server', async () => {
+    store.enqueue(REQUEST, { size: 1, mtimeMs: 1 });
+    const outcomes: JobOutcome[] = [];
+    const scheduler = start(
+      async (): Promise<JobOutcome> =>
+        outcomes.length === 0
+          ? { status: 'waiting', reason: '503 Service Unavailable' }
+          : { status: 'done' },
+      { onJobEnd: (_job, outcome) => outcomes.push(outcome) },
+    );
+    await advanceUntil(clock, scheduler.idle(), 20);
+    expect(outcomes.map((o) => o.status)).toEqual(['waiting', 'done']);
+    expect(scheduler.jobConcurrency.limit).toBe(4);
+  });
+
+  it('runs one job at a time when told so, whatever the sizes', async () => {
+    for (let i = 0; i < 4; i++)
+      store.enqueue({ ...REQUEST, target: `t${i}` }, { size: 1, mtimeMs: 1 });
+    let running = 0;
+    let peak = 0;
+    const scheduler = start(
+      async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await sleepOn(clock, 30);
+        running -= 1;
+        return { status: 'done' };
+      },
+      { jobConcurrency: new JobConcurrency({ fixed: 1, clock }) },
+    );
+    await advanceUntil(clock, scheduler.idle(), 30);
+    expect(peak).toBe(1);
   });
 
   it('waits while offline without failing the job, probing with a growing delay, and goes on when a probe answers', async () => {

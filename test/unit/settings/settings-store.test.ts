@@ -259,6 +259,7 @@ describe('preferences', () => {
     finishedJobsKeepLast: 1000,
     maxRate: 'unlimited',
     stallTimeoutSeconds: 60,
+    jobConcurrency: null,
   };
 
   it('has defaults, keeps changes, and refuses values out of range', () => {
@@ -283,6 +284,17 @@ describe('preferences', () => {
       spool: true,
       ...retention,
     });
+  });
+
+  it('keeps a fixed number of uploads at once, or none (adaptive), within 1 to 16', () => {
+    expect(settings.updatePreferences({ jobConcurrency: 3 }).jobConcurrency).toBe(3);
+    for (const jobConcurrency of [0, 17, 2.5]) {
+      const error = settingsError(() => settings.updatePreferences({ jobConcurrency }));
+      expect(error.code).toBe('invalid_preferences');
+      expect(error.message).toMatch(/uploads at once must be a whole number from 1 to 16/);
+    }
+    expect(openSettings({ dataDir: dir }).getPreferences().jobConcurrency).toBe(3);
+    expect(settings.updatePreferences({ jobConcurrency: null }).jobConcurrency).toBeNull();
   });
 
   it('keeps finished jobs as long and as many as asked, within bounds it names', () => {
