@@ -1,4 +1,5 @@
-// `npm run build:engine && node --import tsx test/bench/small-files.bench.ts` — what a burst of small build outputs costs per file: N files of
+// What a burst of small build outputs costs per file, in the engine (run after
+// `npm run build:engine`: node --import tsx test/bench/small-files.bench.ts): N files of
 // BENCH_SIZE_KIB (default 1024) through one engine (the build in BENCH_DIST, default ./dist,
 // so two builds can be compared), to `signable`; and one file through a fresh engine, from
 // `run` to done, as `peridio-desk upload` of one file sees it, and to its parts all sent
