@@ -18,7 +18,7 @@ import {
   DEFAULT_STALL_TIMEOUT_MS,
   SharedRateLimit,
   type PartRetryNotice,
-  UploadWorker,
+  UploadWorkerPool,
   type ApiConnection,
 } from '../upload/index.js';
 import { uploadJobRunner, type Signer } from '../workflow/index.js';
@@ -72,6 +72,8 @@ export class UploadEngine {
   readonly connectivity: ConnectivityMonitor;
   /** One bucket for every worker this engine starts, so the cap holds for their sum. */
   private readonly rateLimit = new SharedRateLimit();
+  /** Transfer workers lent to jobs and kept between them (a thread start costs ~90 ms). */
+  readonly workers: UploadWorkerPool;
   /** Read as each transfer starts. */
   private stallTimeout: number;
   private scheduler: Scheduler | undefined;
@@ -113,6 +115,12 @@ export class UploadEngine {
       logger: this.logger,
     });
     this.rateLimit.setBytesPerSecond(options.maxBytesPerSecond ?? null);
+    this.workers = new UploadWorkerPool({
+      name: 'peridio-desk upload',
+      maxIdle: options.jobConcurrency ?? 2,
+      rateLimit: this.rateLimit,
+      logger: messageLogger(this.logger.child({ module: 'upload-worker' })),
+    });
     this.stallTimeout = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     this.pruneFinished();
     this.pruneTimer = setInterval(() => this.pruneFinished(), PRUNE_EVERY_MS);
@@ -230,12 +238,7 @@ export class UploadEngine {
         store: this.store,
         client: this.client,
         connection: o.connection,
-        startWorker: () =>
-          UploadWorker.start({
-            name: 'peridio-desk upload',
-            rateLimit: this.rateLimit,
-            logger: messageLogger(this.logger.child({ module: 'upload-worker' })),
-          }),
+        borrowWorker: () => this.workers.borrow(),
         resolveSigner: o.resolveSigner,
         concurrency: o.partConcurrency ?? 4,
         stallTimeoutMs: () => this.stallTimeout,
@@ -253,6 +256,8 @@ export class UploadEngine {
       onJobEnd: (job, outcome) => this.emit({ type: 'job:ended', job, outcome }),
     });
     this.scheduler.start();
+    // The first job's worker starts while the job's first Admin API requests are under way.
+    this.workers.warm();
     if (!options.forever) await this.scheduler.idle();
     else await this.stopped;
     await this.scheduler.stop();
@@ -298,5 +303,6 @@ export class UploadEngine {
     this.connectivity.stop();
     this.client.close();
     this.store.close();
+    await this.workers.close();
   }
 }

@@ -76,9 +76,9 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
     );
     const parts = new PartHashes(plan.parts);
     // The whole-file hash runs in a second thread on the same shared buffers, so the one read
-    // costs about one hash of time instead of two. Starting that thread costs ~30 ms, which a
-    // burst of small build outputs would pay once per file.
-    thread = plan.parts.length > 1 ? new WholeHashThread(SLOTS, READ_SIZE) : undefined;
+    // costs about one hash of time instead of two. A file of one part needs no second thread
+    // (nor its shared buffers): its whole hash is its part's.
+    thread = plan.parts.length > 1 ? WholeHashThread.borrow(SLOTS, READ_SIZE) : undefined;
     const buffers =
       thread?.buffers ??
       Array.from({ length: SLOTS }, () => Buffer.allocUnsafe(Math.min(READ_SIZE, size)));

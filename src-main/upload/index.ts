@@ -8,6 +8,12 @@ export { ProgressThrottle, PROGRESS_INTERVAL_MS } from './progress-throttle.js';
 export type { ProgressThrottleOptions } from './progress-throttle.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_STALL_TIMEOUT_MS } from './upload-task.js';
 export { UploadWorker } from './upload-worker.js';
+export { UploadWorkerPool } from './upload-worker-pool.js';
+export type {
+  UploadWorkerPoolOptions,
+  WorkerLease,
+  WorkerPoolStats,
+} from './upload-worker-pool.js';
 export { SharedRateLimit } from './shared-rate-limit.js';
 export type {
   HashOptions,

@@ -53,7 +53,9 @@ export async function streamParts(
     task.partSize === undefined ? {} : { partSize: task.partSize },
   );
   const lanes = Math.max(1, Math.min(task.concurrency, plan.parts.length));
-  const whole = new WholeHashThread(lanes, plan.partSize);
+  // A file of one part needs no second thread: its whole hash is its part's.
+  const whole = plan.parts.length > 1 ? WholeHashThread.borrow(lanes, plan.partSize) : undefined;
+  const buffers = whole?.buffers ?? [Buffer.allocUnsafe(plan.parts[0]?.size ?? 0)];
   const order = new FileOrder();
   const hashed: HashedPart[] = [];
   try {
@@ -63,11 +65,11 @@ export async function streamParts(
         parts: plan.parts,
         alreadyDone: 0,
         read: async (part, lane, signal) => {
-          await whole.free(lane);
-          const bytes = await readPartBytes(task.file, part, whole.buffers[lane]!);
+          await whole?.free(lane);
+          const bytes = await readPartBytes(task.file, part, buffers[lane]!);
           const ready = { ...part, sha256: createHash('sha256').update(bytes).digest('hex') };
           await order.turn(part.index, signal);
-          whole.hash(lane, part.size);
+          whole?.hash(lane, part.size);
           order.passed(part.index);
           hashed.push(ready);
           return { part: ready, bytes };
@@ -75,7 +77,9 @@ export async function streamParts(
       },
       callbacks,
     );
-    const sha256 = await whole.digest();
+    const sha256 = whole
+      ? await whole.digest()
+      : (hashed[0]?.sha256 ?? createHash('sha256').digest('hex'));
     // A change after its part was read would not show in the hashes: the file must be as it was.
     await checkUnchanged(task.file);
     return {
@@ -85,6 +89,6 @@ export async function streamParts(
       parts: hashed.sort((a, b) => a.index - b.index),
     };
   } finally {
-    await whole.close();
+    await whole?.close();
   }
 }

@@ -6,6 +6,7 @@ import { uploadParts } from './part-uploader.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import { SharedRateLimit } from './shared-rate-limit.js';
 import { streamParts } from './stream-upload.js';
+import { WholeHashThread } from './whole-hash-thread.js';
 import type { HashedPart, PartRetryNotice, TransferProgress } from './types.js';
 import { UploadError, isUploadError, type UploadErrorData } from './upload-error.js';
 import type { TransferWorkerData, WorkerEvent, WorkerRequest } from './worker-protocol.js';
@@ -45,8 +46,14 @@ async function run(
     post({ id, type: 'error', error: errorData(error) });
   } finally {
     running.delete(id);
-    if (shuttingDown && running.size === 0) port.close();
+    if (shuttingDown && running.size === 0) void end();
   }
+}
+
+/** Lets the thread end: nothing it started may outlive it. */
+async function end(): Promise<void> {
+  await WholeHashThread.endIdle();
+  port.close();
 }
 
 function progressSender(id: number): (progress: TransferProgress) => void {
@@ -106,7 +113,13 @@ function handle(request: WorkerRequest): void {
     case 'shutdown':
       shuttingDown = true;
       for (const controller of running.values()) controller.abort();
-      if (running.size === 0) port.close();
+      if (running.size === 0) void end();
+      return;
+    case 'crash':
+      // Outside the message handler's call, so nothing catches it: the thread fails for real.
+      setImmediate(() => {
+        throw new Error('crashed on purpose by a test');
+      });
       return;
   }
 }

@@ -1,7 +1,8 @@
-// The main thread's handle on one transfer worker (one per job): it sends requests, hands
-// progress and finished parts to the caller, and rebuilds errors from plain data. The thread
-// has a name, its start and exit are logged, an idle worker never keeps the process alive,
-// and terminate() asks it to stop before it kills it.
+// The main thread's handle on one transfer worker (the engine lends its workers to jobs, see
+// upload-worker-pool.ts): it sends requests, hands progress and finished parts to the caller,
+// and rebuilds errors from plain data. The thread has a name, its start and exit are logged,
+// an idle worker never keeps the process alive, and terminate() asks it to stop before it
+// kills it.
 import { Worker } from 'node:worker_threads';
 import type {
   HashedFile,
@@ -53,6 +54,8 @@ export interface UploadOptions {
 
 const DEFAULT_TERMINATE_TIMEOUT_MS = 5000;
 
+const DEFAULT_CANCEL_TIMEOUT_MS = 5000;
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -60,7 +63,14 @@ interface Pending {
   cleanup(): void;
 }
 
+/** Posts straight to a worker's thread; set by UploadWorker, used by the test hook below. */
+let postToThread: (worker: UploadWorker, request: WorkerRequest) => void;
+
 export class UploadWorker {
+  static {
+    postToThread = (worker, request) => worker.#worker.postMessage(request);
+  }
+
   readonly name: string;
   readonly #worker: Worker;
   readonly #logger: UploadLogger;
@@ -69,6 +79,8 @@ export class UploadWorker {
   #nextId = 1;
   #stopping = false;
   #gone: UploadError | undefined;
+  /** Told when the last pending request settles. */
+  #onIdle: (() => void) | undefined;
 
   static start(options: UploadWorkerOptions = {}): UploadWorker {
     return new UploadWorker(options);
@@ -126,6 +138,48 @@ export class UploadWorker {
     );
   }
 
+  /** The thread's id (the same for every job a pooled worker serves). */
+  get threadId(): number {
+    return this.#worker.threadId;
+  }
+
+  /** False once the thread failed, exited, or was asked to stop: it takes no more requests. */
+  get usable(): boolean {
+    return !this.#stopping && this.#gone === undefined;
+  }
+
+  /** True while a request is running on the thread. */
+  get busy(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  /** Resolves once the thread has exited, whether it was asked to or not. */
+  get exited(): Promise<void> {
+    return this.#exited;
+  }
+
+  /**
+   * Cancels every request still running and waits for the thread to answer them all; false
+   * when it did not within the timeout (then the thread is not safe to hand on).
+   */
+  async cancelAll(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    if (this.#pending.size === 0) return true;
+    const idle = new Promise<void>((resolve) => (this.#onIdle = resolve));
+    for (const id of this.#pending.keys()) {
+      this.#worker.postMessage({ id, type: 'cancel' } satisfies WorkerRequest);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      idle.then(() => true),
+      this.#exited.then(() => this.#pending.size === 0),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), options.timeoutMs ?? DEFAULT_CANCEL_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    return settled;
+  }
+
   /** Hashes the file (whole and per part) in one read. */
   async hash(path: string, options: HashOptions = {}): Promise<HashedFile> {
     if (typeof path !== 'string' || path === '') throw new TypeError('hash needs a file path.');
@@ -150,8 +204,18 @@ export class UploadWorker {
     return (await this.#request('stream', task, options)) as HashedFile;
   }
 
-  /** Cancels what is running, lets the thread end, and kills it if it does not in time. */
+  /**
+   * Cancels what is running, lets the thread end, and kills it if it does not in time. An idle
+   * thread has nothing to finish: it is stopped at once, so a worker still starting (a warm one
+   * no job needed) does not hold up a closing engine for its start.
+   */
   async terminate(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (!this.#stopping && this.#pending.size === 0) {
+      this.#stopping = true;
+      await this.#worker.terminate();
+      await this.#exited;
+      return;
+    }
     if (!this.#stopping) {
       this.#stopping = true;
       this.#failAll(abortedError(`Work in the upload worker "${this.name}"`));
@@ -208,7 +272,11 @@ export class UploadWorker {
     if (pending === undefined) return undefined;
     this.#pending.delete(id);
     pending.cleanup();
-    if (this.#pending.size === 0) this.#worker.unref();
+    if (this.#pending.size === 0) {
+      this.#worker.unref();
+      this.#onIdle?.();
+      this.#onIdle = undefined;
+    }
     return pending;
   }
 
@@ -241,4 +309,12 @@ export class UploadWorker {
     if (!this.#stopping) this.#gone ??= error;
     for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(error);
   }
+}
+
+/**
+ * Tests only (not exported from the room's door): makes the thread throw outside any request,
+ * as a bug in it would, so that it fails and exits for real.
+ */
+export function crashUploadWorkerForTest(worker: UploadWorker): void {
+  postToThread(worker, { type: 'crash' });
 }

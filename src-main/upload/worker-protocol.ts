@@ -17,7 +17,9 @@ export type WorkerRequest =
   /** Aborts request `id`; it then answers with an `aborted` error. */
   | { id: number; type: 'cancel' }
   /** Aborts everything and lets the thread end. */
-  | { type: 'shutdown' };
+  | { type: 'shutdown' }
+  /** Tests only (crashUploadWorkerForTest): the thread throws outside any request and exits. */
+  | { type: 'crash' };
 
 export type WorkerEvent =
   | { id: number; type: 'progress'; payload: TransferProgress }

@@ -17,6 +17,7 @@ import type {
   PartRetryNotice,
   TransferProgress,
   UploadWorker,
+  WorkerLease,
 } from '../upload/index.js';
 import { conflictVerdict, keysNotSigned } from './binary-conflict-policy.js';
 import { PENDING_CONTENT_HASH } from './content-pending.js';
@@ -35,7 +36,8 @@ export interface UploadStepsDeps {
   store: JobStore;
   client: PeridioClient;
   connection: ApiConnection;
-  startWorker: () => UploadWorker;
+  /** A transfer worker for this job (the engine's pool); given back when the job closes. */
+  borrowWorker: () => WorkerLease;
   resolveSigner: (ref: SigningKeyRef) => Promise<Signer>;
   /** Parts in flight per job. */
   concurrency: number;
@@ -49,7 +51,7 @@ export interface UploadStepsDeps {
 }
 
 export class UploadSteps {
-  private worker: UploadWorker | undefined;
+  private lease: WorkerLease | undefined;
 
   constructor(
     private readonly job: Job,
@@ -62,12 +64,14 @@ export class UploadSteps {
   }
 
   private get workerThread(): UploadWorker {
-    this.worker ??= this.deps.startWorker();
-    return this.worker;
+    this.lease ??= this.deps.borrowWorker();
+    return this.lease.worker;
   }
 
   async close(): Promise<void> {
-    await this.worker?.terminate();
+    const lease = this.lease;
+    this.lease = undefined;
+    await lease?.giveBack();
   }
 
   /**
