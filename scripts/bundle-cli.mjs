@@ -1,10 +1,13 @@
-// Builds the `peridio-desk` command as a bundle in dist/cli: one start per command (a script
-// uploads one file per call) pays for every module it loads, and Node 20 resolves, reads and
-// compiles ~400 separate modules far slower than a few large files. Each command, the
-// embedded server, the watch room and the service stay separate chunks, loaded on first use.
-// The worker threads are entries beside the chunks, where workerEntry looks for them.
+// Builds the `peridio-desk` command in dist/cli. One start per command (a script uploads one
+// file per call) pays for every module it loads, and Node 20 resolves, reads and compiles
+// ~400 separate ES modules far slower than one file, whose compiled code V8 can also cache:
+// - peridio-desk.cjs: the whole command as one CommonJS file. The embedded server, the watch
+//   room, the dashboard and each command are still initialized only when first used.
+// - bin.js: the launcher that runs it with V8's code cache (src-main/cli/compile-cache.ts).
+// - transfer-worker.js, whole-hash-worker.js: the worker threads (ES modules), beside the
+//   command, where workerEntry looks for them.
 // The desktop app and the engine host keep tsc's module-per-file output in dist/src-main.
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -48,32 +51,49 @@ export default { default: unused, eq: unused, clean: unused, satisfies: unused, 
 
 const CLI_BUNDLE_DIR = path.join(root, 'dist', 'cli');
 
-// Chunk names carry a hash: the last build's chunks would pile up beside this one's.
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // Native addons load their own binaries; pino starts its transports from files; Fastify
+  // (the embedded server's) requires its plugins at run time.
+  external: ['better-sqlite3', '@napi-rs/keyring', 'pino', 'fastify', '@fastify/*'],
+  plugins: [leaveOutUnused],
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
 rmSync(CLI_BUNDLE_DIR, { recursive: true, force: true });
 await build({
-  absWorkingDir: root,
+  ...common,
+  entryPoints: ['src-main/cli/bin.ts'],
+  outfile: path.join(CLI_BUNDLE_DIR, 'peridio-desk.cjs'),
+  format: 'cjs',
+  // The sources are ES modules: their import.meta, as CommonJS gives it.
+  inject: [path.join(root, 'scripts/bundle-cli-import-meta.mjs')],
+  define: {
+    'import.meta.url': 'importMetaUrl',
+    'import.meta.dirname': 'importMetaDirname',
+    'import.meta.resolve': 'importMetaResolve',
+  },
+});
+await build({
+  ...common,
   entryPoints: [
-    'src-main/cli/bin.ts',
+    'src-main/cli/launch.ts',
     'src-main/upload/transfer-worker.ts',
     'src-main/upload/whole-hash-worker.ts',
   ],
   outdir: CLI_BUNDLE_DIR,
   entryNames: '[name]',
-  chunkNames: '[name]-[hash]',
-  bundle: true,
+  chunkNames: 'worker-[hash]',
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Native addons load their own binaries; pino starts its transports from files; Fastify
-  // (the embedded server's, a chunk of its own) requires its plugins at run time.
-  external: ['better-sqlite3', '@napi-rs/keyring', 'pino', 'fastify', '@fastify/*'],
   // CommonJS packages inside the bundle still call require().
   banner: {
     js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",
   },
-  plugins: [leaveOutUnused],
-  legalComments: 'none',
-  logLevel: 'warning',
 });
+renameSync(path.join(CLI_BUNDLE_DIR, 'launch.js'), path.join(CLI_BUNDLE_DIR, 'bin.js'));
 chmodSync(path.join(CLI_BUNDLE_DIR, 'bin.js'), 0o755);

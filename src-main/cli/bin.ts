@@ -9,14 +9,16 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(141);
 });
 
-const code = await main(process.argv.slice(2));
 // The command has closed what it opened (the queue, the database, the log). Exiting once the
 // output is written spares the wait for Node to take down every module it loaded, which a
-// script running one upload per file would pay per file.
-let unflushed = 2;
-const exitWhenFlushed = () => {
-  unflushed -= 1;
-  if (unflushed === 0) process.exit(code);
-};
-process.stdout.write('', exitWhenFlushed);
-process.stderr.write('', exitWhenFlushed);
+// script running one upload per file would pay per file. (No top-level await: the bundle is
+// CommonJS, see scripts/bundle-cli.mjs.)
+void main(process.argv.slice(2)).then((code) => {
+  let unflushed = 2;
+  const exitWhenFlushed = () => {
+    unflushed -= 1;
+    if (unflushed === 0) process.exit(code);
+  };
+  process.stdout.write('', exitWhenFlushed);
+  process.stderr.write('', exitWhenFlushed);
+});
