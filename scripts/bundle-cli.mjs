@@ -56,9 +56,10 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  // Native addons load their own binaries; pino starts its transports from files; Fastify
-  // (the embedded server's) requires its plugins at run time.
-  external: ['better-sqlite3', '@napi-rs/keyring', 'pino', 'fastify', '@fastify/*'],
+  // Native addons load their own binaries; Fastify (the embedded server's) requires its
+  // plugins at run time. (pino is bundled: the engine uses no pino transports, which are the
+  // part that loads files by path.)
+  external: ['better-sqlite3', '@napi-rs/keyring', 'fastify', '@fastify/*'],
   plugins: [leaveOutUnused],
   legalComments: 'none',
   logLevel: 'warning',

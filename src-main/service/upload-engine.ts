@@ -191,6 +191,9 @@ export class UploadEngine {
    * where a copy came from and its hash, when the caller knows them (the watcher).
    */
   async enqueue(input: unknown, origin: JobOrigin = {}): Promise<Job> {
+    // A job is coming: a worker starts now, beside the checks and the signing key's request,
+    // instead of after them (a thread takes about 100 ms to start).
+    this.workers.warm();
     const checked = await checkUploadInput(input);
     if (checked.signingKey && this.options.checkSigningKey) {
       await this.options.checkSigningKey(checked.signingKey);
@@ -256,7 +259,8 @@ export class UploadEngine {
       onJobEnd: (job, outcome) => this.emit({ type: 'job:ended', job, outcome }),
     });
     this.scheduler.start();
-    // The first job's worker starts while the job's first Admin API requests are under way.
+    // The first job's worker starts while the job's first Admin API requests are under way
+    // (unless enqueue started it already).
     this.workers.warm();
     if (!options.forever) await this.scheduler.idle();
     else await this.stopped;
