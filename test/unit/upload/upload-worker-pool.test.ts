@@ -47,15 +47,23 @@ async function setup(options: { maxIdle?: number } = {}) {
 }
 
 /** One job's transfer: a new binary's content streamed through the lent worker. */
-async function streamFile(ws: UploadWorkspace, lease: WorkerLease, name: string, size = MiB) {
+/** Starts streaming a new file of `size` to a new binary on the lease's worker. */
+async function startStream(ws: UploadWorkspace, lease: WorkerLease, name: string, size = MiB) {
   const { path: file, data } = await ws.writeFile(name, size);
   const { mtimeMs } = await stat(file);
   const binary = await ws.createBinary({ sha256: PENDING_CONTENT_HASH, size });
-  const hashed = await lease.worker.stream({
+  const running = lease.worker.stream({
     connection: ws.connection,
     binaryPrn: binary.prn,
     file: { path: file, size, mtimeMs },
   });
+  return { running, data };
+}
+
+/** Streams a new file on the lease's worker and checks the hash it declared. */
+async function streamFile(ws: UploadWorkspace, lease: WorkerLease, name: string, size = MiB) {
+  const { running, data } = await startStream(ws, lease, name, size);
+  const hashed = await running;
   expect(hashed.sha256).toBe(sha256(data));
   return hashed;
 }
@@ -105,14 +113,7 @@ describe('the upload worker pool', () => {
     async () => {
       const { ws, pool } = await setup();
       const lease = pool.borrow();
-      const { path: file } = await ws.writeFile('crash.bin', 24 * MiB);
-      const { size, mtimeMs } = await stat(file);
-      const binary = await ws.createBinary({ sha256: PENDING_CONTENT_HASH, size });
-      const running = lease.worker.stream({
-        connection: ws.connection,
-        binaryPrn: binary.prn,
-        file: { path: file, size, mtimeMs },
-      });
+      const { running } = await startStream(ws, lease, 'crash.bin', 24 * MiB);
       crashUploadWorkerForTest(lease.worker);
 
       const error = await failure(running);
@@ -154,14 +155,7 @@ describe('the upload worker pool', () => {
     async () => {
       const { ws, pool } = await setup();
       const lease = pool.borrow();
-      const { path: file } = await ws.writeFile('abandoned.bin', 24 * MiB);
-      const { size, mtimeMs } = await stat(file);
-      const binary = await ws.createBinary({ sha256: PENDING_CONTENT_HASH, size });
-      const running = lease.worker.stream({
-        connection: ws.connection,
-        binaryPrn: binary.prn,
-        file: { path: file, size, mtimeMs },
-      });
+      const { running } = await startStream(ws, lease, 'abandoned.bin', 24 * MiB);
       await lease.giveBack();
 
       expect((await failure(running)).code).toBe('aborted');
