@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JobStore } from '../../src-main/queue/index.js';
+import { JobStore, type JobStep } from '../../src-main/queue/index.js';
 
 const JOBS = 40;
 const ROUNDS = Number(process.argv[2] ?? 9);
@@ -20,7 +20,7 @@ const STEPS = [
   'waiting-signable',
   'signing',
   'done',
-] as const;
+] as const satisfies readonly JobStep[];
 
 function writesFor40Jobs(journalDelayMs: number): number {
   const dir = mkdtempSync(path.join(tmpdir(), 'queue-writes-'));

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Api, Json } from '../integration/local-peridio/helpers.js';
+import { binariesOf, type Api, type Json } from '../integration/local-peridio/helpers.js';
 
 /** The loop itself; `mark` lines (bash's own clock, no process) tell when each step ended. */
 const SCRIPT = String.raw`#!/usr/bin/env bash
@@ -150,24 +150,6 @@ export async function runScriptedLoop(options: LoopOptions): Promise<LoopResult>
   const totalMs = performance.now() - started;
   if (code !== 0) throw new Error(`the scripted loop exited ${code}: ${stderr}`);
   return { totalMs, steps, binaries };
-}
-
-/** Every binary of an artifact version, following `next_page`. */
-export async function binariesOf(api: Api, versionPrn: string): Promise<Json[]> {
-  const items: Json[] = [];
-  let page: string | null = null;
-  do {
-    const query = new URLSearchParams({
-      search: `artifact_version_prn:'${versionPrn}'`,
-      limit: '100',
-      ...(page ? { page } : {}),
-    });
-    const response: Json = await api('GET', `/binaries?${query}`);
-    if (response.status !== 200) throw new Error(`list binaries: ${JSON.stringify(response.body)}`);
-    items.push(...response.body.binaries);
-    page = response.body.next_page;
-  } while (page);
-  return items;
 }
 
 /**

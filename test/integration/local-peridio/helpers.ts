@@ -218,6 +218,12 @@ export async function listAll(api: Api, pathname: string, key: string): Promise<
   return items;
 }
 
+/** Every binary of an artifact version, page after page. */
+export function binariesOf(api: Api, versionPrn: string): Promise<Json[]> {
+  const search = encodeURIComponent(`artifact_version_prn:'${versionPrn}'`);
+  return listAll(api, `/binaries?search=${search}&limit=100`, 'binaries');
+}
+
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T>,

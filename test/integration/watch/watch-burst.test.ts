@@ -4,9 +4,8 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { content } from '../local-peridio/helpers.js';
+import { binariesOf, content } from '../local-peridio/helpers.js';
 import {
-  binariesOf,
   ruleFor,
   sha256Hex,
   startAgent,

@@ -8,8 +8,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, content, type Json } from '../local-peridio/helpers.js';
-import { KEY, binariesOf, ruleFor, sha256Hex, workbench, type Workbench } from './watch-harness.js';
+import { REPO_ROOT, binariesOf, content, type Json } from '../local-peridio/helpers.js';
+import { KEY, ruleFor, sha256Hex, workbench, type Workbench } from './watch-harness.js';
 
 const BUILT_CLI = path.join(REPO_ROOT, 'dist/cli/bin.js');
 

@@ -204,21 +204,4 @@ export async function download(api: Api, binaryPrn: string): Promise<Buffer> {
   return Buffer.from(await (await fetch(url.body.download_url)).arrayBuffer());
 }
 
-/** The binaries of an artifact version, by target. */
-export async function binariesOf(api: Api, versionPrn: string): Promise<Json[]> {
-  const items: Json[] = [];
-  let page: string | null = null;
-  do {
-    const query = new URLSearchParams({
-      search: `artifact_version_prn:'${versionPrn}'`,
-      limit: '100',
-      ...(page ? { page } : {}),
-    });
-    const response: Json = await api('GET', `/binaries?${query}`);
-    items.push(...response.body.binaries);
-    page = response.body.next_page;
-  } while (page);
-  return items;
-}
-
 export { sha256Hex };

@@ -82,26 +82,32 @@ function runUntilAborted() {
   return { runJob, running, aborted: () => aborted };
 }
 
+/** Jobs that take 30 ms on the test's clock, counting the most that ran at once. */
+function countedJobs(): { run: RunJob; peak: () => number } {
+  let running = 0;
+  let peak = 0;
+  return {
+    run: async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await sleepOn(clock, 30);
+      running -= 1;
+      return { status: 'done' };
+    },
+    peak: () => peak,
+  };
+}
+
 describe('Scheduler', () => {
   it('runs every queued job to its end, at most `concurrency` at once', async () => {
     const ids = Array.from(
       { length: 5 },
       (_, i) => store.enqueue({ ...REQUEST, target: `t${i}` }, { size: 1, mtimeMs: 1 }).id,
     );
-    let running = 0;
-    let peak = 0;
-    const scheduler = start(
-      async () => {
-        running += 1;
-        peak = Math.max(peak, running);
-        await sleepOn(clock, 30);
-        running -= 1;
-        return { status: 'done' };
-      },
-      { concurrency: 2 },
-    );
+    const jobs = countedJobs();
+    const scheduler = start(jobs.run, { concurrency: 2 });
     await advanceUntil(clock, scheduler.idle(), 30);
-    expect(peak).toBe(2);
+    expect(jobs.peak()).toBe(2);
     expect(ids.map((id) => store.get(id).status)).toEqual(Array(5).fill('done'));
   });
 
@@ -172,20 +178,10 @@ describe('Scheduler', () => {
   it('runs one job at a time when told so, whatever the sizes', async () => {
     for (let i = 0; i < 4; i++)
       store.enqueue({ ...REQUEST, target: `t${i}` }, { size: 1, mtimeMs: 1 });
-    let running = 0;
-    let peak = 0;
-    const scheduler = start(
-      async () => {
-        running += 1;
-        peak = Math.max(peak, running);
-        await sleepOn(clock, 30);
-        running -= 1;
-        return { status: 'done' };
-      },
-      { jobConcurrency: new JobConcurrency({ fixed: 1, clock }) },
-    );
+    const jobs = countedJobs();
+    const scheduler = start(jobs.run, { jobConcurrency: new JobConcurrency({ fixed: 1, clock }) });
     await advanceUntil(clock, scheduler.idle(), 30);
-    expect(peak).toBe(1);
+    expect(jobs.peak()).toBe(1);
   });
 
   it('waits while offline without failing the job, probing with a growing delay, and goes on when a probe answers', async () => {
