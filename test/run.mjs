@@ -59,6 +59,26 @@ function run(label, command, args, env = process.env) {
 }
 
 /**
+ * Installs this folder the way a user does (`npm install -g .`, into a throwaway prefix so
+ * npm links the bin afresh; `npx` would reuse a link cached by an older build) and runs the
+ * installed `peridio-desk --help`.
+ */
+function installedCommandRuns() {
+  const prefix = mkdtempSync(join(tmpdir(), 'peridio-desk-prefix-'));
+  try {
+    run('install this folder as a user does (npm install -g, throwaway prefix)', 'npm', [
+      ...['install', '--global', '--prefix', prefix, '--offline', '--ignore-scripts'],
+      ...['--no-audit', '--no-fund', '--loglevel=error', root],
+    ]);
+    run('peridio-desk --help (the installed command)', join(prefix, 'bin/peridio-desk'), [
+      '--help',
+    ]);
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
+}
+
+/**
  * Runs `command` (a shell line); on Linux inside a private session bus with an unlocked
  * throwaway keyring (its password must not be empty), in a throwaway HOME so the user's own
  * keyring is never touched.
@@ -145,11 +165,7 @@ prepare();
 run('build', 'npm', ['run', '--silent', 'build']);
 run('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 run('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
-run('peridio-desk --help (the installed command)', 'npx', [
-  '--no-install',
-  'peridio-desk',
-  '--help',
-]);
+installedCommandRuns();
 run('electronegativity (the built main, preload and renderer)', 'node', [
   'scripts/electronegativity.mjs',
 ]);
