@@ -191,10 +191,10 @@ export class UploadEngine {
    * where a copy came from and its hash, when the caller knows them (the watcher).
    */
   async enqueue(input: unknown, origin: JobOrigin = {}): Promise<Job> {
-    // A job is coming: a worker starts now, beside the checks and the signing key's request,
-    // instead of after them (a thread takes about 100 ms to start).
-    this.workers.warm();
     const checked = await checkUploadInput(input);
+    // A job is coming: a worker it needs starts now, beside the signing key's request and the
+    // job's first ones, instead of after them (a thread takes about 100 ms to start).
+    this.workers.warm(checked.file.size);
     if (checked.signingKey && this.options.checkSigningKey) {
       await this.options.checkSigningKey(checked.signingKey);
     }
@@ -241,7 +241,7 @@ export class UploadEngine {
         store: this.store,
         client: this.client,
         connection: o.connection,
-        borrowWorker: () => this.workers.borrow(),
+        lendTransfer: (fileSize) => this.workers.lend(fileSize),
         resolveSigner: o.resolveSigner,
         concurrency: o.partConcurrency ?? 4,
         stallTimeoutMs: () => this.stallTimeout,
@@ -259,9 +259,6 @@ export class UploadEngine {
       onJobEnd: (job, outcome) => this.emit({ type: 'job:ended', job, outcome }),
     });
     this.scheduler.start();
-    // The first job's worker starts while the job's first Admin API requests are under way
-    // (unless enqueue started it already).
-    this.workers.warm();
     if (!options.forever) await this.scheduler.idle();
     else await this.stopped;
     await this.scheduler.stop();

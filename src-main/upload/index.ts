@@ -1,5 +1,5 @@
-// The door of the upload room: part planning, and the worker thread that reads, hashes and
-// PUTs parts. Other folders import from here only.
+// The door of the upload room: part planning, and what reads, hashes and PUTs parts (a worker
+// thread, or the caller's thread for a small file). Other folders import from here only.
 export { planParts, DEFAULT_PART_SIZE, MAX_FILE_SIZE, MiB } from './part-plan.js';
 export type { PartPlanOptions } from './part-plan.js';
 export { partChecksumHeader } from './part-checksum.js';
@@ -15,13 +15,9 @@ export type {
   WorkerPoolStats,
 } from './upload-worker-pool.js';
 export { SharedRateLimit } from './shared-rate-limit.js';
-export type {
-  HashOptions,
-  UploadOptions,
-  UploadWorkerOptions,
-  UploadLogger,
-  LogFields,
-} from './upload-worker.js';
+export type { UploadWorkerOptions, UploadLogger, LogFields } from './upload-worker.js';
+export type { HashOptions, UploadOptions, Transfer, TransferLease } from './transfer.js';
+export { IN_THREAD_MAX_BYTES } from './in-thread-transfer.js';
 export { UploadError, isUploadError } from './upload-error.js';
 export type { UploadErrorCode, UploadErrorData } from './upload-error.js';
 export type {

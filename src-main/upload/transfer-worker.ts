@@ -1,13 +1,11 @@
-// The worker thread's entry: every file read, hash and part PUT happens here, so the main
-// thread only ever handles small messages. Started by UploadWorker (upload-worker.ts).
+// The worker thread's entry: every file read, hash and part PUT of a file larger than one part
+// happens here, so the main thread only ever handles small messages (a small file goes from
+// the engine's thread: in-thread-transfer.ts). Started by UploadWorker (upload-worker.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { hashFile } from './file-hash.js';
-import { uploadParts } from './part-uploader.js';
-import { ProgressThrottle } from './progress-throttle.js';
 import { SharedRateLimit } from './shared-rate-limit.js';
-import { streamParts } from './stream-upload.js';
+import { hashWork, sendWork, type SendRequest } from './transfer-work.js';
 import { WholeHashThread } from './whole-hash-thread.js';
-import type { HashedPart, PartRetryNotice, TransferProgress } from './types.js';
+import type { TransferProgress } from './types.js';
 import { UploadError, isUploadError, type UploadErrorData } from './upload-error.js';
 import type { TransferWorkerData, WorkerEvent, WorkerRequest } from './worker-protocol.js';
 
@@ -64,47 +62,31 @@ function handle(request: WorkerRequest): void {
   switch (request.type) {
     case 'hash': {
       const { id, payload } = request;
-      void run(id, async (signal) => {
-        let throttle: ProgressThrottle | undefined;
-        const file = await hashFile(payload.path, {
-          ...(payload.partSize === undefined ? {} : { partSize: payload.partSize }),
-          signal,
-          onBytes: (done, total) => {
-            throttle ??= new ProgressThrottle('hashing', total, progressSender(id));
-            throttle.update(done);
-          },
-        });
-        (throttle ?? new ProgressThrottle('hashing', file.size, progressSender(id))).finish(
-          file.size,
-        );
-        return { id, type: 'result', payload: file };
-      });
+      void run(id, async (signal) => ({
+        id,
+        type: 'result',
+        payload: await hashWork(payload, signal, progressSender(id)),
+      }));
       return;
     }
     case 'upload':
     case 'stream': {
       const { id } = request;
-      void run(id, async (signal) => {
-        const size = request.payload.file.size;
-        const throttle = new ProgressThrottle('uploading', size, progressSender(id));
-        let bytesDone = 0;
-        const callbacks = {
+      const send: SendRequest =
+        request.type === 'stream'
+          ? { type: 'stream', task: request.payload }
+          : { type: 'upload', task: request.payload };
+      void run(id, async (signal) => ({
+        id,
+        type: 'result',
+        payload: await sendWork(send, {
           signal,
           rateLimit,
-          onProgress: (done: number) => {
-            bytesDone = done;
-            throttle.update(done);
-          },
-          onPartDone: (part: HashedPart) => post({ id, type: 'part-done', payload: part }),
-          onRetry: (notice: PartRetryNotice) => post({ id, type: 'retry', payload: notice }),
-        };
-        const result =
-          request.type === 'stream'
-            ? await streamParts(request.payload, callbacks)
-            : (await uploadParts(request.payload, callbacks), null);
-        throttle.finish(bytesDone);
-        return { id, type: 'result', payload: result };
-      });
+          onProgress: progressSender(id),
+          onPartDone: (part) => post({ id, type: 'part-done', payload: part }),
+          onRetry: (notice) => post({ id, type: 'retry', payload: notice }),
+        }),
+      }));
       return;
     }
     case 'cancel':

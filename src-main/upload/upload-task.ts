@@ -1,4 +1,4 @@
-// Checks an UploadTask or a StreamTask and fills in its defaults. The main side calls it
+// Checks a hash request, an UploadTask or a StreamTask and fills in its defaults. The main side calls it
 // before anything crosses to the worker, so a malformed task is a TypeError at the caller,
 // not a failed job.
 import {
@@ -128,6 +128,11 @@ export function resolveUploadTask(task: UploadTask): ResolvedUploadTask {
 
 export interface ResolvedStreamTask extends ResolvedTransfer {
   partSize: number | undefined;
+}
+
+export function checkHashRequest(path: unknown, partSize: number | undefined): void {
+  if (typeof path !== 'string' || path === '') throw new TypeError('hash needs a file path.');
+  if (partSize !== undefined) checkPreferredPartSize(partSize);
 }
 
 export function resolveStreamTask(task: StreamTask): ResolvedStreamTask {

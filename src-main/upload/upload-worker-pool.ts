@@ -1,8 +1,11 @@
 // The engine's transfer workers, kept between jobs: starting a worker thread costs about
-// 90 ms, which for a small file is most of its upload. A job borrows a worker and gives it
-// back when it ends; a worker that failed or exited is dropped and the next job gets a new
-// one. Idle workers are unref'd (they never keep a process alive), and close() ends them all.
+// 90 ms. A job borrows a worker and gives it back when it ends; a worker that failed or exited
+// is dropped and the next job gets a new one. Idle workers are unref'd (they never keep a
+// process alive), and close() ends them all. A file of one part needs no worker at all: lend()
+// sends it from the engine's thread (in-thread-transfer.ts).
+import { IN_THREAD_MAX_BYTES, InThreadTransfer } from './in-thread-transfer.js';
 import { SharedRateLimit } from './shared-rate-limit.js';
+import type { TransferLease } from './transfer.js';
 import { UploadError } from './upload-error.js';
 import { UploadWorker, type UploadLogger } from './upload-worker.js';
 
@@ -68,19 +71,31 @@ export class UploadWorkerPool {
   }
 
   /**
-   * Starts a worker ahead of the first job, so that its start overlaps with the job's first
-   * Admin API requests; does nothing when the pool has one already.
+   * Starts a worker ahead of a job for a file of `fileSize` bytes, so that its start overlaps
+   * with the job's first Admin API requests; does nothing when the pool has one already, or
+   * when the file is small enough to need none.
    */
-  warm(): void {
+  warm(fileSize: number): void {
+    if (fileSize <= IN_THREAD_MAX_BYTES) return;
     if (this.#closed || this.#idle.length + this.#lent.size > 0) return;
     this.#idle.push(this.#start());
   }
 
+  /** What moves a file of `fileSize` bytes: this thread for a small one, else a worker. */
+  lend(fileSize: number): TransferLease {
+    if (fileSize > IN_THREAD_MAX_BYTES) {
+      const lease = this.borrow();
+      return { transfer: lease.worker, giveBack: lease.giveBack };
+    }
+    this.#refuseWhenClosed();
+    // One per lease: giving it back aborts what still runs on it for good.
+    const transfer = new InThreadTransfer({ rateLimit: this.#rateLimit, logger: this.#logger });
+    return { transfer, giveBack: () => transfer.cancelAll() };
+  }
+
   /** An idle worker, or a new one; the caller gives it back through the lease. */
   borrow(): WorkerLease {
-    if (this.#closed) {
-      throw new UploadError('worker_failed', 'The upload workers have been shut down.');
-    }
+    this.#refuseWhenClosed();
     const worker = this.#idle.pop() ?? this.#start();
     this.#lent.add(worker);
     let given = false;
@@ -100,6 +115,12 @@ export class UploadWorkerPool {
     for (const worker of [...this.#idle.splice(0), ...this.#lent]) void this.#end(worker);
     this.#lent.clear();
     while (this.#ending.size > 0) await Promise.all(this.#ending);
+  }
+
+  #refuseWhenClosed(): void {
+    if (this.#closed) {
+      throw new UploadError('worker_failed', 'The upload workers have been shut down.');
+    }
   }
 
   #start(): UploadWorker {

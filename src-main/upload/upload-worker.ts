@@ -4,18 +4,11 @@
 // an idle worker never keeps the process alive, and terminate() asks it to stop before it
 // kills it.
 import { Worker } from 'node:worker_threads';
-import type {
-  HashedFile,
-  HashedPart,
-  PartRetryNotice,
-  StreamTask,
-  TransferProgress,
-  UploadTask,
-} from './types.js';
-import { checkPreferredPartSize } from './part-plan.js';
+import type { HashOptions, Transfer, UploadOptions } from './transfer.js';
+import type { HashedFile, StreamTask, UploadTask } from './types.js';
 import { SharedRateLimit } from './shared-rate-limit.js';
 import { UploadError, abortedError } from './upload-error.js';
-import { resolveStreamTask, resolveUploadTask } from './upload-task.js';
+import { checkHashRequest, resolveStreamTask, resolveUploadTask } from './upload-task.js';
 import type { TransferWorkerData, WorkerEvent, WorkerRequest } from './worker-protocol.js';
 import { workerEntry } from './worker-entry.js';
 
@@ -37,21 +30,6 @@ export interface UploadWorkerOptions {
   rateLimit?: SharedRateLimit;
 }
 
-export interface HashOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: TransferProgress) => void;
-  /** A preferred part size (see planParts); the default plan uses 8 MiB. */
-  partSize?: number;
-}
-
-export interface UploadOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: TransferProgress) => void;
-  /** Told the moment a part's PUT was answered 200/201, so it can be journaled. */
-  onPartDone?: (part: HashedPart) => void;
-  onRetry?: (notice: PartRetryNotice) => void;
-}
-
 const DEFAULT_TERMINATE_TIMEOUT_MS = 5000;
 
 const DEFAULT_CANCEL_TIMEOUT_MS = 5000;
@@ -66,7 +44,7 @@ interface Pending {
 /** Posts straight to a worker's thread; set by UploadWorker, used by the test hook below. */
 let postToThread: (worker: UploadWorker, request: WorkerRequest) => void;
 
-export class UploadWorker {
+export class UploadWorker implements Transfer {
   static {
     postToThread = (worker, request) => worker.#worker.postMessage(request);
   }
@@ -182,8 +160,7 @@ export class UploadWorker {
 
   /** Hashes the file (whole and per part) in one read. */
   async hash(path: string, options: HashOptions = {}): Promise<HashedFile> {
-    if (typeof path !== 'string' || path === '') throw new TypeError('hash needs a file path.');
-    if (options.partSize !== undefined) checkPreferredPartSize(options.partSize);
+    checkHashRequest(path, options.partSize);
     const payload =
       options.partSize === undefined ? { path } : { path, partSize: options.partSize };
     return (await this.#request('hash', payload, options)) as HashedFile;

@@ -16,8 +16,8 @@ import type {
   HashedFile,
   PartRetryNotice,
   TransferProgress,
-  UploadWorker,
-  WorkerLease,
+  Transfer,
+  TransferLease,
 } from '../upload/index.js';
 import { conflictVerdict, keysNotSigned } from './binary-conflict-policy.js';
 import { PENDING_CONTENT_HASH } from './content-pending.js';
@@ -36,8 +36,9 @@ export interface UploadStepsDeps {
   store: JobStore;
   client: PeridioClient;
   connection: ApiConnection;
-  /** A transfer worker for this job (the engine's pool); given back when the job closes. */
-  borrowWorker: () => WorkerLease;
+  /** What moves this job's file (the engine's pool: a worker, or this thread for a small
+   * file); given back when the job closes. */
+  lendTransfer: (fileSize: number) => TransferLease;
   resolveSigner: (ref: SigningKeyRef) => Promise<Signer>;
   /** Parts in flight per job. */
   concurrency: number;
@@ -51,7 +52,7 @@ export interface UploadStepsDeps {
 }
 
 export class UploadSteps {
-  private lease: WorkerLease | undefined;
+  private lease: TransferLease | undefined;
 
   constructor(
     private readonly job: Job,
@@ -63,9 +64,9 @@ export class UploadSteps {
     this.deps.onStep?.(this.job.id, step, message);
   }
 
-  private get workerThread(): UploadWorker {
-    this.lease ??= this.deps.borrowWorker();
-    return this.lease.worker;
+  private get transfer(): Transfer {
+    this.lease ??= this.deps.lendTransfer(this.job.queuedFile.size);
+    return this.lease.transfer;
   }
 
   async close(): Promise<void> {
@@ -80,6 +81,8 @@ export class UploadSteps {
    */
   async prepare(signal: AbortSignal): Promise<{ file: HashedFile; binary: Binary | null }> {
     const { path, workspace } = this.job.request;
+    // Lent now, so that a worker's start overlaps with the checks and requests below.
+    this.lease ??= this.deps.lendTransfer(this.job.queuedFile.size);
     this.step('hashing-file', `checking ${path}`);
     let current;
     try {
@@ -102,7 +105,7 @@ export class UploadSteps {
     const cached = this.deps.store.cachedHash(path, queued, workspace);
     if (cached) return { file: cached, binary: null };
     if (queued.size > 0 && (await this.targetIsFree(signal))) return this.stream(signal);
-    const hashed = await this.workerThread.hash(path, {
+    const hashed = await this.transfer.hash(path, {
       signal,
       onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
     });
@@ -165,7 +168,7 @@ export class UploadSteps {
     );
     this.step('finding-binary', `created binary ${created.prn}; its content follows`, created);
     this.step('uploading', `every part, hashed as it is read, to send to ${created.prn}`, created);
-    const file = await this.workerThread.stream(
+    const file = await this.transfer.stream(
       {
         ...this.transferOptions(created.prn),
         file: { path, ...this.job.queuedFile },
@@ -286,7 +289,7 @@ export class UploadSteps {
       binary,
     );
     if (missing.length > 0) {
-      await this.workerThread.upload(
+      await this.transfer.upload(
         { ...this.transferOptions(binary.prn), file, indices: missing },
         {
           signal,

@@ -4,7 +4,7 @@
 import { UploadWorkerPool, type StreamTask } from '../../../src-main/upload/index.js';
 
 const pool = new UploadWorkerPool({ maxIdle: 2 });
-pool.warm();
+pool.warm(Number.MAX_SAFE_INTEGER);
 const lease = pool.borrow();
 const hashed = await lease.worker.stream(JSON.parse(process.argv[2]!) as StreamTask);
 await lease.giveBack();

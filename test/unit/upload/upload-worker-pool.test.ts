@@ -1,7 +1,7 @@
 // The engine's transfer workers are kept between jobs: a job borrows one and gives it back, the
 // next job gets the same thread, a worker that crashed is never lent again, idle workers do
-// not keep a process alive, and close() ends them all. Real worker threads, uploading to the
-// real embedded server.
+// not keep a process alive, and close() ends them all. A file of one part needs no worker: it
+// goes from the calling thread. Real worker threads, uploading to the real embedded server.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rm, stat } from 'node:fs/promises';
@@ -10,10 +10,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PENDING_CONTENT_HASH } from '../../../src-main/workflow/index.js';
 import { UploadEngine } from '../../../src-main/service/index.js';
 import {
+  IN_THREAD_MAX_BYTES,
+  SharedRateLimit,
   UploadWorkerPool,
   isUploadError,
+  type Transfer,
   type UploadError,
-  type WorkerLease,
+  type UploadLogger,
+  type UploadOptions,
 } from '../../../src-main/upload/index.js';
 import { crashUploadWorkerForTest } from '../../../src-main/upload/upload-worker.js';
 import {
@@ -40,31 +44,49 @@ afterEach(async () => {
   ws = undefined;
 });
 
-async function setup(options: { maxIdle?: number } = {}) {
+async function setup(
+  options: { maxIdle?: number; rateLimit?: SharedRateLimit; logger?: UploadLogger } = {},
+) {
   ws = await startUploadWorkspace();
-  pool = new UploadWorkerPool({ name: 'pool-test', maxIdle: options.maxIdle ?? 2 });
+  pool = new UploadWorkerPool({
+    name: 'pool-test',
+    maxIdle: options.maxIdle ?? 2,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   return { ws, pool };
 }
 
-/** One job's transfer: a new binary's content streamed through the lent worker. */
-/** Starts streaming a new file of `size` to a new binary on the lease's worker. */
-async function startStream(ws: UploadWorkspace, lease: WorkerLease, name: string, size = MiB) {
+/** Starts streaming a new file of `size` to a new binary through `transfer`. */
+async function startStream(
+  ws: UploadWorkspace,
+  transfer: Transfer,
+  name: string,
+  size = MiB,
+  options: UploadOptions = {},
+) {
   const { path: file, data } = await ws.writeFile(name, size);
   const { mtimeMs } = await stat(file);
   const binary = await ws.createBinary({ sha256: PENDING_CONTENT_HASH, size });
-  const running = lease.worker.stream({
-    connection: ws.connection,
-    binaryPrn: binary.prn,
-    file: { path: file, size, mtimeMs },
-  });
-  return { running, data };
+  const running = transfer.stream(
+    { connection: ws.connection, binaryPrn: binary.prn, file: { path: file, size, mtimeMs } },
+    options,
+  );
+  return { running, data, binary };
 }
 
-/** Streams a new file on the lease's worker and checks the hash it declared. */
-async function streamFile(ws: UploadWorkspace, lease: WorkerLease, name: string, size = MiB) {
-  const { running, data } = await startStream(ws, lease, name, size);
+/** Streams a new file through `transfer` and checks the hash it declared and the server's parts. */
+async function streamFile(
+  ws: UploadWorkspace,
+  transfer: Transfer,
+  name: string,
+  size = MiB,
+  options: UploadOptions = {},
+) {
+  const { running, data, binary } = await startStream(ws, transfer, name, size, options);
   const hashed = await running;
   expect(hashed.sha256).toBe(sha256(data));
+  expect((await ws.parts(binary.prn)).every((part) => part.state === 'valid')).toBe(true);
   return hashed;
 }
 
@@ -83,10 +105,10 @@ describe('the upload worker pool', () => {
     async () => {
       const { ws, pool } = await setup();
       const first = pool.borrow();
-      await streamFile(ws, first, 'one.bin');
+      await streamFile(ws, first.worker, 'one.bin');
       await first.giveBack();
       const second = pool.borrow();
-      await streamFile(ws, second, 'two.bin', 20 * MiB);
+      await streamFile(ws, second.worker, 'two.bin', 20 * MiB);
       await second.giveBack();
 
       expect(second.worker.threadId).toBe(first.worker.threadId);
@@ -100,7 +122,7 @@ describe('the upload worker pool', () => {
     async () => {
       const { ws, pool } = await setup({ maxIdle: 1 });
       const leases = [pool.borrow(), pool.borrow()];
-      await Promise.all(leases.map((lease, i) => streamFile(ws, lease, `at-once-${i}.bin`)));
+      await Promise.all(leases.map((lease, i) => streamFile(ws, lease.worker, `at-once-${i}.bin`)));
       expect(new Set(leases.map((lease) => lease.worker.threadId)).size).toBe(2);
       await Promise.all(leases.map((lease) => lease.giveBack()));
       expect(pool.stats).toEqual({ started: 2, idle: 1, lent: 0 });
@@ -113,7 +135,7 @@ describe('the upload worker pool', () => {
     async () => {
       const { ws, pool } = await setup();
       const lease = pool.borrow();
-      const { running } = await startStream(ws, lease, 'crash.bin', 24 * MiB);
+      const { running } = await startStream(ws, lease.worker, 'crash.bin', 24 * MiB);
       crashUploadWorkerForTest(lease.worker);
 
       const error = await failure(running);
@@ -124,7 +146,7 @@ describe('the upload worker pool', () => {
 
       const next = pool.borrow();
       expect(next.worker.threadId).not.toBe(lease.worker.threadId);
-      await streamFile(ws, next, 'after-crash.bin');
+      await streamFile(ws, next.worker, 'after-crash.bin');
       await next.giveBack();
     },
     TIMEOUT,
@@ -135,7 +157,7 @@ describe('the upload worker pool', () => {
     async () => {
       const { ws, pool } = await setup();
       const first = pool.borrow();
-      await streamFile(ws, first, 'before.bin');
+      await streamFile(ws, first.worker, 'before.bin');
       await first.giveBack();
       crashUploadWorkerForTest(first.worker);
       await first.worker.exited;
@@ -143,7 +165,7 @@ describe('the upload worker pool', () => {
 
       const next = pool.borrow();
       expect(next.worker.threadId).not.toBe(first.worker.threadId);
-      await streamFile(ws, next, 'after.bin');
+      await streamFile(ws, next.worker, 'after.bin');
       await next.giveBack();
       expect(pool.stats).toEqual({ started: 2, idle: 1, lent: 0 });
     },
@@ -155,15 +177,86 @@ describe('the upload worker pool', () => {
     async () => {
       const { ws, pool } = await setup();
       const lease = pool.borrow();
-      const { running } = await startStream(ws, lease, 'abandoned.bin', 24 * MiB);
+      const { running } = await startStream(ws, lease.worker, 'abandoned.bin', 24 * MiB);
       await lease.giveBack();
 
       expect((await failure(running)).code).toBe('aborted');
       expect(pool.stats).toEqual({ started: 1, idle: 1, lent: 0 });
       const next = pool.borrow();
       expect(next.worker.threadId).toBe(lease.worker.threadId);
-      await streamFile(ws, next, 'next.bin', 20 * MiB);
+      await streamFile(ws, next.worker, 'next.bin', 20 * MiB);
       await next.giveBack();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'sends a file of one part from the calling thread: no worker starts, none is warmed',
+    async () => {
+      const { ws, pool } = await setup();
+      pool.warm(IN_THREAD_MAX_BYTES);
+      const lease = pool.lend(IN_THREAD_MAX_BYTES);
+      const hashed = await streamFile(ws, lease.transfer, 'small.bin', IN_THREAD_MAX_BYTES);
+      expect(hashed.parts).toHaveLength(1);
+      const { path: file, data } = await ws.writeFile('hash-only.bin', MiB);
+      expect((await lease.transfer.hash(file)).sha256).toBe(sha256(data));
+      await lease.giveBack();
+      expect(pool.stats).toEqual({ started: 0, idle: 0, lent: 0 });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'lends a worker, and warms one ahead, for a file larger than one part',
+    async () => {
+      const { ws, pool } = await setup();
+      pool.warm(IN_THREAD_MAX_BYTES + 1);
+      expect(pool.stats).toEqual({ started: 1, idle: 1, lent: 0 });
+      const lease = pool.lend(IN_THREAD_MAX_BYTES + 1);
+      expect(pool.stats).toEqual({ started: 1, idle: 0, lent: 1 });
+      await streamFile(ws, lease.transfer, 'two-parts.bin', IN_THREAD_MAX_BYTES + 1);
+      await lease.giveBack();
+      expect(pool.stats).toEqual({ started: 1, idle: 1, lent: 0 });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'aborts an in-thread transfer given back, as it does on a worker',
+    async () => {
+      // 1 MiB at 256 KiB/s takes 4 s: it is still under way when the lease is given back.
+      const rateLimit = new SharedRateLimit();
+      rateLimit.setBytesPerSecond(256 * 1024);
+      const { ws, pool } = await setup({ rateLimit });
+      const lease = pool.lend(MiB);
+      const { running } = await startStream(ws, lease.transfer, 'slow.bin');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const givenBack = Date.now();
+      await lease.giveBack();
+
+      expect((await failure(running)).code).toBe('aborted');
+      expect(Date.now() - givenBack).toBeLessThan(2000);
+      await expect(lease.transfer.hash(path.join(ws.dir, 'slow.bin'))).rejects.toMatchObject({
+        code: 'aborted',
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "logs a caller's callback that throws instead of failing the in-thread transfer",
+    async () => {
+      const errors: string[] = [];
+      const logger = { info() {}, warn() {}, error: (message: string) => errors.push(message) };
+      const { ws, pool } = await setup({ logger });
+      const lease = pool.lend(MiB);
+      await streamFile(ws, lease.transfer, 'callback.bin', MiB, {
+        onPartDone: () => {
+          throw new Error('a journal that cannot be written');
+        },
+      });
+      expect(errors).toEqual(['an upload callback threw']);
+      await lease.giveBack();
     },
     TIMEOUT,
   );
@@ -174,7 +267,7 @@ describe('the upload worker pool', () => {
       const { ws, pool } = await setup();
       const idle = pool.borrow();
       const lent = pool.borrow();
-      await streamFile(ws, idle, 'idle.bin');
+      await streamFile(ws, idle.worker, 'idle.bin');
       await idle.giveBack();
       const { path: file } = await ws.writeFile('cut.bin', 24 * MiB);
       const { size, mtimeMs } = await stat(file);
@@ -194,6 +287,7 @@ describe('the upload worker pool', () => {
       await Promise.all([idle.worker.exited, lent.worker.exited]);
       expect(pool.stats).toMatchObject({ idle: 0, lent: 0 });
       expect(() => pool.borrow()).toThrow(/shut down/);
+      expect(() => pool.lend(MiB)).toThrow(/shut down/);
       await lent.giveBack();
     },
     TIMEOUT,
@@ -257,8 +351,15 @@ describe('the upload worker pool', () => {
       });
       try {
         const ids: string[] = [];
-        for (const name of ['a', 'b', 'c']) {
-          const { path: file } = await ws.writeFile(`${name}.bin`, MiB);
+        // Three files of two parts, then one of one part, which needs no worker.
+        const sizes = {
+          a: IN_THREAD_MAX_BYTES + MiB,
+          b: IN_THREAD_MAX_BYTES + MiB,
+          c: 9 * MiB,
+          d: MiB,
+        };
+        for (const [name, size] of Object.entries(sizes)) {
+          const { path: file } = await ws.writeFile(`${name}.bin`, size);
           const job = await engine.enqueue({
             path: file,
             artifactVersionPrn: versionPrn,
@@ -268,7 +369,12 @@ describe('the upload worker pool', () => {
         }
         await engine.run({ onlyJobIds: ids });
 
-        expect(ids.map((id) => engine.store.get(id).status)).toEqual(['done', 'done', 'done']);
+        expect(ids.map((id) => engine.store.get(id).status)).toEqual([
+          'done',
+          'done',
+          'done',
+          'done',
+        ]);
         expect(engine.workers.stats).toEqual({ started: 1, idle: 1, lent: 0 });
       } finally {
         await engine.close();
