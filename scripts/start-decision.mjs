@@ -5,7 +5,7 @@
 import path from 'node:path';
 
 export const ELECTRON_MAIN = 'dist/src-main/electron/main.js';
-export const DASHBOARD_BIN = 'dist/cli/bin.js';
+export const DASHBOARD_BIN = 'dist/cli/bin.cjs';
 
 /**
  * Where the Electron executable is, found the way node_modules/electron/index.js finds it

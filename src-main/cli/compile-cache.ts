@@ -3,8 +3,9 @@
 // does this itself (module.enableCompileCache); Node 20 does not, hence this small launcher.
 //
 // The cache lives in the user's own cache folder (never a shared /tmp: a cache is code), one
-// file per bundle build and Node version. It is written by the first run after a change, with
-// what that run compiled, and V8 refuses a cache that does not fit (then it is written anew).
+// file per bundle build, Node version and command: each is written by that command's first
+// run after a change, with what it compiled (a cache written by `--help` would hold little of
+// what `upload` runs). V8 refuses a cache that does not fit (then it is written anew).
 // Anything wrong with the folder only costs the speed-up, never the command.
 import {
   mkdirSync,
@@ -36,11 +37,23 @@ export function userCacheDir(
   return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'peridio-desk');
 }
 
-/** The cache file of one build of `file` for this Node: a new build or Node gets a new one. */
-export function compileCacheFile(file: string, cacheDir: string): string {
+/** Caches kept per build: a cache per command word typed, up to this many. */
+const MAX_CACHES_PER_BUILD = 24;
+
+/** The cache's name for the command `word` (argv[2]); any other word shares one cache. */
+export function commandCacheName(word: string | undefined): string {
+  return word !== undefined && /^[a-z]+(-[a-z]+)*$/.test(word) && word.length <= 24
+    ? word
+    : 'other';
+}
+
+/**
+ * The start of the cache files' names of this build of `file` for this Node: a new build or
+ * Node gets new ones.
+ */
+function buildPrefix(file: string): string {
   const { size, mtimeMs } = statSync(file);
-  const build = `${size}-${Math.round(mtimeMs)}-${process.version}-${process.arch}`;
-  return path.join(cacheDir, `${path.basename(file)}-${build}.v8-cache`);
+  return `${path.basename(file)}-${size}-${Math.round(mtimeMs)}-${process.version}-${process.arch}-`;
 }
 
 export interface CompiledRun {
@@ -51,17 +64,23 @@ export interface CompiledRun {
 }
 
 /**
- * Runs the CommonJS `file` as Node would, with its code cache from `cacheDir`. Call
- * `saveCache` at exit, so that the cache holds every function the command compiled.
+ * Runs the CommonJS `file` (ASCII only) as Node would, with the code cache of `command` from
+ * `cacheDir`.
+ * Call `saveCache` at exit, so that the cache holds every function the command compiled.
  */
-export function runWithCompileCache(file: string, cacheDir: string = userCacheDir()): CompiledRun {
-  // Node strips a `#!` line from a script it runs; vm.Script does not.
-  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
-  let cacheFile: string | undefined;
+export function runWithCompileCache(
+  file: string,
+  command: string,
+  cacheDir: string = userCacheDir(),
+): CompiledRun {
+  // The bundle is ASCII (bundle-cli.mjs makes sure), so latin1 reads it right, and faster
+  // than utf8, which decodes. Node strips a `#!` line from a script it runs; vm.Script does not.
+  const source = readFileSync(file, 'latin1').replace(/^#!.*/, '');
+  let build: string | undefined;
   let cachedData: Buffer | undefined;
   try {
-    cacheFile = compileCacheFile(file, cacheDir);
-    cachedData = readFileSync(cacheFile);
+    build = buildPrefix(file);
+    cachedData = readFileSync(path.join(cacheDir, `${build}${command}.v8-cache`));
   } catch {
     // No cache yet (or no folder for one): this run compiles, and writes one if it can.
   }
@@ -75,25 +94,37 @@ export function runWithCompileCache(file: string, cacheDir: string = userCacheDi
   return {
     cacheUsed,
     saveCache: () => {
-      if (cacheUsed || !cacheFile) return;
-      writeCache(cacheFile, `${path.basename(file)}-`, () => script.createCachedData());
+      if (cacheUsed || !build) return;
+      writeCache({ cacheDir, bundle: `${path.basename(file)}-`, build, command }, () =>
+        script.createCachedData(),
+      );
     },
   };
 }
 
-/** Writes the cache, and removes those of earlier builds (their names start with `earlier`). */
-function writeCache(file: string, earlier: string, data: () => Buffer): void {
+/**
+ * Writes the cache of `command`, and removes those of other builds of the bundle; writes none
+ * past MAX_CACHES_PER_BUILD for this build.
+ */
+function writeCache(
+  names: { cacheDir: string; bundle: string; build: string; command: string },
+  data: () => Buffer,
+): void {
+  const { cacheDir, bundle, build, command } = names;
   try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const caches = readdirSync(cacheDir).filter((name) => name.endsWith('.v8-cache'));
+    for (const other of caches.filter((name) => name.startsWith(bundle))) {
+      if (!other.startsWith(build)) rmSync(path.join(cacheDir, other), { force: true });
+    }
+    const name = `${build}${command}.v8-cache`;
+    const ofBuild = caches.filter((other) => other.startsWith(build));
+    if (!ofBuild.includes(name) && ofBuild.length >= MAX_CACHES_PER_BUILD) return;
     // Written beside and renamed: a command starting meanwhile reads the old cache or the new.
+    const file = path.join(cacheDir, name);
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, data(), { mode: 0o600 });
     renameSync(partial, file);
-    const dir = path.dirname(file);
-    for (const other of readdirSync(dir)) {
-      const stale = other.startsWith(earlier) && other.endsWith('.v8-cache');
-      if (stale && other !== path.basename(file)) rmSync(path.join(dir, other), { force: true });
-    }
   } catch {
     // A read-only home or a full disk: the next run compiles again.
   }

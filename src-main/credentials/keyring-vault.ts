@@ -1,7 +1,8 @@
 // The OS keychain (macOS Keychain, Windows Credential Manager, the Linux Secret Service)
-// through @napi-rs/keyring.
+// through @napi-rs/keyring, loaded at the first use: a command that needs no secret (an API
+// key from the environment, a key file) does not load the native library.
 import { randomUUID } from 'node:crypto';
-import { AsyncEntry } from '@napi-rs/keyring';
+import type { AsyncEntry } from '@napi-rs/keyring';
 import { DEFAULT_VAULT_SERVICE, type SecretVault } from './secret-vault.js';
 import { VaultError, VaultUnavailableError } from './vault-errors.js';
 
@@ -67,6 +68,7 @@ export class KeyringVault implements SecretVault {
       // Pinned to the Secret Service on Linux: the library would otherwise fall back to the
       // kernel keyring, which forgets everything at logout or reboot, so a key saved today
       // would silently be gone tomorrow. The option is ignored on macOS and Windows.
+      const { AsyncEntry } = await import('@napi-rs/keyring');
       const entry = new AsyncEntry(this.service, account, { linux: { store: 'secret-service' } });
       return await run(entry);
     } catch (error) {

@@ -288,17 +288,18 @@ export class UploadSteps {
       `${missing.length} of ${file.parts.length} parts to send to ${binary.prn}`,
       binary,
     );
-    if (missing.length > 0) {
-      await this.transfer.upload(
-        { ...this.transferOptions(binary.prn), file, indices: missing },
-        {
-          signal,
-          onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
-          onPartDone: (part) => store.partDone(this.job.id, binary.prn, part),
-          onRetry: (notice) => this.deps.onPartRetry?.(this.job.id, notice),
-        },
-      );
-    }
+    // Every part is on the server already (a streamed file's were just sent): nothing changed
+    // since the list, and the binary is as it was given.
+    if (missing.length === 0) return binary;
+    await this.transfer.upload(
+      { ...this.transferOptions(binary.prn), file, indices: missing },
+      {
+        signal,
+        onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
+        onPartDone: (part) => store.partDone(this.job.id, binary.prn, part),
+        onRetry: (notice) => this.deps.onPartRetry?.(this.job.id, notice),
+      },
+    );
     const after = await this.validParts(binary, file, signal);
     const absent = file.parts.filter((p) => !after.has(p.index)).map((p) => p.index);
     if (absent.length > 0) {
@@ -341,11 +342,13 @@ export class UploadSteps {
   async waitForSignable(binary: Binary, signal: AbortSignal): Promise<Binary> {
     this.step('waiting-signable', `waiting for the server to verify ${binary.prn}`, binary);
     const asked = performance.now();
+    let waited: number | null = null;
     let current = binary;
     // While the next move is the server's (its hash result), look again later.
     while (eventAllowed(current.state, 'HASH_MATCHED', 'server')) {
-      await abortableDelay(nextHashPoll(performance.now() - asked), signal);
+      await abortableDelay(nextHashPoll(waited), signal);
       current = await this.deps.client.binaries.get(binary.prn, { signal });
+      waited = performance.now() - asked;
     }
     // Back where it must be hashed again: the server's hash did not match.
     if (eventAllowed(current.state, 'HASH', 'client')) {

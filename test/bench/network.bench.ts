@@ -23,7 +23,7 @@ import {
 } from '../integration/network/server-behind-proxy.js';
 
 const MiB = 1024 * 1024;
-const CLI = path.join(REPO_ROOT, 'dist/cli/bin.js');
+const CLI = path.join(REPO_ROOT, 'dist/cli/bin.cjs');
 const linkRate = process.env.BENCH_LINK_RATE ?? '100mbit';
 const size = Number(process.env.BENCH_SIZE_MIB ?? 256) * MiB;
 const maxRate = process.env.BENCH_MAX_RATE ?? '4MB/s';

@@ -38,7 +38,7 @@ import {
 
 const KEY = 'bench-key';
 const MiB = 1024 * 1024;
-const CLI = path.join(REPO_ROOT, 'dist/cli/bin.js');
+const CLI = path.join(REPO_ROOT, 'dist/cli/bin.cjs');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const fileCount = Number(process.env.BENCH_FILES ?? 40);
 const fileBytes = Number(process.env.BENCH_FILE_MIB ?? 1) * MiB;

@@ -55,7 +55,7 @@ function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
-const CLI = path.join(REPO_ROOT, 'dist/cli/bin.js');
+const CLI = path.join(REPO_ROOT, 'dist/cli/bin.cjs');
 
 /** Writes `bytes` of random content; answers its SHA-256 (hex), for checking the results. */
 async function makeFile(file: string, bytes: number): Promise<string> {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(REPO_ROOT, 'dist/cli/bin.js');
+const BIN = path.join(REPO_ROOT, 'dist/cli/bin.cjs');
 const READY_TIMEOUT_MS = 30_000;
 const SERVER_NICENESS = 10;
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, binariesOf, content, type Json } from '../local-peridio/helpers.js';
 import { KEY, ruleFor, sha256Hex, workbench, type Workbench } from './watch-harness.js';
 
-const BUILT_CLI = path.join(REPO_ROOT, 'dist/cli/bin.js');
+const BUILT_CLI = path.join(REPO_ROOT, 'dist/cli/bin.cjs');
 
 let bench: Workbench;
 let env: Record<string, string>;

@@ -1,9 +1,9 @@
 // The launcher's code cache with real files and real processes: a command runs the same with
-// or without a cache; the first run writes one (for this user only) and the next uses it; a
-// new build gets a new cache and the old one goes; a broken cache or a cache folder that
-// cannot be made costs only the speed-up.
+// or without a cache; the first run writes one (for this user only) and the next uses it;
+// each command word has its own; a new build gets new caches and the old ones go; a broken
+// cache or a cache folder that cannot be made costs only the speed-up.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,8 +36,8 @@ console.log(JSON.stringify({ says: answer([${JSON.stringify(says)}]), dir: path.
   );
 }
 
-function run(cache = cacheDir): { printed: unknown; cacheUsed: boolean } {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', CHILD, command, cache], {
+function run(cache = cacheDir, word = 'upload'): { printed: unknown; cacheUsed: boolean } {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', CHILD, command, cache, word], {
     encoding: 'utf8',
   });
   expect(child.stderr).toBe('');
@@ -50,15 +50,42 @@ describe('the compile cache', () => {
     const expected = { says: 'FIRST', dir: path.basename(dir) };
     expect(run()).toEqual({ printed: expected, cacheUsed: false });
     const [cache] = await readdir(cacheDir);
-    expect(cache).toMatch(/^command\.cjs-.*\.v8-cache$/);
+    expect(cache).toMatch(/^command\.cjs-.*-upload\.v8-cache$/);
     expect((await stat(cacheDir)).mode & 0o777).toBe(0o700);
     expect((await stat(path.join(cacheDir, cache!))).mode & 0o777).toBe(0o600);
     expect(run()).toEqual({ printed: expected, cacheUsed: true });
   });
 
-  it('gives a new build a new cache and removes the old one', async () => {
-    run();
-    const [old] = await readdir(cacheDir);
+  it('keeps a cache per command word, and one for any other argument', async () => {
+    expect(run(cacheDir, 'upload').cacheUsed).toBe(false);
+    expect(run(cacheDir, 'queue').cacheUsed).toBe(false);
+    expect(run(cacheDir, '--help').cacheUsed).toBe(false);
+    expect(run(cacheDir, '../../etc/passwd').cacheUsed).toBe(true);
+    expect(run(cacheDir, 'upload').cacheUsed).toBe(true);
+    const words = (await readdir(cacheDir)).map((name) => /-(\w+)\.v8-cache$/.exec(name)?.[1]);
+    expect(words.sort()).toEqual(['other', 'queue', 'upload']);
+  });
+
+  it('keeps at most 24 caches of a build, whatever words are typed', async () => {
+    run(cacheDir, 'upload');
+    const [first] = await readdir(cacheDir);
+    const build = first!.slice(0, -'upload.v8-cache'.length);
+    for (const letter of 'abcdefghijklmnopqrstuvw') {
+      await copyFile(
+        path.join(cacheDir, first!),
+        path.join(cacheDir, `${build}${letter}.v8-cache`),
+      );
+    }
+    expect(run(cacheDir, 'w').cacheUsed).toBe(true);
+    expect(run(cacheDir, 'another').cacheUsed).toBe(false);
+    expect(run(cacheDir, 'another').cacheUsed).toBe(false);
+    expect(await readdir(cacheDir)).toHaveLength(24);
+  });
+
+  it('gives a new build new caches and removes the old ones', async () => {
+    run(cacheDir, 'upload');
+    run(cacheDir, 'queue');
+    const old = await readdir(cacheDir);
     await writeCommand('second build');
     expect(run()).toEqual({
       printed: { says: 'SECOND BUILD', dir: path.basename(dir) },
@@ -66,7 +93,7 @@ describe('the compile cache', () => {
     });
     const caches = await readdir(cacheDir);
     expect(caches).toHaveLength(1);
-    expect(caches[0]).not.toBe(old);
+    expect(old).not.toContain(caches[0]);
     expect(run().cacheUsed).toBe(true);
   });
 
