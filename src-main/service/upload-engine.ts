@@ -117,7 +117,7 @@ export class UploadEngine {
     this.rateLimit.setBytesPerSecond(options.maxBytesPerSecond ?? null);
     this.workers = new UploadWorkerPool({
       name: 'peridio-desk upload',
-      maxIdle: options.jobConcurrency ?? 2,
+      maxIdle: idleWorkersFor(options.jobConcurrency ?? null),
       rateLimit: this.rateLimit,
       logger: messageLogger(this.logger.child({ module: 'upload-worker' })),
     });
@@ -168,6 +168,7 @@ export class UploadEngine {
   /** Jobs at once from now on: a fixed number, or null to adapt (the preference changed). */
   setJobConcurrency(jobs: number | null): void {
     this.jobConcurrency.setFixed(jobs);
+    this.workers.setMaxIdle(idleWorkersFor(jobs));
     this.scheduler?.wake();
     this.logger.child({ module: 'job-concurrency' }).info({ jobs }, 'job concurrency changed');
   }
@@ -306,4 +307,12 @@ export class UploadEngine {
     this.store.close();
     await this.workers.close();
   }
+}
+
+/**
+ * Idle transfer workers kept for the next jobs: one per job at once when that is fixed; when it
+ * adapts, two (it lets two big files run at once, and a small file needs no worker).
+ */
+function idleWorkersFor(jobs: number | null): number {
+  return jobs ?? 2;
 }

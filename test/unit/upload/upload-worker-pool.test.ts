@@ -335,6 +335,45 @@ describe('the upload worker pool', () => {
   );
 
   it(
+    "keeps as many idle workers as the engine's jobs at once, also when the preference changes",
+    async () => {
+      ws = await startUploadWorkspace();
+      const { url, apiKey } = ws.server;
+      const versionPrn = await createArtifactVersion(apiFor(url, apiKey));
+      const dataDir = await tempDir('pool-idle-');
+      const engine = new UploadEngine({
+        dataDir,
+        connection: ws.connection,
+        workspace: 'pool-test',
+        jobConcurrency: 3,
+        resolveSigner: () => Promise.reject(new Error('no signing in this test')),
+        signingKeyPrn: () => undefined,
+      });
+      try {
+        const ids: string[] = [];
+        for (const name of ['a', 'b', 'c']) {
+          const { path: file } = await ws.writeFile(`${name}.bin`, IN_THREAD_MAX_BYTES + MiB);
+          ids.push(
+            (await engine.enqueue({ path: file, artifactVersionPrn: versionPrn, target: name })).id,
+          );
+        }
+        await engine.run({ onlyJobIds: ids });
+        // Jobs that ran at once each had a worker; all are kept for the next jobs.
+        const { started, idle } = engine.workers.stats;
+        expect(started).toBeGreaterThan(1);
+        expect(idle).toBe(started);
+
+        engine.setJobConcurrency(1);
+        expect(engine.workers.stats.idle).toBe(1);
+      } finally {
+        await engine.close();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
     "serves an engine's consecutive jobs from one worker, and ends it when the engine closes",
     async () => {
       ws = await startUploadWorkspace();
