@@ -77,6 +77,9 @@ await build({
   outdir: CLI_BUNDLE_DIR,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
+  // import() of a package left out (the keychain's, kerberos for a proxy) becomes require():
+  // the launcher runs the command as a vm.Script, where import() has no loader on Node 20.
+  supported: { 'dynamic-import': false },
   // The sources are ES modules: their import.meta, as CommonJS gives it.
   inject: [path.join(root, 'scripts/bundle-cli-import-meta.mjs')],
   define: {
@@ -102,6 +105,9 @@ chmodSync(path.join(CLI_BUNDLE_DIR, 'bin.cjs'), 0o755);
 // The launcher reads the command as latin1, which is right for ASCII only (esbuild's default
 // charset escapes the rest; comments, which it keeps as they are, are left out).
 const bundle = readFileSync(path.join(CLI_BUNDLE_DIR, 'peridio-desk.cjs'));
+if (bundle.includes('import("')) {
+  throw new Error('dist/cli/peridio-desk.cjs calls import(), which fails in the launcher.');
+}
 const notAscii = bundle.findIndex((byte) => byte > 0x7f);
 if (notAscii >= 0) {
   throw new Error(
