@@ -108,7 +108,8 @@ const COMPARISON_SQL: Record<SearchOperator, string> = {
 };
 
 function compileClause(clause: SearchClause, fields: SearchFields): SqlCondition {
-  const field = fields[clause.key];
+  // Own fields only: `constructor` or `__proto__` is a property of every object, not a field.
+  const field = Object.hasOwn(fields, clause.key) ? fields[clause.key] : undefined;
   if (!field) {
     invalid(`"${clause.key}" cannot be searched; searchable: ${Object.keys(fields).join(', ')}`);
   }

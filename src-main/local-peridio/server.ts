@@ -10,7 +10,15 @@ import { organizationPrn as formatOrganizationPrn } from '../peridio/index.js';
 import { AccessLog, bytesInOf, noteBytesIn, pathWithoutQuery } from './access-log.js';
 import type { ServerContext } from './context.js';
 import { openDatabase } from './database.js';
-import { ApiError, badRequest, forbidden, serviceUnavailable, tooManyRequests } from './errors.js';
+import {
+  ApiError,
+  badRequest,
+  fieldError,
+  forbidden,
+  serviceUnavailable,
+  tooManyRequests,
+} from './errors.js';
+import { jsonLimitProblem } from './json-limits.js';
 import { Faults, parseFaultSpec } from './faults.js';
 import { BackgroundHasher } from './hashing.js';
 import { silentLogger, type LocalPeridioLogger } from './logger.js';
@@ -150,14 +158,18 @@ function buildApp(
       done(badRequest('The request body is empty: send a JSON object.'), undefined);
       return;
     }
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch (error) {
       done(
         badRequest(`The request body is not valid JSON: ${(error as Error).message}`),
         undefined,
       );
+      return;
     }
+    const problem = jsonLimitProblem(parsed);
+    done(problem ? fieldError(problem.field, problem.message) : null, parsed);
   });
 
   app.addHook('onRequest', async (request, reply) => {

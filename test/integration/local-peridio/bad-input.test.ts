@@ -575,6 +575,55 @@ describe('illegal transitions', () => {
   });
 });
 
+describe('hostile search and JSON shapes', () => {
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'searching by %s (a name every object has) is 422 on search, not a crash',
+    async (field) => {
+      const response = await api('GET', `/binaries?search=${encodeURIComponent(`${field}:'x'`)}`);
+      expect(response.status).toBe(422);
+      expect(Object.keys(response.body.errors)).toEqual(['search']);
+      // Names the search grammar takes are named as fields that cannot be searched.
+      if (/^[a-z_]+$/.test(field)) {
+        expect(response.body.errors.search.join(' ')).toContain(`"${field}" cannot be searched`);
+      }
+    },
+  );
+
+  test('a custom_metadata nested 5,000 levels deep is 422 on custom_metadata and creates nothing', async () => {
+    const versionPrn = await createArtifactVersion(api);
+    const before = await binaryCount();
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const body = `{"artifact_version_prn":"${versionPrn}","target":"deep","hash":"${sha256Hex(Buffer.from('x'))}","size":1,"custom_metadata":${deep}}`;
+    const response = await api('POST', '/binaries', body);
+    expect(response.status).toBe(422);
+    expect(response.body.errors.custom_metadata.join(' ')).toMatch(/nested deeper than 32/);
+    expect(await binaryCount()).toBe(before);
+  });
+
+  test('a body of more than 10,000 keys in all is 422 and creates nothing', async () => {
+    const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
+    const many = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, i]));
+    const response = await api('POST', '/artifacts', { name: unique('many'), custom: many });
+    expect(response.status).toBe(422);
+    expect(response.body.errors.custom.join(' ')).toMatch(/more than 10000 keys/);
+    expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
+  });
+
+  test('a custom_metadata 32 levels deep, the body counted, is within the limit', async () => {
+    const versionPrn = await createArtifactVersion(api);
+    let nested: Json = { leaf: true };
+    for (let level = 2; level < 32; level += 1) nested = { n: nested };
+    const response = await api('POST', '/binaries', {
+      artifact_version_prn: versionPrn,
+      target: unique('nested'),
+      hash: sha256Hex(Buffer.from('x')),
+      size: 1,
+      custom_metadata: nested,
+    });
+    expect(response.status).toBe(201);
+  });
+});
+
 describe('request bodies', () => {
   test('a body that is not JSON is 400 with a clear JSON error and creates nothing', async () => {
     const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
