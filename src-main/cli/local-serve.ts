@@ -4,6 +4,7 @@
 import {
   jsonLinesLogger,
   parseFaultSpec,
+  publicOriginOf,
   readTlsFiles,
   startLocalPeridio,
   type LocalPeridioOptions,
@@ -32,6 +33,9 @@ Options:
                                part500, partDrop, rate429, api503 (fractions 0..1), latencyMs,
                                hashDelayMs (milliseconds), seed
   --presigned-url-ttl SECONDS  lifetime of presigned URLs (default 3600)
+  --public-url URL             where clients reach the server, for the URLs it hands out
+                               (presigned uploads), e.g. behind a port mapping; default: the
+                               address each request reached (never its Host header)
   --tls-cert FILE              serve https with this PEM certificate (chain); needs --tls-key
   --tls-key FILE               the certificate's PEM private key (no passphrase)
 
@@ -53,6 +57,7 @@ export function parseLocalServeArgs(args: string[]): LocalServeArgs {
     'access-log': { type: 'string' },
     faults: { type: 'string' },
     'presigned-url-ttl': { type: 'string' },
+    'public-url': { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
   });
@@ -72,6 +77,13 @@ export function parseLocalServeArgs(args: string[]): LocalServeArgs {
       throw new UsageError((error as Error).message);
     }
   }
+  if (values['public-url'] !== undefined) {
+    try {
+      publicOriginOf(values['public-url']);
+    } catch (error) {
+      throw new UsageError(`--public-url: ${(error as Error).message}`);
+    }
+  }
   if (values['api-key'] !== undefined && !/^[\x21-\x7e]{1,512}$/.test(values['api-key'])) {
     throw new UsageError('--api-key must be 1 to 512 printable ASCII characters without spaces');
   }
@@ -82,6 +94,7 @@ export function parseLocalServeArgs(args: string[]): LocalServeArgs {
     ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
     ...(values['access-log'] !== undefined ? { accessLogPath: values['access-log'] } : {}),
     ...(values.faults !== undefined ? { faults: values.faults } : {}),
+    ...(values['public-url'] !== undefined ? { publicUrl: values['public-url'] } : {}),
     ...(values['presigned-url-ttl'] !== undefined
       ? {
           presignedUrlTtlSeconds: wholeNumber(

@@ -2,7 +2,6 @@
 // the background hasher, the fault injector and the log.
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { FastifyRequest } from 'fastify';
 import { resourcePrn, type PrnType } from '../peridio/index.js';
 import { TAKEN, fieldError, notFound, uniqueViolation } from './errors.js';
 import type { Faults } from './faults.js';
@@ -20,6 +19,8 @@ export interface ServerContext {
   hasher: BackgroundHasher;
   faults: Faults;
   logger: LocalPeridioLogger;
+  /** `--public-url`'s origin, for the server's own URLs; none: the address a request reached. */
+  publicOrigin: string | undefined;
   /** Work that outlives its request's socket (part uploads); awaited before the database closes. */
   track<T>(work: Promise<T>): Promise<T>;
 }
@@ -49,15 +50,6 @@ export function writeUnique<T>(table: string, fields: Record<string, string>, wr
     if (columns === `${table}.prn`) throw fieldError('id', TAKEN);
     throw fieldError(fields[columns] ?? columns.replace(`${table}.`, ''), TAKEN);
   }
-}
-
-/** The scheme and host the client used, so that presigned URLs reach this server the same way. */
-export function baseUrl(request: FastifyRequest): string {
-  if (request.host) return `${request.protocol}://${request.host}`;
-  // HTTP/1.0 clients may send no Host header: use the address they reached.
-  const { localAddress = '127.0.0.1', localPort } = request.socket;
-  const host = localAddress.includes(':') ? `[${localAddress}]` : localAddress;
-  return `${request.protocol}://${host}:${localPort}`;
 }
 
 export function parseJsonColumn(value: string | null): Record<string, unknown> | null {

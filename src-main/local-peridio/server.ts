@@ -19,6 +19,7 @@ import {
   tooManyRequests,
 } from './errors.js';
 import { jsonLimitProblem } from './json-limits.js';
+import { publicOriginOf } from './public-origin.js';
 import { Faults, parseFaultSpec } from './faults.js';
 import { BackgroundHasher } from './hashing.js';
 import { silentLogger, type LocalPeridioLogger } from './logger.js';
@@ -56,6 +57,12 @@ export interface LocalPeridioOptions {
   presignedUrlTtlSeconds?: number;
   /** Serve https with this certificate chain and key (PEM text; see readTlsFiles). */
   tls?: TlsIdentity;
+  /**
+   * The origin clients reach the server at, for the URLs it hands out (presigned uploads),
+   * when that is not the address they connect to (a port mapping, a reverse proxy). Default:
+   * the address each request reached; never the request's Host header.
+   */
+  publicUrl?: string;
   logger?: LocalPeridioLogger;
 }
 
@@ -91,6 +98,7 @@ function checkOptions(options: LocalPeridioOptions): void {
       `presignedUrlTtlSeconds must be a whole number of seconds (at least 1), got ${ttl}`,
     );
   }
+  if (options.publicUrl !== undefined) publicOriginOf(options.publicUrl);
   if (options.tls !== undefined) {
     try {
       checkTlsIdentity(options.tls);
@@ -297,6 +305,7 @@ export async function startLocalPeridio(options: LocalPeridioOptions): Promise<L
       hasher,
       faults,
       logger,
+      publicOrigin: options.publicUrl === undefined ? undefined : publicOriginOf(options.publicUrl),
       track(work) {
         inFlight.add(work);
         const forget = () => inFlight.delete(work);

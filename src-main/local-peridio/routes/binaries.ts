@@ -12,7 +12,8 @@ import {
   type PartRow,
 } from '../binary-records.js';
 import { nowMicros } from '../clock.js';
-import { baseUrl, findOr404, newPrn, writeUnique, type ServerContext } from '../context.js';
+import { findOr404, newPrn, writeUnique, type ServerContext } from '../context.js';
+import { originFor } from '../public-origin.js';
 import { BLANK, fieldError, unprocessable } from '../errors.js';
 import { listPage, parseListQuery } from '../paging.js';
 import type { SearchFields } from '../search-query.js';
@@ -247,7 +248,7 @@ export function registerBinaryRoutes(app: FastifyInstance, ctx: ServerContext): 
         throw fieldError('state', `the content of a ${row.state} binary cannot be downloaded`);
       }
       return {
-        download_url: ctx.presigner.downloadUrl(baseUrl(request), {
+        download_url: ctx.presigner.downloadUrl(originFor(request, ctx.publicOrigin), {
           storageId: row.storage_id,
           revision: row.revision,
         }),

@@ -6,7 +6,8 @@ import { eventAllowed } from '../../lifecycle/index.js';
 import { PART_LIMITS, type BinaryPart } from '../../peridio/index.js';
 import type { BinaryRow, PartRow } from '../binary-records.js';
 import { formatTimestamp, nowMicros } from '../clock.js';
-import { baseUrl, findOr404, newPrn, type ServerContext } from '../context.js';
+import { findOr404, newPrn, type ServerContext } from '../context.js';
+import { originFor } from '../public-origin.js';
 import { fieldError } from '../errors.js';
 import { listPage, parseListQuery } from '../paging.js';
 import type { SearchFields } from '../search-query.js';
@@ -105,7 +106,7 @@ export function registerBinaryPartRoutes(app: FastifyInstance, ctx: ServerContex
             }),
           );
       }
-      const presignedUploadUrl = ctx.presigner.partUploadUrl(baseUrl(request), {
+      const presignedUploadUrl = ctx.presigner.partUploadUrl(originFor(request, ctx.publicOrigin), {
         storageId: binary.storage_id,
         uploadId: part.upload_id,
         index: part.part_index,
