@@ -1,6 +1,6 @@
 // `peridio-desk keys ...`: Ed25519 signing keys; private halves live in the OS keychain.
-import { stat, readFile } from 'node:fs/promises';
-import { whyUnreadable } from '../files/index.js';
+import { stat } from 'node:fs/promises';
+import { readRegularFile, whyUnreadable } from '../files/index.js';
 import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
 import { parseOptionsAndWords } from './options.js';
 import { announceWorkspace, printResult, withService } from './session.js';
@@ -36,7 +36,9 @@ async function readPem(file: string): Promise<string> {
         "give the private key's PEM file.",
     );
   }
-  return readFile(file, 'utf8').catch((error: unknown) => Promise.reject(unreadable(error)));
+  return readRegularFile(file)
+    .then((bytes) => bytes.toString('utf8'))
+    .catch((error: unknown) => Promise.reject(unreadable(error)));
 }
 
 export const keysCommand: CliCommand = {

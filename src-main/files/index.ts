@@ -1,1 +1,7 @@
 export { whyUnreadable } from './why-unreadable.js';
+export {
+  NotARegularFileError,
+  openRegularFile,
+  readRegularFile,
+  readRegularFileSync,
+} from './regular-file.js';

@@ -1,8 +1,11 @@
+import { NotARegularFileError, notAFile } from './regular-file.js';
+
 /**
  * Why a file system call on a file failed, as the end of a sentence that names the file:
  * `The file "x" ${whyUnreadable(error)}.`
  */
 export function whyUnreadable(error: unknown): string {
+  if (error instanceof NotARegularFileError) return notAFile(error.kind);
   switch ((error as NodeJS.ErrnoException).code) {
     case 'ENOENT':
       return 'does not exist';

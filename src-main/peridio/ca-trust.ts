@@ -2,10 +2,9 @@
 // the system trust, never replacing it: a profile that names its company CA must still reach
 // public hosts.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { PeridioError } from './errors.js';
-import { whyUnreadable } from '../files/index.js';
+import { readRegularFileSync, whyUnreadable } from '../files/index.js';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -45,7 +44,7 @@ function certificatesIn(pem: string, source: string): string[] {
 
 function readCaFile(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFileSync(path).toString('utf8');
   } catch (error) {
     throw invalidCa(
       `The CA certificate file "${path}" ${whyUnreadable(error)}. Check the CA file setting (a profile's CA path, or PERIDIO_CA_PATH).`,

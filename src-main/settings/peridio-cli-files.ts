@@ -7,7 +7,7 @@
 //     organization_name}
 //   - credentials.json: {name: {api_key}}
 // Anything else is reported with the reason instead of guessed at.
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../files/index.js';
 import { join } from 'node:path';
 
 export type CliImportKind =
@@ -38,7 +38,7 @@ type JsonFile = { found: false } | { found: true; value: unknown } | { found: tr
 async function readJson(path: string): Promise<JsonFile> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path)).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { found: false };

@@ -2,10 +2,10 @@
 // format) or the raw 32-byte seed as hex or base64. Everything else is refused with the
 // reason; nothing here ever repeats the text it was given.
 import { createPrivateKey } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { algorithmName, keyPairOf, type SigningKeyPair } from './key-pair.js';
 import { SigningError, WHAT_TO_GIVE } from './signing-error.js';
-import { whyUnreadable } from '../files/index.js';
+import { readRegularFile, whyUnreadable } from '../files/index.js';
 
 /** The DER header that turns a 32-byte Ed25519 seed into a PKCS#8 PrivateKeyInfo. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -156,7 +156,7 @@ async function readKeyFileBytes(path: string): Promise<Buffer> {
     );
   }
   try {
-    return await readFile(path);
+    return await readRegularFile(path);
   } catch (error) {
     throw unreadableFile(path, error);
   }

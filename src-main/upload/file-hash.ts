@@ -4,7 +4,8 @@
 // all). A file of one part needs no second thread: its whole hash is its part's hash. Runs
 // in the worker thread.
 import { createHash, type Hash } from 'node:crypto';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
+import { openRegularFile } from '../files/index.js';
 import { MiB, planParts } from './part-plan.js';
 import type { HashedFile, HashedPart, PlannedPart } from './types.js';
 import { WholeHashThread } from './whole-hash-thread.js';
@@ -53,7 +54,7 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
   if (signal?.aborted) throw abortedError(`Hashing "${path}"`);
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    handle = await openRegularFile(path);
   } catch (error) {
     throw fileProblem(path, error);
   }

@@ -2,7 +2,8 @@
 // again after every read; readPart also hashes the bytes again against the part's hash, so a
 // file changed since hashing fails the job instead of uploading mixed content.
 import { createHash } from 'node:crypto';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
+import { openRegularFile } from '../files/index.js';
 import type { FileFingerprint, HashedPart, PlannedPart } from './types.js';
 import { fileChanged, fileProblem } from './upload-error.js';
 
@@ -30,7 +31,7 @@ export async function readPartBytes(
   const bytes = buffer.subarray(0, part.size);
   let handle: FileHandle;
   try {
-    handle = await open(file.path, 'r');
+    handle = await openRegularFile(file.path);
   } catch (error) {
     throw fileProblem(file.path, error);
   }

@@ -3,11 +3,11 @@
 // running. Relative folders and key paths in a file are taken from the file's folder, so a
 // rules file can sit beside the builds it describes; saved files hold absolute paths.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { unknownField } from '../../src-preload/contract.js';
-import { whyUnreadable } from '../files/index.js';
+import { readRegularFile, whyUnreadable } from '../files/index.js';
 import {
   describeRuleProblems,
   ruleProblemsOf,
@@ -97,7 +97,7 @@ export async function loadRulesFile(filePath: string): Promise<WatchRule[]> {
   const absolute = path.resolve(filePath);
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    text = (await readRegularFile(absolute)).toString('utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new RulesFileError(

@@ -1,7 +1,7 @@
 // A build output's target triplet from its header: ELF (machine, class, endianness, OS ABI,
 // ARM float ABI), PE and Mach-O, mapped to the usual triplets. A header that does not say
 // enough gets a reason instead of a guess.
-import { open } from 'node:fs/promises';
+import { openRegularFile } from '../files/index.js';
 
 export type TargetDetection =
   { ok: true; target: string; format: 'elf' | 'pe' | 'mach-o' } | { ok: false; reason: string };
@@ -120,7 +120,7 @@ export function detectTarget(header: Buffer): TargetDetection {
 
 /** Reads the start of `path` and detects its target; the reason names the file. */
 export async function detectFileTarget(path: string): Promise<TargetDetection> {
-  const handle = await open(path, 'r');
+  const handle = await openRegularFile(path);
   try {
     const header = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);

@@ -2,6 +2,7 @@
 // what a call must look like (POST, JSON, bounded), commands by name with the contract's
 // replies, the events of an upload over Server-Sent Events, and the renderer's files with
 // the security headers and no way out of their folder.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -453,5 +454,35 @@ describe('the renderer’s files', () => {
     } finally {
       await bare.close();
     }
+  });
+});
+
+describe('paths that are not regular files', () => {
+  it('answers detectTarget on named pipes at once, naming them, and keeps answering', async () => {
+    // Four pipes at once held every libuv thread when they were read: nothing else answered.
+    const pipes = ['a', 'b', 'c', 'd'].map((name) => path.join(dir, `${name}.fifo`));
+    for (const pipe of pipes) execFileSync('mkfifo', [pipe]);
+    const answers = await Promise.all(
+      pipes.map((pipe) => command(origin, token, 'uploads.detectTarget', { path: pipe })),
+    );
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.json).toMatchObject({ ok: false, error: { code: 'not_a_regular_file' } });
+      expect(answer.json.error.message).toBe(
+        `${pipes[i]} is a named pipe (FIFO), not a regular file; give the path of a file.`,
+      );
+    }
+    expect((await command(origin, token, 'workspace.get')).json.ok).toBe(true);
+  });
+
+  it('refuses a folder and a device the same way', async () => {
+    const folder = await command(origin, token, 'uploads.detectTarget', { path: dir });
+    expect(folder.json.error).toMatchObject({
+      code: 'not_a_regular_file',
+      message: `${dir} is a folder, not a file; give the path of a file.`,
+    });
+    const device = await command(origin, token, 'uploads.detectTarget', { path: '/dev/zero' });
+    expect(device.json.error.message).toBe(
+      '/dev/zero is a device, not a regular file; give the path of a file.',
+    );
   });
 });
