@@ -77,11 +77,15 @@ export function registerPresignedRoutes(app: FastifyInstance, ctx: ServerContext
       )
       .get(uploadId) as PartWithBinary | undefined;
 
-  /** Marks a failed upload on the part, unless the part was replaced or its binary moved on. */
+  /**
+   * Marks a failed upload on the part, unless the part was replaced or its binary moved on. A
+   * valid part stays valid, as S3 keeps a stored object when a PUT fails: a bad replay of its
+   * URL must not undo a good upload.
+   */
   const markPart = (uploadId: string, state: 'invalid_size' | 'invalid_hash') =>
     db
       .prepare(
-        `UPDATE binary_parts SET state = ?, updated_at = ? WHERE upload_id = ?
+        `UPDATE binary_parts SET state = ?, updated_at = ? WHERE upload_id = ? AND state <> 'valid'
            AND binary_prn IN (SELECT prn FROM binaries WHERE state = 'uploadable')`,
       )
       .run(state, nowMicros(), uploadId);

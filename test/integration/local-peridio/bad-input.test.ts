@@ -360,6 +360,27 @@ describe('parts', () => {
     expect(after.binary).toEqual(before.binary);
   });
 
+  test('a failed replay of a valid part (checksum, length or bytes) leaves it valid and whole', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const part = await createPart(api, binary, 1, data);
+    expect((await putBytes(part.presigned_upload_url, data)).status).toBe(200);
+    const before = await snapshot(binary.prn);
+    expect(before.parts[0].state).toBe('valid');
+    const goodChecksum = Buffer.from(sha256Hex(data), 'hex').toString('base64');
+    const replays: [Buffer, Record<string, string>][] = [
+      [data, { 'x-amz-checksum-sha256': Buffer.alloc(32).toString('base64') }],
+      [Buffer.from('hello world!'), { 'x-amz-checksum-sha256': goodChecksum }],
+      [Buffer.from('hello WORLD'), { 'x-amz-checksum-sha256': goodChecksum }],
+    ];
+    for (const [bytes, headers] of replays) {
+      expect((await putBytes(part.presigned_upload_url, bytes, headers)).status).toBe(400);
+      expect(await snapshot(binary.prn)).toEqual(before);
+    }
+    // The stored bytes are still the right ones: the server's hash of the binary matches.
+    expect((await hashToSignable(api, binary.prn)).state).toBe('signable');
+  });
+
   test('an expired presigned URL is 403 AccessDenied and changes nothing', async () => {
     const short = await startTestServer({ presignedUrlTtlSeconds: 1 });
     try {
