@@ -3,7 +3,7 @@
 // tested without Electron; main.ts hands it to `protocol.handle`.
 import { readFile } from 'node:fs/promises';
 import { SECURITY_HEADERS, lookUpStatic } from '../renderer-files/index.js';
-import { APP_HOST, APP_SCHEME } from './app-origin.js';
+import { APP_HOST, APP_SCHEME, isAppUrl } from './app-origin.js';
 
 /**
  * Privileges for `protocol.registerSchemesAsPrivileged`: `standard` gives app://desk a real
@@ -70,7 +70,8 @@ export async function appProtocolResponse(
   } catch {
     return plain(400, 'That address cannot be read.');
   }
-  if (url.protocol !== `${APP_SCHEME}:` || url.hostname.toLowerCase() !== APP_HOST) {
+  // The scheme, the host `desk`, and no port or credentials (isAppUrl).
+  if (!isAppUrl(request.url)) {
     return plain(404, `Only ${APP_SCHEME}://${APP_HOST}/ is served.`);
   }
   const pathname = url.pathname === '' ? '/' : url.pathname;

@@ -85,10 +85,17 @@ describe('app:// responses', () => {
     expect(await response.text()).not.toContain('outside the renderer');
   });
 
-  it('serves only its own host', async () => {
-    const response = await get('app://elsewhere/index.html');
-    expect(response.status).toBe(404);
-    expect(await response.text()).toContain('Only app://desk/ is served');
+  it('serves only its own host, without a port or credentials', async () => {
+    for (const url of [
+      'app://elsewhere/index.html',
+      'app://desk:8080/index.html',
+      'app://user:secret@desk/index.html',
+      'app://user@desk/index.html',
+    ]) {
+      const response = await get(url);
+      expect(response.status, url).toBe(404);
+      expect(await response.text(), url).toContain('Only app://desk/ is served');
+    }
   });
 
   it('says to build the app when there is no build', async () => {

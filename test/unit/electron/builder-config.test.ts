@@ -105,6 +105,17 @@ describe('electron-builder.yml', { timeout: 30_000 }, () => {
     expect(config.files).toContain('dist/**');
   });
 
+  it('sets the Electron fuses that close the packaged app to Node, inspectors and other code', () => {
+    expect(fileConfig().electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+    });
+  });
+
   it('keeps the native modules out of the asar archive', () => {
     const unpacked = fileConfig().asarUnpack ?? [];
     expect(unpacked.some((glob) => glob.includes('better-sqlite3'))).toBe(true);
