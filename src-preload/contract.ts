@@ -433,7 +433,19 @@ const rate = (what: string) =>
 const filePath = (what: string) => singleLine(what, 1, 4096);
 const cursor = text('the cursor', 1, 2048).optional();
 const description = singleLine('the description', 1, 256).optional();
-const target = singleLine('the target', 1, 128);
+/**
+ * A binary's target, one rule for an upload and a watch rule: at most 128 characters, with no
+ * spaces (a target is one word, such as a triplet) and no control characters.
+ */
+function targetText(message: string) {
+  return z
+    .string({ error: message })
+    .regex(/^\S+$/u, message)
+    .refine((value) => [...value].length <= 128 && !CONTROL_CHARACTERS.test(value), message);
+}
+const target = targetText(
+  'the target must be at most 128 characters with no spaces or control characters, such as aarch64-unknown-linux-gnu',
+);
 const jobId = z
   .string({ error: 'the job id must be text' })
   .regex(/^[A-Za-z0-9-]{1,64}$/, 'the job id is the id a job was given (letters, digits, "-")');
@@ -681,10 +693,7 @@ const TARGET_RULE = `must be ${TARGET_KINDS}`;
 
 const ruleTarget = z.union(
   [
-    z
-      .string()
-      .regex(/^\S+$/u, TARGET_RULE)
-      .refine((value) => [...value].length <= 128 && !CONTROL_CHARACTERS.test(value), TARGET_RULE),
+    targetText(TARGET_RULE),
     z.strictObject(
       { fromPath: rulePathPattern('the target pattern', 'target') },
       { error: unknownField },

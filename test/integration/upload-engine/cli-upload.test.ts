@@ -256,6 +256,11 @@ describe('peridio-desk upload', () => {
         ['upload', pem, '--artifact-version', versionPrn, '--target', 'x'.repeat(129)],
         /at most 128 characters/,
       ],
+      // The rule of a watch rule's target: one word.
+      [
+        ['upload', pem, '--artifact-version', versionPrn, '--target', 'has space'],
+        /the target must be at most 128 characters with no spaces/,
+      ],
       [['upload', pem, '--artifact-version', versionPrn], /--target TARGET is required/],
       [
         [
