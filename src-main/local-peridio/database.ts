@@ -155,6 +155,11 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX releases_by_inserted_at ON releases (inserted_at, id);
   `,
+  // Keys the server generated (none was given): each new one replaces the last, so a key
+  // printed by an earlier start stops working. Keys given to the server stay.
+  `
+  ALTER TABLE api_keys ADD COLUMN generated INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export class DataDirInUseError extends Error {

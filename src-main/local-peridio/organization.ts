@@ -22,7 +22,8 @@ export interface Organization {
 
 /**
  * Creates the organization on first start and makes sure the given key (or, when none is
- * given, a freshly generated one) is accepted from now on.
+ * given, a freshly generated one) is accepted from now on. A generated key replaces the one
+ * generated before it: generated keys do not pile up, valid forever.
  */
 export function bootstrapOrganization(db: Database, apiKey: string | undefined): Organization {
   return db
@@ -32,10 +33,12 @@ export function bootstrapOrganization(db: Database, apiKey: string | undefined):
         organizationId = randomUUID();
         writeMeta(db, 'organization_id', organizationId);
       }
+      const generated = apiKey === undefined;
       const key = apiKey ?? generateApiKey();
+      if (generated) db.prepare('DELETE FROM api_keys WHERE generated = 1').run();
       db.prepare(
-        'INSERT INTO api_keys (key_sha256, inserted_at) VALUES (?, ?) ON CONFLICT (key_sha256) DO NOTHING',
-      ).run(apiKeyDigest(key), nowMicros());
+        'INSERT INTO api_keys (key_sha256, inserted_at, generated) VALUES (?, ?, ?) ON CONFLICT (key_sha256) DO NOTHING',
+      ).run(apiKeyDigest(key), nowMicros(), generated ? 1 : 0);
       return { organizationId, apiKey: key, generatedApiKey: apiKey === undefined };
     })
     .immediate();
