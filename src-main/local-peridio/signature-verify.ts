@@ -1,6 +1,7 @@
 // Ed25519 (pure, RFC 8032) as Peridio uses it: the message is the ASCII bytes of the
 // binary's 64-character lowercase hex hash; the public key is the raw 32 bytes, base64.
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { ed25519PointProblem, ed25519SignatureProblem } from '../signing/index.js';
 
 // The DER header that turns a raw Ed25519 public key into SubjectPublicKeyInfo.
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -36,8 +37,14 @@ export function verifyHashSignature(raw: Buffer, hash: string, signatureHex: str
   if (!SIGNATURE_HEX.test(signatureHex)) return false;
   const key = publicKeyObject(raw);
   if (!key) return false;
+  const signature = Buffer.from(signatureHex, 'hex');
+  // RFC 8032 §5.1.7 with libsodium's checks: a small-order key (one registered before keys
+  // were checked) or R, or an S past the group order, never verifies.
+  if (ed25519PointProblem(raw) !== undefined || ed25519SignatureProblem(signature) !== undefined) {
+    return false;
+  }
   try {
-    return verify(null, Buffer.from(hash, 'ascii'), key, Buffer.from(signatureHex, 'hex'));
+    return verify(null, Buffer.from(hash, 'ascii'), key, signature);
   } catch {
     return false;
   }

@@ -2,6 +2,7 @@
 // the keyid (our fingerprint) is the lowercase hex SHA-256 of those bytes, which is also how
 // the local server assigns it.
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { POINT_WORDS, ed25519PointProblem } from './ed25519-points.js';
 import { SigningError } from './signing-error.js';
 
 /** The DER header that turns a raw Ed25519 public key into SubjectPublicKeyInfo. */
@@ -39,10 +40,22 @@ export function publicKeyObject(value: string): KeyObject {
   }
 }
 
-/** The `value` of the public half of an Ed25519 private (or public) key. */
+/**
+ * The `value` of the public half of an Ed25519 private (or public) key; a key whose public
+ * half would let any signature verify is refused (a key made from a seed never is one).
+ */
 export function publicKeyValue(key: KeyObject): string {
-  const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
-  return spki.subarray(SPKI_ED25519_PREFIX.length).toString('base64');
+  const publicKey = key.type === 'public' ? key : createPublicKey(key);
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  const raw = spki.subarray(SPKI_ED25519_PREFIX.length);
+  const problem = ed25519PointProblem(raw);
+  if (problem !== undefined) {
+    throw new SigningError(
+      'weak_public_key',
+      `This key cannot sign: its public key is ${POINT_WORDS[problem]}.`,
+    );
+  }
+  return raw.toString('base64');
 }
 
 /** The key's fingerprint: lowercase hex SHA-256 of the raw public key. */

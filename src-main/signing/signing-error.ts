@@ -17,7 +17,9 @@ export type SigningErrorCode =
   /** A key file that cannot be read. */
   | 'key_file_unreadable'
   | 'invalid_hash'
-  | 'invalid_public_value';
+  | 'invalid_public_value'
+  /** A public key of small order or a non-canonical encoding (ed25519-points.ts). */
+  | 'weak_public_key';
 
 export interface SigningErrorData {
   code: SigningErrorCode;

@@ -3,6 +3,7 @@
 // of those 32 bytes.
 import type { FastifyInstance } from 'fastify';
 import type { SigningKey } from '../../peridio/index.js';
+import { POINT_WORDS, ed25519PointProblem } from '../../signing/index.js';
 import { formatTimestamp, nowMicros } from '../clock.js';
 import { findOr404, newPrn, writeUnique, type ServerContext } from '../context.js';
 import { listPage, parseListQuery } from '../paging.js';
@@ -53,6 +54,11 @@ function readKeyValue(
   const raw = decodePublicKeyValue(value);
   if (!raw || !publicKeyObject(raw)) {
     body.fail('value', 'must be the base64 of a raw 32-byte Ed25519 public key');
+    return undefined;
+  }
+  const problem = ed25519PointProblem(raw);
+  if (problem !== undefined) {
+    body.fail('value', `must be a usable Ed25519 public key; this one is ${POINT_WORDS[problem]}`);
     return undefined;
   }
   return { value, keyid: keyIdOf(raw) };

@@ -1,7 +1,9 @@
 // The bad input table: every refusal answers exactly as the contract says, and leaves the
 // stored data as it was.
+import Database from 'better-sqlite3';
+import crypto, { generateKeyPairSync } from 'node:crypto';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import {
   PART_MIN,
@@ -491,6 +493,59 @@ describe('signatures', () => {
     expect(neither.status).toBe(422);
     expect(Object.keys(neither.body.errors)).toEqual(['signing_key_prn']);
     expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
+  test('a small-order or non-canonical public key is 422 on value and registers nothing', async () => {
+    const keysBefore = await listAll(api, '/signing_keys?limit=100', 'signing_keys');
+    const p = Buffer.from(`ed${'ff'.repeat(30)}7f`, 'hex');
+    const cases: [string, RegExp][] = [
+      [Buffer.from(`01${'00'.repeat(31)}`, 'hex').toString('base64'), /small order/],
+      [Buffer.alloc(32).toString('base64'), /small order/],
+      [p.toString('base64'), /not the canonical encoding/],
+    ];
+    for (const [value, why] of cases) {
+      const response = await api('POST', '/signing_keys', { name: unique('weak'), value });
+      expect(response.status, value).toBe(422);
+      expect(response.body.errors.value.join(' '), value).toMatch(why);
+    }
+    expect(await listAll(api, '/signing_keys?limit=100', 'signing_keys')).toEqual(keysBefore);
+  });
+
+  test('the signature R = identity, S = 0 of a small-order key registered earlier does not sign', async () => {
+    // A key registered before keys were checked: written into the stopped server's database.
+    const earlier = await startTestServer();
+    const { dataDir } = earlier;
+    await earlier.server.close();
+    const identity = Buffer.from(`01${'00'.repeat(31)}`, 'hex');
+    const keyPrn = `${earlier.server.organizationPrn}:signing_key:${crypto.randomUUID()}`;
+    const db = new Database(path.join(dataDir, 'local-peridio.sqlite'));
+    try {
+      db.prepare(
+        'INSERT INTO signing_keys (prn, name, value, keyid, inserted_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)',
+      ).run(keyPrn, 'old-weak', identity.toString('base64'), sha256Hex(identity));
+    } finally {
+      db.close();
+    }
+    const again = await startTestServer({ dataDir });
+    try {
+      const data = Buffer.from('any content at all');
+      const binary = await createBinary(again.api, data);
+      const part = await createPart(again.api, binary, 1, data);
+      await putBytes(part.presigned_upload_url, data);
+      expect((await hashToSignable(again.api, binary.prn)).state).toBe('signable');
+      const forged = await again.api('POST', '/binary_signatures', {
+        binary_prn: binary.prn,
+        signing_key_prn: keyPrn,
+        signature: `${identity.toString('hex')}${'00'.repeat(32)}`,
+      });
+      expect(forged.status).toBe(422);
+      expect(forged.body).toEqual({ errors: { signature: ['is invalid'] } });
+      expect((await again.api('GET', `/binaries/${binary.prn}`)).body.binary.state).toBe(
+        'signable',
+      );
+    } finally {
+      await again.stop();
+    }
   });
 
   test('a signing key value that is not 32 bytes of base64 is 422 on value', async () => {
