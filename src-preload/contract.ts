@@ -437,14 +437,16 @@ const description = singleLine('the description', 1, 256).optional();
  * A binary's target, one rule for an upload and a watch rule: at most 128 characters, with no
  * spaces (a target is one word, such as a triplet) and no control characters.
  */
-function targetText(message: string) {
+function targetText(message: string, whenEmpty = message) {
   return z
     .string({ error: message })
-    .regex(/^\S+$/u, message)
+    .min(1, whenEmpty)
+    .regex(/^\S*$/u, message)
     .refine((value) => [...value].length <= 128 && !CONTROL_CHARACTERS.test(value), message);
 }
 const target = targetText(
   'the target must be at most 128 characters with no spaces or control characters, such as aarch64-unknown-linux-gnu',
+  'the target must not be empty',
 );
 const jobId = z
   .string({ error: 'the job id must be text' })
