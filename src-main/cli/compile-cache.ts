@@ -65,8 +65,8 @@ export interface CompiledRun {
 
 /**
  * Runs the CommonJS `file` (ASCII only) as Node would, with the code cache of `command` from
- * `cacheDir`.
- * Call `saveCache` at exit, so that the cache holds every function the command compiled.
+ * `cacheDir`. Call `saveCache` at exit, so that the cache holds every function the command
+ * compiled.
  */
 export function runWithCompileCache(
   file: string,

@@ -25,10 +25,6 @@ export class InThreadTransfer implements Transfer {
     this.#logger = options.logger;
   }
 
-  get busy(): boolean {
-    return this.#running.size > 0;
-  }
-
   hash(path: string, options: HashOptions = {}): Promise<HashedFile> {
     checkHashRequest(path, options.partSize);
     const request =

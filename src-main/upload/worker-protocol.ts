@@ -8,10 +8,11 @@ import type {
   TransferProgress,
   UploadTask,
 } from './types.js';
+import type { HashRequest } from './transfer-work.js';
 import type { UploadErrorData } from './upload-error.js';
 
 export type WorkerRequest =
-  | { id: number; type: 'hash'; payload: { path: string; partSize?: number } }
+  | { id: number; type: 'hash'; payload: HashRequest }
   | { id: number; type: 'upload'; payload: UploadTask }
   | { id: number; type: 'stream'; payload: StreamTask }
   /** Aborts request `id`; it then answers with an `aborted` error. */

@@ -64,6 +64,7 @@ export class UploadSteps {
     this.deps.onStep?.(this.job.id, step, message);
   }
 
+  /** What moves this job's file, lent at the first need. */
   private get transfer(): Transfer {
     this.lease ??= this.deps.lendTransfer(this.job.queuedFile.size);
     return this.lease.transfer;
@@ -82,7 +83,7 @@ export class UploadSteps {
   async prepare(signal: AbortSignal): Promise<{ file: HashedFile; binary: Binary | null }> {
     const { path, workspace } = this.job.request;
     // Lent now, so that a worker's start overlaps with the checks and requests below.
-    this.lease ??= this.deps.lendTransfer(this.job.queuedFile.size);
+    const { transfer } = this;
     this.step('hashing-file', `checking ${path}`);
     let current;
     try {
@@ -105,7 +106,7 @@ export class UploadSteps {
     const cached = this.deps.store.cachedHash(path, queued, workspace);
     if (cached) return { file: cached, binary: null };
     if (queued.size > 0 && (await this.targetIsFree(signal))) return this.stream(signal);
-    const hashed = await this.transfer.hash(path, {
+    const hashed = await transfer.hash(path, {
       signal,
       onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
     });

@@ -6,7 +6,7 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { REPO_ROOT, apiFor, spawnServer, tempDir, type SpawnedServer } from './helpers.js';
+import { apiFor, runCommand, spawnServer, tempDir, type SpawnedServer } from './helpers.js';
 
 const running: SpawnedServer[] = [];
 afterEach(async () => {
@@ -44,22 +44,6 @@ async function stop(server: SpawnedServer): Promise<void> {
 
 const statusWith = async (server: SpawnedServer, key: string) =>
   (await apiFor(server.url, key)('GET', '/users/me')).status;
-
-/** `local serve ARGS` expected to stop before it is ready. */
-function refused(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src-main/cli/bin.ts', 'local', 'serve', ...args],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('local serve and its API key', () => {
   test('takes the key from a file, out of the process list', async () => {
@@ -106,7 +90,9 @@ describe('local serve and its API key', () => {
     const keyFile = path.join(dir, 'key.txt');
     await writeFile(keyFile, 'two words\n');
     const data = path.join(dir, 'data');
-    const twoWays = await refused([
+    const twoWays = await runCommand([
+      'local',
+      'serve',
       '--data-dir',
       data,
       '--api-key',
@@ -116,12 +102,26 @@ describe('local serve and its API key', () => {
     ]);
     expect(twoWays.code).toBe(2);
     expect(twoWays.stderr).toContain('give the API key one way: --api-key and --api-key-file');
-    const badContent = await refused(['--data-dir', data, '--api-key-file', keyFile]);
+    const badContent = await runCommand([
+      'local',
+      'serve',
+      '--data-dir',
+      data,
+      '--api-key-file',
+      keyFile,
+    ]);
     expect(badContent.code).toBe(2);
     expect(badContent.stderr).toContain(`the API key file ${keyFile} must hold one API key`);
     expect(badContent.stderr).not.toContain('two words');
     const missing = path.join(dir, 'nope.txt');
-    const absent = await refused(['--data-dir', data, '--api-key-file', missing]);
+    const absent = await runCommand([
+      'local',
+      'serve',
+      '--data-dir',
+      data,
+      '--api-key-file',
+      missing,
+    ]);
     expect(absent.code).toBe(1);
     expect(absent.stderr).toContain(`The API key file ${missing} does not exist.`);
     expect([twoWays, badContent, absent].map((run) => run.stdout)).toEqual(['', '', '']);

@@ -264,6 +264,23 @@ export interface SpawnedServer {
 }
 
 /** How a process is started: `spawn`, or a wrapper (inside a network namespace). */
+/** Runs `peridio-desk ARGS` from the sources to its end: its exit status and output. */
+export function runCommand(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/bin.ts', ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export type Launcher = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
 
 /** Runs `local serve` as its own process (so kill -9 hits the server) and waits for ready. */

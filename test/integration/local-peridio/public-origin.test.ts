@@ -2,15 +2,14 @@
 // is, never where the request's Host header says: a client that sends `Host:
 // attacker.example:8443` must not get an upload URL to that host. `--public-url` names the
 // origin for a server reached through a port mapping or a proxy.
-import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
-  REPO_ROOT,
   content,
   createBinary,
   createPart,
   putBytes,
+  runCommand,
   hashToSignable,
   startTestServer,
   tempDir,
@@ -121,26 +120,9 @@ describe('the origin of the URLs the server hands out', () => {
     ['not a url', 'is not a URL'],
   ])('local serve --public-url %s is refused: %s (exit 2, nothing started)', async (url, says) => {
     const dataDir = await tempDir('public-url-');
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src-main/cli/bin.ts',
-        'local',
-        'serve',
-        '--data-dir',
-        dataDir,
-        '--public-url',
-        url,
-      ],
-      { cwd: REPO_ROOT },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise((resolve) => child.on('exit', resolve));
+    const { code, stdout, stderr } = await runCommand([
+      ...['local', 'serve', '--data-dir', dataDir, '--public-url', url],
+    ]);
     expect(code).toBe(2);
     expect(stderr).toContain(`--public-url: the public URL "${url}" ${says}`);
     expect(stdout).toBe('');

@@ -2,7 +2,6 @@
 // certificate from a private CA, as a company's own Peridio-compatible endpoint would be.
 // Clients that trust the CA get the API and presigned part URLs on the same https origin;
 // clients that do not are refused; and wrong files are named in the error before any start.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
@@ -12,7 +11,7 @@ import { parseLocalServeArgs } from '../../../src-main/cli/local-serve.js';
 import { readTlsFiles, startLocalPeridio } from '../../../src-main/local-peridio/index.js';
 import { PeridioClient } from '../../../src-main/peridio/index.js';
 import { createTestCa, type TestCa } from '../network/test-ca.js';
-import { REPO_ROOT, spawnServer, tempDir, type SpawnedServer } from './helpers.js';
+import { runCommand, spawnServer, tempDir, type SpawnedServer } from './helpers.js';
 
 let ca: TestCa;
 let otherCa: TestCa;
@@ -56,19 +55,6 @@ async function serveTls(cert = ca.certPath, key = ca.keyPath): Promise<SpawnedSe
   ]);
   running.push(server);
   return server;
-}
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/bin.ts', ...args], {
-      cwd: REPO_ROOT,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 /** A PUT over https trusting only `caPem`; answers the status or the TLS error's code. */
@@ -164,7 +150,7 @@ describe('local serve over https', () => {
 
 describe('local serve --tls-cert/--tls-key mistakes', () => {
   async function serve(...args: string[]) {
-    return runCli(['local', 'serve', '--data-dir', await newDir(), ...args]);
+    return runCommand(['local', 'serve', '--data-dir', await newDir(), ...args]);
   }
 
   it('asks for both options together (exit 2)', async () => {
