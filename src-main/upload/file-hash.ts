@@ -9,7 +9,7 @@ import { openRegularFile } from '../files/index.js';
 import { MiB, planParts } from './part-plan.js';
 import type { HashedFile, HashedPart, PlannedPart } from './types.js';
 import { WholeHashThread } from './whole-hash-thread.js';
-import { UploadError, abortedError, fileChanged, fileProblem } from './upload-error.js';
+import { abortedError, fileChanged, fileProblem } from './upload-error.js';
 
 const READ_SIZE = 4 * MiB;
 
@@ -61,15 +61,10 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
   let pending: Promise<number> | undefined;
   let thread: WholeHashThread | undefined;
   try {
+    // A regular file (openRegularFile made sure): its size now.
     const before = await handle.stat().catch((error: unknown) => {
       throw fileProblem(path, error);
     });
-    if (!before.isFile()) {
-      const what = before.isDirectory() ? 'is a folder, not a file' : 'is not a regular file';
-      throw new UploadError('file_missing', `"${path}" ${what}; only files can be uploaded.`, {
-        details: { path, reason: what },
-      });
-    }
     const size = before.size;
     const plan = planParts(
       size,
