@@ -37,8 +37,9 @@ export async function startServiceBehindProxy(
   treat: (putNumber: number) => PutTreatment,
 ): Promise<ServiceBehindProxy> {
   const dir = await tempDir(`${name}-`);
-  const server = await startTestServer();
-  const proxy = await startPresignedProxy(server.server.url, treat);
+  const proxy = await startPresignedProxy(treat);
+  const server = await startTestServer({ publicUrl: proxy.url });
+  proxy.forwardTo(server.server.url);
   let service: DeskService | undefined;
   return {
     dir,

@@ -104,11 +104,16 @@ describe('an upload through faults', () => {
   });
 
   it('renews a URL that expired while its PUT was held, without counting a failure', async () => {
-    ws = await startUploadWorkspace({ presignedUrlTtlSeconds: 1, accessLogPath: accessLog() });
     // The first part PUT is held 1.5 s before it reaches the server: its URL is dead by then.
-    proxy = await startPresignedProxy(ws.server.url, (n) =>
+    proxy = await startPresignedProxy((n) =>
       n === 1 ? { kind: 'delay', ms: 1500 } : { kind: 'pass' },
     );
+    ws = await startUploadWorkspace({
+      presignedUrlTtlSeconds: 1,
+      accessLogPath: accessLog(),
+      publicUrl: proxy.url,
+    });
+    proxy.forwardTo(ws.server.url);
     worker = UploadWorker.start({ name: 'expiry-test' });
     const { path } = await ws.writeFile('slow-start.bin', 9 * MiB);
     const file = await worker.hash(path);
@@ -146,14 +151,19 @@ describe('an upload through faults', () => {
   });
 
   it('renews a URL that expired while the link was down, counting only the outage', async () => {
-    ws = await startUploadWorkspace({ presignedUrlTtlSeconds: 1, accessLogPath: accessLog() });
     // The link goes down as part 1's first PUT leaves and stays down past its URL's lifetime;
     // the part keeps its URL across those network failures, as it should for a short outage.
     let linkBackAt: number | undefined;
-    proxy = await startPresignedProxy(ws.server.url, () => {
+    proxy = await startPresignedProxy(() => {
       linkBackAt ??= Date.now() + 1500;
       return Date.now() < linkBackAt ? { kind: 'drop' } : { kind: 'pass' };
     });
+    ws = await startUploadWorkspace({
+      presignedUrlTtlSeconds: 1,
+      accessLogPath: accessLog(),
+      publicUrl: proxy.url,
+    });
+    proxy.forwardTo(ws.server.url);
     worker = UploadWorker.start({ name: 'outage-expiry-test' });
     const { path } = await ws.writeFile('outage.bin', 9 * MiB);
     const file = await worker.hash(path);
@@ -195,13 +205,10 @@ describe('an upload through faults', () => {
   });
 
   it('gives up, naming the clock, when every fresh URL has expired before it is used', async () => {
-    ws = await startUploadWorkspace({ presignedUrlTtlSeconds: 1 });
     // Every PUT arrives after its URL's lifetime, as when the server's clock runs ahead.
-    proxy = await startPresignedProxy(ws.server.url, () => ({
-      kind: 'delay',
-      ms: 1100,
-      oneRequest: true,
-    }));
+    proxy = await startPresignedProxy(() => ({ kind: 'delay', ms: 1100, oneRequest: true }));
+    ws = await startUploadWorkspace({ presignedUrlTtlSeconds: 1, publicUrl: proxy.url });
+    proxy.forwardTo(ws.server.url);
     worker = UploadWorker.start({ name: 'dead-urls-test' });
     const { path } = await ws.writeFile('never.bin', 1 * MiB);
     const file = await worker.hash(path);

@@ -1,6 +1,7 @@
-// A tiny TCP proxy in front of the local server for the transfer tests. The server writes
-// presigned URLs for the host the request reached, so a worker that talks to the API through
-// this proxy also PUTs its parts through it, and the proxy can treat each part PUT the way a
+// A tiny TCP proxy in front of the local server for the transfer tests. The server is started
+// with the proxy's URL as its public URL (`--public-url`, as behind a port mapping), so its
+// presigned URLs name the proxy, a worker that talks to the API through this proxy also PUTs
+// its parts through it, and the proxy can treat each part PUT the way a
 // bad network would: hold it without reading (a stall), hold it before passing it on (so that
 // its URL expires), pass its bytes on slowly (a slow link that still moves), or cut it at once
 // (a link that is down). It also notes when each piece of a part PUT arrived, so a test can
@@ -61,17 +62,19 @@ export function expectWithinTenPercent(rate: number, cap: number): void {
 
 export interface PresignedProxy {
   url: string;
+  /** Where the proxy passes connections on: the server, once it has started. */
+  forwardTo(serverUrl: string): void;
   puts: ProxiedPut[];
   /** Every piece of every part PUT, in the order they arrived. */
   arrived: ArrivedBytes[];
   close(): Promise<void>;
 }
 
+/** Listens first: the server it stands in front of is told its URL, then named with forwardTo. */
 export async function startPresignedProxy(
-  targetUrl: string,
   treat: (putNumber: number) => PutTreatment,
 ): Promise<PresignedProxy> {
-  const target = new URL(targetUrl);
+  let target: URL | undefined;
   const sockets = new Set<net.Socket>();
   const puts: ProxiedPut[] = [];
   const arrived: ArrivedBytes[] = [];
@@ -88,6 +91,8 @@ export async function startPresignedProxy(
     rate: number | undefined,
     oneRequest = false,
   ): void => {
+    if (target === undefined)
+      throw new Error('the presigned proxy was given no server (forwardTo)');
     const upstream = track(net.connect(Number(target.port), target.hostname));
     let answered = false;
     // Once the answer is handed on, the client's side ends by itself (end, not destroy, so
@@ -166,6 +171,9 @@ export async function startPresignedProxy(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
   return {
+    forwardTo(serverUrl) {
+      target = new URL(serverUrl);
+    },
     url: `http://127.0.0.1:${port}`,
     puts,
     arrived,

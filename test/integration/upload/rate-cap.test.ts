@@ -26,8 +26,9 @@ let proxy: PresignedProxy;
 const workers: UploadWorker[] = [];
 
 async function setUp(treat: (putNumber: number) => PutTreatment = () => ({ kind: 'pass' })) {
-  ws = await startUploadWorkspace();
-  proxy = await startPresignedProxy(ws.server.url, treat);
+  proxy = await startPresignedProxy(treat);
+  ws = await startUploadWorkspace({ publicUrl: proxy.url });
+  proxy.forwardTo(ws.server.url);
 }
 
 function startWorker(rateLimit: SharedRateLimit): UploadWorker {

@@ -18,8 +18,9 @@ let worker: UploadWorker;
 let proxy: PresignedProxy;
 
 async function setUp(treat: (putNumber: number) => PutTreatment): Promise<void> {
-  ws = await startUploadWorkspace();
-  proxy = await startPresignedProxy(ws.server.url, treat);
+  proxy = await startPresignedProxy(treat);
+  ws = await startUploadWorkspace({ publicUrl: proxy.url });
+  proxy.forwardTo(ws.server.url);
   worker = UploadWorker.start({ name: 'stall-test' });
 }
 
