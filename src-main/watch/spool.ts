@@ -54,7 +54,13 @@ export class Spool {
     await mkdir(entry, { recursive: true, mode: 0o700 });
     const file = path.join(entry, fileName);
     try {
-      await pipeline(content, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+      // Chunks that arrive while a write is under way go out together (one writev of up to
+      // 4 MiB instead of a write per 64 KiB): a 1 GiB file dropped in the dashboard costs
+      // fewer system calls, beside a browser that needs the same two cores to draw.
+      await pipeline(
+        content,
+        createWriteStream(file, { flags: 'wx', mode: 0o600, highWaterMark: 4 * 1024 * 1024 }),
+      );
     } catch (error) {
       await rm(entry, { recursive: true, force: true });
       throw error;
