@@ -71,6 +71,24 @@ export interface PresignedProxy {
 }
 
 /** Listens first: the server it stands in front of is told its URL, then named with forwardTo. */
+/**
+ * The answer, saying the connection closes after it: the uploader must not send its next
+ * request on a connection the proxy is ending (a busy machine may do so before it sees the
+ * end, and counts a network failure the test did not set up).
+ */
+function closingConnection(answer: Buffer): Buffer {
+  const text = answer.toString('latin1');
+  const headEnd = text.indexOf('\r\n\r\n');
+  if (headEnd < 0) return answer;
+  const head = text
+    .slice(0, headEnd)
+    .split('\r\n')
+    .filter((line) => !/^connection:/i.test(line))
+    .concat('connection: close')
+    .join('\r\n');
+  return Buffer.from(`${head}${text.slice(headEnd)}`, 'latin1');
+}
+
 export async function startPresignedProxy(
   treat: (putNumber: number) => PutTreatment,
 ): Promise<PresignedProxy> {
@@ -104,7 +122,7 @@ export async function startPresignedProxy(
       // Error answers are short: the first chunk is the whole answer, then the connection ends.
       upstream.once('data', (chunk: Buffer) => {
         answered = true;
-        client.end(chunk);
+        client.end(closingConnection(chunk));
         upstream.destroy();
       });
       client.pipe(upstream);
