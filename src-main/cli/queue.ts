@@ -83,7 +83,8 @@ export const queueCommand: CliCommand = {
       // The contract checks each status; the words of a wrong one are its.
       const statuses = values.status?.split(',').map((status) => status.trim()) as
         JobView['status'][] | undefined;
-      return withService({}, async (service) => {
+      // Looking only: works on a queue this user cannot write, or on a full disk.
+      return withService({ engine: { readOnlyQueue: true } }, async (service) => {
         const workspace = await announceWorkspace(service, json);
         const jobs = await allPages((cursor) =>
           service.call('jobs.list', {

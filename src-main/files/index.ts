@@ -5,3 +5,4 @@ export {
   readRegularFile,
   readRegularFileSync,
 } from './regular-file.js';
+export { asideName } from './aside-name.js';

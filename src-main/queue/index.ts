@@ -11,7 +11,7 @@ export {
 } from './job-store.js';
 export { ADAPTIVE_LIMITS, JobConcurrency, type AdaptiveLimits } from './job-concurrency.js';
 export { ConnectivityMonitor, type ConnectivityOptions } from './connectivity.js';
-export { queueFailureReason } from './queue-failure.js';
+export { QueueFileError, queueFailureReason } from './queue-failure.js';
 export {
   Scheduler,
   type JobOutcome,

@@ -3,14 +3,23 @@
 // enqueue returns; runners claim jobs with a lease, so a job whose runner died (crash,
 // kill -9, power cut) is taken up again once its lease runs out.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { migrate, openSqlite } from '../sqlite/index.js';
+import { migrate, openSnapshot, openSqlite } from '../sqlite/index.js';
 import type { BinaryState } from '../lifecycle/index.js';
 import { JOB_ACTION_FROM } from './job-actions.js';
 import { JournalBatch } from './journal-batch.js';
+import { JOB_COLUMNS, toJob, type JobRow } from './job-row.js';
+import {
+  damagedQueueNotice,
+  damagedQueueReadNotice,
+  isDamagedDatabase,
+  salvageJobs,
+  setDamagedQueueAside,
+} from './damaged-queue.js';
+import { explainQueueFailure } from './queue-failure.js';
 import type { HashedFile } from '../upload/index.js';
 import type {
   FileFingerprint,
@@ -96,46 +105,6 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-interface JobRow {
-  id: string;
-  seq: number;
-  created_at: string;
-  updated_at: string;
-  status: JobStatus;
-  step: JobStep;
-  request: string;
-  queued_size: number;
-  queued_mtime_ms: number;
-  binary_id: string;
-  binary_prn: string | null;
-  binary_state: BinaryState | null;
-  error: string | null;
-  waiting_reason: string | null;
-  attempts: number;
-  source_path: string | null;
-  content_sha256: string | null;
-}
-
-function toJob(row: JobRow): Job {
-  return {
-    id: row.id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    status: row.status,
-    step: row.step,
-    request: JSON.parse(row.request) as UploadRequest,
-    queuedFile: { size: row.queued_size, mtimeMs: row.queued_mtime_ms },
-    binaryId: row.binary_id,
-    binaryPrn: row.binary_prn,
-    binaryState: row.binary_state,
-    error: row.error === null ? null : (JSON.parse(row.error) as JobError),
-    waitingReason: row.waiting_reason,
-    attempts: row.attempts,
-    sourcePath: row.source_path,
-    sha256: row.content_sha256,
-  };
-}
-
 export interface JobLogEntry {
   at: string;
   step: string;
@@ -197,11 +166,18 @@ export interface JobStoreOptions {
   busyTimeoutMs?: number;
   /** How long a step or a part may wait to be written with others; default 100 ms. */
   journalDelayMs?: number;
+  /** Told when a damaged queue file was set aside and a fresh one started (see use). */
+  onRecovered?: (notice: string) => void;
+  /** For looking only (`queue list`): nothing is written, so a queue this user cannot write,
+   * or one on a full disk, can still be read; a damaged one is read as far as it can be. */
+  readOnly?: boolean;
 }
 
 export class JobStore {
   private fileId: string;
   private readonly journal: JournalBatch;
+  /** True inside a public method: the methods it calls run unguarded (see use). */
+  private inUse = false;
 
   private constructor(
     private connection: SqliteDatabase,
@@ -219,29 +195,148 @@ export class JobStore {
     return this.connection;
   }
 
+  /** Opens the queue at `file`; a damaged one is set aside and a fresh one started. */
   static open(file: string, options: JobStoreOptions = {}): JobStore {
-    return new JobStore(JobStore.connect(file, options), file, options);
+    if (options.readOnly) {
+      try {
+        return new JobStore(JobStore.connectToRead(file), file, options);
+      } catch (error) {
+        if (!isDamagedDatabase(error)) throw error;
+        const store = new JobStore(JobStore.inMemory(), file, options);
+        store.carryOver(file, error);
+        return store;
+      }
+    }
+    try {
+      return new JobStore(JobStore.connect(file, options), file, options);
+    } catch (error) {
+      if (!isDamagedDatabase(error)) throw error;
+      const keptAs = setDamagedQueueAside(file, new Date());
+      const store = new JobStore(JobStore.connect(file, options), file, options);
+      store.carryOver(keptAs, error);
+      return store;
+    }
+  }
+
+  /** The file as it is, read-only; else a copy in memory (SQLite could not open it here). */
+  private static connectToRead(file: string): SqliteDatabase {
+    if (!existsSync(file)) return JobStore.inMemory();
+    let db: SqliteDatabase | undefined;
+    try {
+      db = openSqlite(file, { readonly: true, fileMustExist: true });
+      // SQLite opens lazily: the first read is where a log index it cannot make fails.
+      db.pragma('user_version');
+      return db;
+    } catch (error) {
+      db?.close();
+      if (isDamagedDatabase(error)) throw error;
+      try {
+        return openSnapshot(file);
+      } catch {
+        throw explainQueueFailure(error, file);
+      }
+    }
+  }
+
+  /** An empty queue in memory, with the schema. */
+  private static inMemory(): SqliteDatabase {
+    const db = openSqlite(':memory:', {});
+    migrate(db, MIGRATIONS);
+    return db;
   }
 
   private static connect(file: string, options: JobStoreOptions): SqliteDatabase {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const db = openSqlite(file, { timeout: 5000 });
     try {
-      db.pragma('journal_mode = WAL');
-      // Journal writes (steps, parts) survive a crash or kill -9 in WAL mode without an fsync
-      // each; a power cut may take back the last few, which only costs re-asking the server.
-      // Enqueueing alone is made power-cut proof (see enqueue).
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
-      migrate(db, MIGRATIONS);
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const db = openSqlite(file, { timeout: 5000 });
+      try {
+        db.pragma('journal_mode = WAL');
+        // Journal writes (steps, parts) survive a crash or kill -9 in WAL mode without an
+        // fsync each; a power cut may take back the last few, which only costs re-asking the
+        // server. Enqueueing alone is made power-cut proof (see enqueue).
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        if (options.busyTimeoutMs !== undefined) {
+          db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
+        }
+        migrate(db, MIGRATIONS);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      return db;
     } catch (error) {
-      db.close();
-      throw new Error(`Cannot open the upload queue ${file}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw explainQueueFailure(error, file);
     }
-    return db;
+  }
+
+  /**
+   * Runs one public method's work. SQLite's failures become a QueueFileError that names the
+   * file and what to do. A damaged file (found by whatever read crossed a bad page) is set
+   * aside, a fresh queue started with the jobs still readable, and the work done again there;
+   * when another process did that first, its fresh file is used.
+   */
+  private use<T>(work: () => T): T {
+    if (this.inUse) return work();
+    this.inUse = true;
+    try {
+      try {
+        return work();
+      } catch (error) {
+        if (!isDamagedDatabase(error)) throw error;
+        this.startAfresh(error);
+        return work();
+      }
+    } catch (error) {
+      throw explainQueueFailure(error, this.file);
+    } finally {
+      this.inUse = false;
+    }
+  }
+
+  private startAfresh(damage: unknown): void {
+    // The journal's pending steps may name jobs the fresh queue lacks; the next steps say more.
+    this.journal.discard();
+    this.connection.close();
+    if (this.options.readOnly) {
+      // Read what can be read, in memory; the next command that writes sets the file aside.
+      this.connection = JobStore.inMemory();
+      this.carryOver(this.file, damage);
+      return;
+    }
+    const replaced = fileIdentity(this.file) !== this.fileId;
+    const keptAs = replaced ? undefined : setDamagedQueueAside(this.file, new Date());
+    this.connection = JobStore.connect(this.file, this.options);
+    this.fileId = fileIdentity(this.file);
+    if (keptAs) this.carryOver(keptAs, damage);
+  }
+
+  /** Writes the jobs still readable in the damaged file into this (fresh) queue, and says so. */
+  private carryOver(keptAs: string, damage: unknown): void {
+    const rows = salvageJobs(keptAs);
+    const columns = JOB_COLUMNS.join(', ');
+    const insert = this.connection.prepare(
+      `INSERT OR IGNORE INTO jobs (${columns}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    const now = new Date().toISOString();
+    this.connection.pragma('synchronous = FULL');
+    try {
+      this.connection.transaction(() => {
+        rows.forEach((row, index) => {
+          insert.run(...JOB_COLUMNS.map((column) => (column === 'seq' ? index + 1 : row[column])));
+          this.connection
+            .prepare('INSERT INTO job_log (job_id, at, step, message) VALUES (?, ?, ?, ?)')
+            .run(row.id, now, row.step, `carried over from the damaged queue ${keptAs}`);
+        });
+      })();
+    } finally {
+      this.connection.pragma('synchronous = NORMAL');
+    }
+    this.options.onRecovered?.(
+      this.options.readOnly
+        ? damagedQueueReadNotice(this.file, rows.length, damage)
+        : damagedQueueNotice(this.file, keptAs, rows.length, damage),
+    );
   }
 
   close(): void {
@@ -287,23 +382,25 @@ export class JobStore {
    * over that job instead of queueing a second one.
    */
   enqueue(request: UploadRequest, queuedFile: FileFingerprint, origin: JobOrigin = {}): Job {
-    let id: string = randomUUID();
-    const now = new Date().toISOString();
-    this.db.pragma('synchronous = FULL');
-    try {
-      this.db
-        .transaction(() => {
-          const same = this.unfinishedJobFor(request, queuedFile, origin);
-          if (same) {
-            id = same;
-            this.log(id, 'queued', 'asked again: this job goes on rather than a second one');
-          } else this.insertJob(id, now, request, queuedFile, origin);
-        })
-        .immediate();
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
-    }
-    return this.get(id);
+    return this.use(() => {
+      let id: string = randomUUID();
+      const now = new Date().toISOString();
+      this.db.pragma('synchronous = FULL');
+      try {
+        this.db
+          .transaction(() => {
+            const same = this.unfinishedJobFor(request, queuedFile, origin);
+            if (same) {
+              id = same;
+              this.log(id, 'queued', 'asked again: this job goes on rather than a second one');
+            } else this.insertJob(id, now, request, queuedFile, origin);
+          })
+          .immediate();
+      } finally {
+        this.db.pragma('synchronous = NORMAL');
+      }
+      return this.get(id);
+    });
   }
 
   private unfinishedJobFor(
@@ -381,18 +478,20 @@ export class JobStore {
     target: string;
     statuses: readonly JobStatus[];
   }): Job[] {
-    const { workspace, artifactVersionPrn, target, statuses } = query;
-    if (statuses.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM jobs
-         WHERE workspace = ? AND json_extract(request, '$.artifactVersionPrn') = ?
-           AND json_extract(request, '$.target') = ? AND content_sha256 IS NOT NULL
-           AND status IN (${statuses.map(() => '?').join(',')})
-         ORDER BY seq`,
-      )
-      .all(workspace, artifactVersionPrn, target, ...statuses) as JobRow[];
-    return rows.map(toJob);
+    return this.use(() => {
+      const { workspace, artifactVersionPrn, target, statuses } = query;
+      if (statuses.length === 0) return [];
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM jobs
+           WHERE workspace = ? AND json_extract(request, '$.artifactVersionPrn') = ?
+             AND json_extract(request, '$.target') = ? AND content_sha256 IS NOT NULL
+             AND status IN (${statuses.map(() => '?').join(',')})
+           ORDER BY seq`,
+        )
+        .all(workspace, artifactVersionPrn, target, ...statuses) as JobRow[];
+      return rows.map(toJob);
+    });
   }
 
   /**
@@ -405,34 +504,40 @@ export class JobStore {
     artifactVersionPrn: string;
     target: string;
   }): Job | undefined {
-    const { workspace, binaryPrn, artifactVersionPrn, target } = query;
-    const row = this.db
-      .prepare(
-        `SELECT * FROM jobs
-         WHERE workspace = ? AND (binary_prn = ? OR (binary_prn IS NULL
-           AND json_extract(request, '$.artifactVersionPrn') = ?
-           AND json_extract(request, '$.target') = ?))
-         ORDER BY seq DESC LIMIT 1`,
-      )
-      .get(workspace, binaryPrn, artifactVersionPrn, target) as JobRow | undefined;
-    return row && toJob(row);
+    return this.use(() => {
+      const { workspace, binaryPrn, artifactVersionPrn, target } = query;
+      const row = this.db
+        .prepare(
+          `SELECT * FROM jobs
+           WHERE workspace = ? AND (binary_prn = ? OR (binary_prn IS NULL
+             AND json_extract(request, '$.artifactVersionPrn') = ?
+             AND json_extract(request, '$.target') = ?))
+           ORDER BY seq DESC LIMIT 1`,
+        )
+        .get(workspace, binaryPrn, artifactVersionPrn, target) as JobRow | undefined;
+      return row && toJob(row);
+    });
   }
 
   /** Every path that jobs in the given statuses upload (the watcher's spool keeps those). */
   pathsInUse(statuses: readonly JobStatus[]): Set<string> {
-    if (statuses.length === 0) return new Set();
-    const rows = this.db
-      .prepare(
-        `SELECT json_extract(request, '$.path') AS path FROM jobs
-         WHERE status IN (${statuses.map(() => '?').join(',')})`,
-      )
-      .all(...statuses) as { path: string }[];
-    return new Set(rows.map((r) => r.path));
+    return this.use(() => {
+      if (statuses.length === 0) return new Set();
+      const rows = this.db
+        .prepare(
+          `SELECT json_extract(request, '$.path') AS path FROM jobs
+           WHERE status IN (${statuses.map(() => '?').join(',')})`,
+        )
+        .all(...statuses) as { path: string }[];
+      return new Set(rows.map((r) => r.path));
+    });
   }
 
   find(id: string): Job | undefined {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
-    return row && toJob(row);
+    return this.use(() => {
+      const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+      return row && toJob(row);
+    });
   }
 
   get(id: string): Job {
@@ -442,22 +547,24 @@ export class JobStore {
   }
 
   list(filter: { statuses?: readonly JobStatus[]; workspace?: string } = {}): Job[] {
-    const statuses = filter.statuses ?? [];
-    const clauses: string[] = [];
-    const values: string[] = [];
-    if (statuses.length) {
-      clauses.push(`status IN (${statuses.map(() => '?').join(',')})`);
-      values.push(...statuses);
-    }
-    if (filter.workspace !== undefined) {
-      clauses.push('workspace = ?');
-      values.push(filter.workspace);
-    }
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    const rows = this.db
-      .prepare(`SELECT * FROM jobs ${where} ORDER BY seq`)
-      .all(...values) as JobRow[];
-    return rows.map(toJob);
+    return this.use(() => {
+      const statuses = filter.statuses ?? [];
+      const clauses: string[] = [];
+      const values: string[] = [];
+      if (statuses.length) {
+        clauses.push(`status IN (${statuses.map(() => '?').join(',')})`);
+        values.push(...statuses);
+      }
+      if (filter.workspace !== undefined) {
+        clauses.push('workspace = ?');
+        values.push(filter.workspace);
+      }
+      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      const rows = this.db
+        .prepare(`SELECT * FROM jobs ${where} ORDER BY seq`)
+        .all(...values) as JobRow[];
+      return rows.map(toJob);
+    });
   }
 
   /**
@@ -471,36 +578,38 @@ export class JobStore {
     cursor?: string;
     limit: number;
   }): JobPage {
-    const statuses = query.statuses ?? [];
-    const clauses: string[] = [];
-    const values: (string | number)[] = [];
-    if (statuses.length) {
-      clauses.push(`status IN (${statuses.map(() => '?').join(',')})`);
-      values.push(...statuses);
-    }
-    if (query.workspace !== undefined) {
-      clauses.push('workspace = ?');
-      values.push(query.workspace);
-    }
-    if (query.cursor !== undefined) {
-      if (!/^[1-9]\d{0,15}$/.test(query.cursor)) {
-        throw new JobStateError(
-          'That page cursor is not one this queue gave; ask for the first page again.',
-        );
+    return this.use(() => {
+      const statuses = query.statuses ?? [];
+      const clauses: string[] = [];
+      const values: (string | number)[] = [];
+      if (statuses.length) {
+        clauses.push(`status IN (${statuses.map(() => '?').join(',')})`);
+        values.push(...statuses);
       }
-      clauses.push('seq > ?');
-      values.push(Number(query.cursor));
-    }
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    const rows = this.db
-      .prepare(`SELECT * FROM jobs ${where} ORDER BY seq LIMIT ?`)
-      .all(...values, query.limit + 1) as JobRow[];
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    return {
-      jobs: page.map(toJob),
-      nextCursor: more ? String(page[page.length - 1]!.seq) : null,
-    };
+      if (query.workspace !== undefined) {
+        clauses.push('workspace = ?');
+        values.push(query.workspace);
+      }
+      if (query.cursor !== undefined) {
+        if (!/^[1-9]\d{0,15}$/.test(query.cursor)) {
+          throw new JobStateError(
+            'That page cursor is not one this queue gave; ask for the first page again.',
+          );
+        }
+        clauses.push('seq > ?');
+        values.push(Number(query.cursor));
+      }
+      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      const rows = this.db
+        .prepare(`SELECT * FROM jobs ${where} ORDER BY seq LIMIT ?`)
+        .all(...values, query.limit + 1) as JobRow[];
+      const more = rows.length > query.limit;
+      const page = more ? rows.slice(0, query.limit) : rows;
+      return {
+        jobs: page.map(toJob),
+        nextCursor: more ? String(page[page.length - 1]!.seq) : null,
+      };
+    });
   }
 
   /**
@@ -508,32 +617,36 @@ export class JobStore {
    * further back than the last `keepLast`, with their logs and parts. Answers how many went.
    */
   pruneFinished(retention: JobRetention, now: number = Date.now()): number {
-    const before = new Date(now - retention.keepDays * 86_400_000).toISOString();
-    const finished = PRUNABLE.map(() => '?').join(',');
-    return this.db
-      .transaction(
-        () =>
-          this.db
-            .prepare(
-              `DELETE FROM jobs WHERE status IN (${finished}) AND (
-                 updated_at < ? OR id NOT IN (
-                   SELECT id FROM jobs WHERE status IN (${finished})
-                   ORDER BY updated_at DESC, seq DESC LIMIT ?))`,
-            )
-            .run(...PRUNABLE, before, ...PRUNABLE, retention.keepLast).changes,
-      )
-      .immediate();
+    return this.use(() => {
+      const before = new Date(now - retention.keepDays * 86_400_000).toISOString();
+      const finished = PRUNABLE.map(() => '?').join(',');
+      return this.db
+        .transaction(
+          () =>
+            this.db
+              .prepare(
+                `DELETE FROM jobs WHERE status IN (${finished}) AND (
+                   updated_at < ? OR id NOT IN (
+                     SELECT id FROM jobs WHERE status IN (${finished})
+                     ORDER BY updated_at DESC, seq DESC LIMIT ?))`,
+              )
+              .run(...PRUNABLE, before, ...PRUNABLE, retention.keepLast).changes,
+        )
+        .immediate();
+    });
   }
 
   /** True while a job of the workspace may still need work (queued, running, waiting). */
   hasPendingWork(workspace: string): boolean {
-    return (
-      this.db
-        .prepare(
-          `SELECT 1 FROM jobs WHERE workspace = ? AND status IN ('queued', 'running', 'waiting') LIMIT 1`,
-        )
-        .get(workspace) !== undefined
-    );
+    return this.use(() => {
+      return (
+        this.db
+          .prepare(
+            `SELECT 1 FROM jobs WHERE workspace = ? AND status IN ('queued', 'running', 'waiting') LIMIT 1`,
+          )
+          .get(workspace) !== undefined
+      );
+    });
   }
 
   /**
@@ -551,52 +664,56 @@ export class JobStore {
      * claimed (the queue's order holds). */
     admits?: (queuedSize: number) => boolean;
   }): Job | undefined {
-    const { owner, workspace, leaseUntil, now = Date.now(), onlyIds = [], admits } = claim;
-    const only = onlyIds.length ? `AND id IN (${onlyIds.map(() => '?').join(',')})` : '';
-    return this.db
-      .transaction(() => {
-        const rows = this.db
-          .prepare(
-            `SELECT id, status, lease_owner, lease_until, queued_size FROM jobs
-             WHERE workspace = ? ${only} AND status IN ('queued', 'waiting', 'running')
-             ORDER BY seq`,
-          )
-          .all(workspace, ...onlyIds) as {
-          id: string;
-          status: JobStatus;
-          lease_owner: string | null;
-          lease_until: number | null;
-          queued_size: number;
-        }[];
-        const row = rows.find(
-          (r) =>
-            r.status !== 'running' ||
-            (r.lease_until ?? 0) < now ||
-            (r.lease_owner !== null && runnerIsGone(r.lease_owner)),
-        );
-        if (!row || (admits && !admits(row.queued_size))) return undefined;
-        this.db
-          .prepare(
-            `UPDATE jobs SET status = 'running', lease_owner = ?, lease_until = ?,
-               attempts = attempts + 1, waiting_reason = NULL, updated_at = ? WHERE id = ?`,
-          )
-          .run(owner, leaseUntil, new Date(now).toISOString(), row.id);
-        if (row.status === 'running')
-          this.log(row.id, 'resumed', 'taken up again after its runner stopped');
-        return this.get(row.id);
-      })
-      .immediate();
+    return this.use(() => {
+      const { owner, workspace, leaseUntil, now = Date.now(), onlyIds = [], admits } = claim;
+      const only = onlyIds.length ? `AND id IN (${onlyIds.map(() => '?').join(',')})` : '';
+      return this.db
+        .transaction(() => {
+          const rows = this.db
+            .prepare(
+              `SELECT id, status, lease_owner, lease_until, queued_size FROM jobs
+               WHERE workspace = ? ${only} AND status IN ('queued', 'waiting', 'running')
+               ORDER BY seq`,
+            )
+            .all(workspace, ...onlyIds) as {
+            id: string;
+            status: JobStatus;
+            lease_owner: string | null;
+            lease_until: number | null;
+            queued_size: number;
+          }[];
+          const row = rows.find(
+            (r) =>
+              r.status !== 'running' ||
+              (r.lease_until ?? 0) < now ||
+              (r.lease_owner !== null && runnerIsGone(r.lease_owner)),
+          );
+          if (!row || (admits && !admits(row.queued_size))) return undefined;
+          this.db
+            .prepare(
+              `UPDATE jobs SET status = 'running', lease_owner = ?, lease_until = ?,
+                 attempts = attempts + 1, waiting_reason = NULL, updated_at = ? WHERE id = ?`,
+            )
+            .run(owner, leaseUntil, new Date(now).toISOString(), row.id);
+          if (row.status === 'running')
+            this.log(row.id, 'resumed', 'taken up again after its runner stopped');
+          return this.get(row.id);
+        })
+        .immediate();
+    });
   }
 
   /** Extends the leases `owner` holds; answers the ids it still holds. */
   renewLeases(owner: string, leaseUntil: number): string[] {
-    this.db
-      .prepare(`UPDATE jobs SET lease_until = ? WHERE lease_owner = ? AND status = 'running'`)
-      .run(leaseUntil, owner);
-    const rows = this.db
-      .prepare(`SELECT id FROM jobs WHERE lease_owner = ? AND status = 'running'`)
-      .all(owner) as { id: string }[];
-    return rows.map((r) => r.id);
+    return this.use(() => {
+      this.db
+        .prepare(`UPDATE jobs SET lease_until = ? WHERE lease_owner = ? AND status = 'running'`)
+        .run(leaseUntil, owner);
+      const rows = this.db
+        .prepare(`SELECT id FROM jobs WHERE lease_owner = ? AND status = 'running'`)
+        .all(owner) as { id: string }[];
+      return rows.map((r) => r.id);
+    });
   }
 
   /** A runner lets go of a job it holds, setting where it ends up. */
@@ -609,19 +726,21 @@ export class JobStore {
       | { status: 'waiting'; reason: string }
       | { status: 'queued' },
   ): void {
-    const error = outcome.status === 'failed' ? JSON.stringify(outcome.error) : null;
-    const reason = outcome.status === 'waiting' ? outcome.reason : null;
-    // A person may have paused or cancelled it meanwhile: that decision stands.
-    this.db
-      .prepare(
-        `UPDATE jobs SET status = ?, error = ?, waiting_reason = ?, lease_owner = NULL,
-           lease_until = NULL, updated_at = ?
-         WHERE id = ? AND lease_owner = ? AND status = 'running'`,
-      )
-      .run(outcome.status, error, reason, new Date().toISOString(), id, owner);
-    if (outcome.status === 'failed') this.log(id, 'failed', outcome.error.message);
-    if (outcome.status === 'waiting') this.log(id, 'waiting', outcome.reason);
-    if (outcome.status === 'done') this.log(id, 'done', 'finished');
+    return this.use(() => {
+      const error = outcome.status === 'failed' ? JSON.stringify(outcome.error) : null;
+      const reason = outcome.status === 'waiting' ? outcome.reason : null;
+      // A person may have paused or cancelled it meanwhile: that decision stands.
+      this.db
+        .prepare(
+          `UPDATE jobs SET status = ?, error = ?, waiting_reason = ?, lease_owner = NULL,
+             lease_until = NULL, updated_at = ?
+           WHERE id = ? AND lease_owner = ? AND status = 'running'`,
+        )
+        .run(outcome.status, error, reason, new Date().toISOString(), id, owner);
+      if (outcome.status === 'failed') this.log(id, 'failed', outcome.error.message);
+      if (outcome.status === 'waiting') this.log(id, 'waiting', outcome.reason);
+      if (outcome.status === 'done') this.log(id, 'done', 'finished');
+    });
   }
 
   /** Records the step a running job is in, and the binary it works on (with the journal's next
@@ -669,35 +788,41 @@ export class JobStore {
   }
 
   private changeStatus(id: string, from: readonly JobStatus[], to: JobStatus, verb: string): Job {
-    return this.db
-      .transaction(() => {
-        const job = this.get(id);
-        if (!from.includes(job.status)) {
-          const why = FINAL.includes(job.status) ? 'it has ended' : `it is ${job.status}`;
-          throw new JobStateError(`Job ${id} cannot be ${verb}: ${why} (status ${job.status}).`);
-        }
-        this.db
-          .prepare(
-            `UPDATE jobs SET status = ?, lease_owner = NULL, lease_until = NULL, waiting_reason = NULL,
-               error = CASE WHEN ? = 'queued' THEN NULL ELSE error END, updated_at = ? WHERE id = ?`,
-          )
-          .run(to, to, new Date().toISOString(), id);
-        this.log(id, job.step, verb);
-        return this.get(id);
-      })
-      .immediate();
+    return this.use(() => {
+      return this.db
+        .transaction(() => {
+          const job = this.get(id);
+          if (!from.includes(job.status)) {
+            const why = FINAL.includes(job.status) ? 'it has ended' : `it is ${job.status}`;
+            throw new JobStateError(`Job ${id} cannot be ${verb}: ${why} (status ${job.status}).`);
+          }
+          this.db
+            .prepare(
+              `UPDATE jobs SET status = ?, lease_owner = NULL, lease_until = NULL, waiting_reason = NULL,
+                 error = CASE WHEN ? = 'queued' THEN NULL ELSE error END, updated_at = ? WHERE id = ?`,
+            )
+            .run(to, to, new Date().toISOString(), id);
+          this.log(id, job.step, verb);
+          return this.get(id);
+        })
+        .immediate();
+    });
   }
 
   log(id: string, step: string, message: string): void {
-    this.db
-      .prepare('INSERT INTO job_log (job_id, at, step, message) VALUES (?, ?, ?, ?)')
-      .run(id, new Date().toISOString(), step, message);
+    return this.use(() => {
+      this.db
+        .prepare('INSERT INTO job_log (job_id, at, step, message) VALUES (?, ?, ?, ?)')
+        .run(id, new Date().toISOString(), step, message);
+    });
   }
 
   history(id: string): JobLogEntry[] {
-    return this.db
-      .prepare('SELECT at, step, message FROM job_log WHERE job_id = ? ORDER BY id')
-      .all(id) as JobLogEntry[];
+    return this.use(() => {
+      return this.db
+        .prepare('SELECT at, step, message FROM job_log WHERE job_id = ? ORDER BY id')
+        .all(id) as JobLogEntry[];
+    });
   }
 
   /** Journals a part the server accepted (with the journal's next batch: a part journaled late
@@ -723,28 +848,34 @@ export class JobStore {
 
   /** How many times each part was journaled as sent, and the bytes, for a job. */
   partsDone(id: string): { index: number; sha256: string; size: number }[] {
-    return this.db
-      .prepare(
-        `SELECT part_index AS "index", sha256, size FROM job_parts WHERE job_id = ? ORDER BY part_index`,
-      )
-      .all(id) as { index: number; sha256: string; size: number }[];
+    return this.use(() => {
+      return this.db
+        .prepare(
+          `SELECT part_index AS "index", sha256, size FROM job_parts WHERE job_id = ? ORDER BY part_index`,
+        )
+        .all(id) as { index: number; sha256: string; size: number }[];
+    });
   }
 
   cachedHash(path: string, file: FileFingerprint, workspace: string): HashedFile | undefined {
-    const row = this.db
-      .prepare(
-        'SELECT hashed FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ? AND workspace = ?',
-      )
-      .get(path, file.size, file.mtimeMs, workspace) as { hashed: string } | undefined;
-    return row && (JSON.parse(row.hashed) as HashedFile);
+    return this.use(() => {
+      const row = this.db
+        .prepare(
+          'SELECT hashed FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ? AND workspace = ?',
+        )
+        .get(path, file.size, file.mtimeMs, workspace) as { hashed: string } | undefined;
+      return row && (JSON.parse(row.hashed) as HashedFile);
+    });
   }
 
   rememberHash(hashed: HashedFile, workspace: string): void {
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ms, workspace, hashed)
-         VALUES (?, ?, ?, ?, ?)`,
-      )
-      .run(hashed.path, hashed.size, hashed.mtimeMs, workspace, JSON.stringify(hashed));
+    return this.use(() => {
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ms, workspace, hashed)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(hashed.path, hashed.size, hashed.mtimeMs, workspace, JSON.stringify(hashed));
+    });
   }
 }

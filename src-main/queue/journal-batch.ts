@@ -53,6 +53,13 @@ export class JournalBatch {
     this.#timer = undefined;
   }
 
+  /** Drops what is pending (the queue it was meant for is gone). */
+  discard(): void {
+    this.#pending = [];
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
   #statement(db: SqliteDatabase, sql: string): Statement {
     let statement = this.#statements.get(sql);
     // Made again after the store reconnected (a queue file written back or replaced).

@@ -23,11 +23,15 @@ import {
   type EngineLogger,
 } from '../logging/index.js';
 import {
+  brokenSettingsStandIn,
   defaultDataDir,
   openSettings,
+  SettingsFileError,
+  SettingsStore,
   type SettingsBackend,
   type WatchRule,
 } from '../settings/index.js';
+import { readEnvironmentOverrides } from '../credentials/index.js';
 import type { WatchEvent } from '../watch/index.js';
 import { accountCommands } from './commands/account-commands.js';
 import { binaryCommands } from './commands/binary-commands.js';
@@ -194,10 +198,25 @@ export class DeskService {
   static async open(options: OpenDeskServiceOptions = {}): Promise<DeskService> {
     const env = options.env ?? process.env;
     const dataDir = options.dataDir ?? defaultDataDir(env);
-    const settings = openSettings({
-      dataDir,
-      ...(options.settingsBackend ? { backend: options.settingsBackend } : {}),
-    });
+    let settings: SettingsStore;
+    let brokenSettings: SettingsFileError | undefined;
+    try {
+      settings = openSettings({
+        dataDir,
+        ...(options.settingsBackend ? { backend: options.settingsBackend } : {}),
+      });
+    } catch (error) {
+      // A build machine whose server and key come from the environment needs no settings:
+      // its uploads go on, and the file is left as it is for a person to fix.
+      const fromEnvironment = readEnvironmentOverrides(env);
+      const needsSettings =
+        fromEnvironment.apiKey === undefined ||
+        fromEnvironment.profile !== undefined ||
+        options.profile !== undefined;
+      if (!(error instanceof SettingsFileError) || needsSettings) throw error;
+      brokenSettings = error;
+      settings = new SettingsStore(brokenSettingsStandIn(error));
+    }
     let maxRate: string | undefined;
     if (options.maxRate !== undefined) {
       const parsed = parseRate(options.maxRate);
@@ -206,6 +225,16 @@ export class DeskService {
     }
     const ownLog = options.logger ? undefined : openEngineLog({ ...options.log, dataDir });
     const logger = options.logger ?? (ownLog as EngineLog).logger;
+    // Said as an error, so a person at a terminal sees it: the file still needs fixing.
+    if (brokenSettings) {
+      logger
+        .child({ module: 'settings' })
+        .error(
+          'Going on without the settings, as PERIDIO_API_KEY names the server (the ' +
+            'preferences are the defaults; profiles, keys and watch rules kept there cannot ' +
+            `be used or changed). ${brokenSettings.message}`,
+        );
+    }
     const engine = {
       ...options.engine,
       ...(options.jobConcurrency !== undefined ? { jobConcurrency: options.jobConcurrency } : {}),

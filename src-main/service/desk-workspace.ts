@@ -50,6 +50,7 @@ export interface DeskWorkspaceOptions {
     | 'partConcurrency'
     | 'queueBusyTimeoutMs'
     | 'queueRetryMs'
+    | 'readOnlyQueue'
   >;
   /** Test knobs passed to the watch agent. */
   watch?: WatchRunnerOptions['agent'];

@@ -53,6 +53,8 @@ export interface UploadEngineOptions {
   /** A part PUT that moves no bytes for this long is cut off and sent again (the preference);
    * the upload room's default (a minute) unless given. */
   stallTimeoutMs?: number;
+  /** Opens the queue for looking only (`queue list`): nothing is written, nothing pruned. */
+  readOnlyQueue?: boolean;
   /** How long and how many finished jobs are kept (the preference); pruned at open and hourly. */
   retention?: JobRetention;
   logger?: EngineLogger;
@@ -88,6 +90,11 @@ export class UploadEngine {
       ...(options.queueBusyTimeoutMs !== undefined
         ? { busyTimeoutMs: options.queueBusyTimeoutMs }
         : {}),
+      ...(options.readOnlyQueue ? { readOnly: true } : {}),
+      onRecovered: (notice) => {
+        this.logger.child({ module: 'queue' }).error(notice);
+        this.emit({ type: 'engine:error', source: 'queue', message: notice });
+      },
     });
     const { connection } = options;
     this.client = new PeridioClient({
@@ -122,7 +129,7 @@ export class UploadEngine {
       logger: messageLogger(this.logger.child({ module: 'upload-worker' })),
     });
     this.stallTimeout = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-    this.pruneFinished();
+    if (!options.readOnlyQueue) this.pruneFinished();
     this.pruneTimer = setInterval(() => this.pruneFinished(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
   }

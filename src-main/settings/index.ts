@@ -3,7 +3,12 @@
 // app), the watch rules' schema (shared with rules files), the pairing of those with their
 // secrets in the keychain, and the import of the Peridio CLI's settings.
 export { defaultDataDir, localWorkspaceDir } from './app-paths.js';
-export { openBackendOrExplain, openSettings, moveBrokenSettingsAside } from './open-settings.js';
+export {
+  brokenSettingsStandIn,
+  moveBrokenSettingsAside,
+  openBackendOrExplain,
+  openSettings,
+} from './open-settings.js';
 export type { OpenSettingsOptions } from './open-settings.js';
 export { openConfBackend, SETTINGS_FILE_NAME, SETTINGS_STORE_OPTIONS } from './settings-backend.js';
 export type { SettingsBackend } from './settings-backend.js';

@@ -1,6 +1,7 @@
 // Opening the settings file, and the one explicit way out of a broken one.
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { asideName } from '../files/index.js';
 import { defaultDataDir } from './app-paths.js';
 import { openConfBackend, SETTINGS_FILE_NAME, type SettingsBackend } from './settings-backend.js';
 import { SettingsFileError } from './settings-errors.js';
@@ -47,14 +48,6 @@ export function openBackendOrExplain(
   }
 }
 
-function timestamp(now: Date): string {
-  // No colons: the name must be valid on Windows too.
-  return now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-}
-
 /**
  * Renames a broken settings file to `config.json.broken-<time>` (kept, never deleted) so the
  * app can start with fresh settings. Only on the user's explicit request. Returns the new
@@ -62,9 +55,26 @@ function timestamp(now: Date): string {
  */
 export function moveBrokenSettingsAside(filePath: string, now: Date = new Date()): string | null {
   if (!existsSync(filePath)) return null;
-  const base = `${filePath}.broken-${timestamp(now)}`;
-  let target = base;
-  for (let attempt = 2; existsSync(target); attempt += 1) target = `${base}-${attempt}`;
+  const target = asideName(filePath, 'broken', now);
   renameSync(filePath, target);
   return target;
+}
+
+/**
+ * Stands in for a settings file that cannot be used, for a command whose server comes from
+ * the environment (PERIDIO_API_KEY): it reads as no settings (the preferences' defaults) and
+ * refuses every write with the file's own error, so nothing is written over the file.
+ */
+export function brokenSettingsStandIn(broken: SettingsFileError): SettingsBackend {
+  const refuse = (): never => {
+    throw broken;
+  };
+  return {
+    get: () => undefined,
+    has: () => false,
+    set: refuse,
+    delete: refuse,
+    store: {},
+    path: broken.filePath,
+  };
 }

@@ -1,5 +1,6 @@
 // Errors of the settings room, as people read them: what is wrong, with which profile, key
 // or file, and what to do. They cross process boundaries as plain data through toJSON().
+import { asideName } from '../files/index.js';
 
 export type SettingsErrorCode =
   | 'invalid_profile'
@@ -72,8 +73,9 @@ export class SettingsFileError extends SettingsError {
   ) {
     super(
       'settings_file_invalid',
-      `The settings file "${filePath}" ${what}. Nothing was changed. Fix the file by hand, or ` +
-        'move it aside (it is kept as config.json.broken-<time>) to start with fresh settings.',
+      `The settings file "${filePath}" ${what}. Nothing was changed. Fix the file by hand, ` +
+        `or move it aside to start with fresh settings, keeping it: ` +
+        `mv "${filePath}" "${asideName(filePath, 'broken', new Date())}"`,
       problems,
     );
     this.filePath = filePath;

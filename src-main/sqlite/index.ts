@@ -7,4 +7,5 @@ export {
   type BindingFacts,
   type ElectronTarget,
 } from './native-binding.js';
-export { openSqlite } from './open-database.js';
+export { openSnapshot, openSqlite } from './open-database.js';
+export { salvageRows, type SqliteValue } from './salvage-rows.js';
