@@ -318,15 +318,16 @@ export class JobStore {
     const insert = this.connection.prepare(
       `INSERT OR IGNORE INTO jobs (${columns}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`,
     );
+    const note = this.connection.prepare(
+      'INSERT INTO job_log (job_id, at, step, message) VALUES (?, ?, ?, ?)',
+    );
     const now = new Date().toISOString();
     this.connection.pragma('synchronous = FULL');
     try {
       this.connection.transaction(() => {
         rows.forEach((row, index) => {
           insert.run(...JOB_COLUMNS.map((column) => (column === 'seq' ? index + 1 : row[column])));
-          this.connection
-            .prepare('INSERT INTO job_log (job_id, at, step, message) VALUES (?, ?, ?, ?)')
-            .run(row.id, now, row.step, `carried over from the damaged queue ${keptAs}`);
+          note.run(row.id, now, row.step, `carried over from the damaged queue ${keptAs}`);
         });
       })();
     } finally {

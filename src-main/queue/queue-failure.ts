@@ -1,6 +1,6 @@
 // Why the queue's database cannot be used, in words for the person who sees it: the file,
 // what went wrong in plain terms, and what to do.
-import { statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 
 /** Below this much free space, a failed write is taken for a full disk. */
@@ -37,6 +37,17 @@ function diskIsFull(file: string): boolean {
   }
 }
 
+/** Whether this user may not write the queue or its folder (SQLite keeps its log beside it). */
+function cannotWrite(file: string): boolean {
+  try {
+    accessSync(path.dirname(file), constants.W_OK);
+    if (existsSync(file)) accessSync(file, constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** A sentence about `error`, naming the queue `file` and what to do. */
 export function queueFailureReason(error: unknown, file: string): string {
   if (error instanceof QueueFileError) return error.message;
@@ -57,7 +68,9 @@ export function queueFailureReason(error: unknown, file: string): string {
     (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) ||
     code === 'EACCES' ||
     code === 'EPERM' ||
-    code === 'EROFS'
+    code === 'EROFS' ||
+    // SQLite says "unable to open database file" when it cannot make its log beside the queue.
+    (code === 'SQLITE_CANTOPEN' && cannotWrite(file))
   ) {
     return (
       `The upload queue ${file} cannot be written by this user (${code}): it may belong to ` +
