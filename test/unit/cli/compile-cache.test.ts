@@ -45,7 +45,8 @@ function run(cache = cacheDir, word = 'upload'): { printed: unknown; cacheUsed: 
   return { printed: JSON.parse(printed!), cacheUsed: JSON.parse(said!).cacheUsed };
 }
 
-describe('the compile cache', () => {
+// Each test starts up to 26 processes under tsx, a few seconds each on a busy 2-core machine.
+describe('the compile cache', { timeout: 60_000 }, () => {
   it('is written by the first run, for this user only, and used by the next', async () => {
     const expected = { says: 'FIRST', dir: path.basename(dir) };
     expect(run()).toEqual({ printed: expected, cacheUsed: false });
