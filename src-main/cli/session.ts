@@ -30,6 +30,7 @@ export async function openService(options: CliServiceOptions = {}): Promise<Desk
     env: process.env,
     runQueue: false,
     log: { stderr: stderrLogFormat(commandWantsJson) },
+    withoutBrokenSettings: true,
     ...options,
     openWorkspace: 'when-needed',
   });

@@ -145,6 +145,12 @@ export interface OpenDeskServiceOptions {
    */
   logger?: EngineLogger;
   log?: Omit<EngineLogOptions, 'dataDir'>;
+  /**
+   * Go on without a broken settings file when PERIDIO_API_KEY names the server and no profile
+   * is asked for: a build machine's command line needs nothing from it. Otherwise (default) a
+   * broken file stops the open, and the desktop app asks the person what to do with it.
+   */
+  withoutBrokenSettings?: boolean;
   /** The system's proxy for a URL, used when no variable or profile names one (Electron). */
   systemProxy?: SystemProxyResolver;
   /** Test knobs for the engine. */
@@ -210,6 +216,7 @@ export class DeskService {
       // its uploads go on, and the file is left as it is for a person to fix.
       const fromEnvironment = readEnvironmentOverrides(env);
       const needsSettings =
+        !options.withoutBrokenSettings ||
         fromEnvironment.apiKey === undefined ||
         fromEnvironment.profile !== undefined ||
         options.profile !== undefined;
