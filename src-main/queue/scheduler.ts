@@ -79,8 +79,8 @@ export class Scheduler {
   private readonly endings = new Map<string, Promise<void>>();
   /** Outcomes the store refused (locked, gone): stored on a later turn. */
   private readonly unsettled = new Map<string, { job: Job; outcome: JobOutcome }>();
-  /** Jobs in scope seen unfinished in another runner's hands: their end is told here too. */
-  private readonly followed = new Set<string>();
+  /** Jobs in a run's scope (`onlyJobIds`) whose end was told, here or followed elsewhere. */
+  private readonly told = new Set<string>();
   private loop: Promise<void> | undefined;
   private stopping = new AbortController();
   private wakeUp: (() => void) | undefined;
@@ -160,17 +160,17 @@ export class Scheduler {
 
   /**
    * Tells the end of a job in scope that another runner ran (the same upload asked twice at
-   * once joins one job, which one process runs): the face waiting for it hears how it ended
-   * as if it had run here.
+   * once joins one job, which one process runs; it may even have ended before this loop
+   * first looked): the face waiting for it hears how it ended as if it had run here.
    */
   private followOtherRunners(): void {
     const { store, onlyJobIds } = this.options;
     for (const id of onlyJobIds ?? []) {
-      if (this.running.has(id) || this.unsettled.has(id)) continue;
+      if (this.told.has(id) || this.running.has(id) || this.unsettled.has(id)) continue;
       const job = store.find(id);
-      if (!job) continue;
-      if (UNFINISHED.has(job.status)) this.followed.add(id);
-      else if (this.followed.delete(id)) this.tellEnd(job, outcomeElsewhere(job));
+      if (!job || UNFINISHED.has(job.status)) continue;
+      this.told.add(id);
+      this.tellEnd(job, outcomeElsewhere(job));
     }
   }
 
@@ -297,7 +297,7 @@ export class Scheduler {
     for (const [id, { job, outcome }] of this.unsettled) {
       this.settle(job, outcome);
       this.unsettled.delete(id);
-      this.followed.delete(id);
+      if (this.options.onlyJobIds) this.told.add(id);
       this.tellEnd(this.options.store.get(job.id), outcome);
     }
   }
