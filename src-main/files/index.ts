@@ -1,4 +1,4 @@
-export { whyUnreadable } from './why-unreadable.js';
+export { giveReadAccess, permissionDenied, whyUnreadable } from './why-unreadable.js';
 export {
   NotARegularFileError,
   openRegularFile,

@@ -18,3 +18,19 @@ export function whyUnreadable(error: unknown): string {
       return `cannot be read (${(error as Error).message})`;
   }
 }
+
+/** Whether a file system call failed because this user may not read the file. */
+export function permissionDenied(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+/** What a person does about a file this user may not read, as a sentence. */
+export function giveReadAccess(path: string): string {
+  return `Give this user read access to it (e.g. chmod a+r ${shellWord(path)}), or run peridio-desk as a user who can read it.`;
+}
+
+/** `path` as one word for a POSIX shell, quoted only when it needs to be. */
+function shellWord(path: string): string {
+  return /^[\w./+:@%=-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+}

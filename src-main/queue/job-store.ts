@@ -654,6 +654,9 @@ export class JobStore {
    * Claims the oldest job of `workspace` that is ready to run for `owner` until
    * `leaseUntil`: queued or waiting, or running for a runner that is gone (its lease ran
    * out, or it was a process on this machine that no longer exists). Atomic across processes.
+   * A job whose binary (artifact version and target) another job is running for is passed
+   * over until that one ends: two runs on one binary would send the same parts and sign it
+   * at once, and one of them would fail.
    */
   claimNext(claim: {
     owner: string;
@@ -667,27 +670,34 @@ export class JobStore {
   }): Job | undefined {
     return this.use(() => {
       const { owner, workspace, leaseUntil, now = Date.now(), onlyIds = [], admits } = claim;
-      const only = onlyIds.length ? `AND id IN (${onlyIds.map(() => '?').join(',')})` : '';
+      const only = new Set(onlyIds);
       return this.db
         .transaction(() => {
           const rows = this.db
             .prepare(
-              `SELECT id, status, lease_owner, lease_until, queued_size FROM jobs
-               WHERE workspace = ? ${only} AND status IN ('queued', 'waiting', 'running')
+              `SELECT id, status, lease_owner, lease_until, queued_size,
+                 json_extract(request, '$.artifactVersionPrn') || ' ' ||
+                   json_extract(request, '$.target') AS binary_key
+               FROM jobs
+               WHERE workspace = ? AND status IN ('queued', 'waiting', 'running')
                ORDER BY seq`,
             )
-            .all(workspace, ...onlyIds) as {
+            .all(workspace) as {
             id: string;
             status: JobStatus;
             lease_owner: string | null;
             lease_until: number | null;
             queued_size: number;
+            binary_key: string;
           }[];
+          const claimable = (r: (typeof rows)[number]) =>
+            r.status !== 'running' ||
+            (r.lease_until ?? 0) < now ||
+            (r.lease_owner !== null && runnerIsGone(r.lease_owner));
+          // Every runner's jobs count here, this scope's or not, this process's or another's.
+          const busy = new Set(rows.filter((r) => !claimable(r)).map((r) => r.binary_key));
           const row = rows.find(
-            (r) =>
-              r.status !== 'running' ||
-              (r.lease_until ?? 0) < now ||
-              (r.lease_owner !== null && runnerIsGone(r.lease_owner)),
+            (r) => (only.size === 0 || only.has(r.id)) && claimable(r) && !busy.has(r.binary_key),
           );
           if (!row || (admits && !admits(row.queued_size))) return undefined;
           this.db

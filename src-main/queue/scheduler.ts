@@ -11,7 +11,7 @@ import { Backoff } from '../peridio/index.js';
 import type { ConnectivityMonitor } from './connectivity.js';
 import { JobConcurrency } from './job-concurrency.js';
 import { runnerName, type JobStore } from './job-store.js';
-import type { Job, JobError } from './job-types.js';
+import type { Job, JobError, JobStatus } from './job-types.js';
 import { queueFailureReason } from './queue-failure.js';
 
 export type JobOutcome =
@@ -21,6 +21,16 @@ export type JobOutcome =
   | { status: 'waiting'; reason: string }
   /** Stopped before it finished (shutdown, pause, cancel). */
   | { status: 'interrupted' };
+
+/** Where a job still has work to do, here or in another runner. */
+const UNFINISHED: ReadonlySet<JobStatus> = new Set(['queued', 'running', 'waiting']);
+
+/** How a job that another runner ran ended, as this runner would have told it. */
+function outcomeElsewhere(job: Job): JobOutcome {
+  if (job.status === 'done') return { status: 'done' };
+  if (job.status === 'failed' && job.error) return { status: 'failed', error: job.error };
+  return { status: 'interrupted' };
+}
 
 export type RunJob = (job: Job, signal: AbortSignal) => Promise<JobOutcome>;
 
@@ -69,6 +79,8 @@ export class Scheduler {
   private readonly endings = new Map<string, Promise<void>>();
   /** Outcomes the store refused (locked, gone): stored on a later turn. */
   private readonly unsettled = new Map<string, { job: Job; outcome: JobOutcome }>();
+  /** Jobs in a run's scope (`onlyJobIds`) whose end was told, here or followed elsewhere. */
+  private readonly told = new Set<string>();
   private loop: Promise<void> | undefined;
   private stopping = new AbortController();
   private wakeUp: (() => void) | undefined;
@@ -137,6 +149,7 @@ export class Scheduler {
     if (this.idleWaiters.length === 0) return;
     let idle: boolean;
     try {
+      this.followOtherRunners();
       idle = !this.hasWorkInScope();
     } catch {
       // The queue cannot be read now: not idle; the loop reports why and asks again.
@@ -145,13 +158,29 @@ export class Scheduler {
     if (idle) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
+  /**
+   * Tells the end of a job in scope that another runner ran (the same upload asked twice at
+   * once joins one job, which one process runs; it may even have ended before this loop
+   * first looked): the face waiting for it hears how it ended as if it had run here.
+   */
+  private followOtherRunners(): void {
+    const { store, onlyJobIds } = this.options;
+    for (const id of onlyJobIds ?? []) {
+      if (this.told.has(id) || this.running.has(id) || this.unsettled.has(id)) continue;
+      const job = store.find(id);
+      if (!job || UNFINISHED.has(job.status)) continue;
+      this.told.add(id);
+      this.tellEnd(job, outcomeElsewhere(job));
+    }
+  }
+
   private hasWorkInScope(): boolean {
     if (this.running.size > 0 || this.unsettled.size > 0) return true;
     const only = this.options.onlyJobIds;
     if (!only) return this.options.store.hasPendingWork(this.options.workspace);
     return only.some((id) => {
       const status = this.options.store.find(id)?.status;
-      return status === 'queued' || status === 'running' || status === 'waiting';
+      return status !== undefined && UNFINISHED.has(status);
     });
   }
 
@@ -268,11 +297,16 @@ export class Scheduler {
     for (const [id, { job, outcome }] of this.unsettled) {
       this.settle(job, outcome);
       this.unsettled.delete(id);
-      try {
-        this.options.onJobEnd?.(this.options.store.get(job.id), outcome);
-      } catch (error) {
-        this.log.error({ err: error, jobId: id }, 'telling a job’s end failed');
-      }
+      if (this.options.onlyJobIds) this.told.add(id);
+      this.tellEnd(this.options.store.get(job.id), outcome);
+    }
+  }
+
+  private tellEnd(job: Job, outcome: JobOutcome): void {
+    try {
+      this.options.onJobEnd?.(job, outcome);
+    } catch (error) {
+      this.log.error({ err: error, jobId: job.id }, 'telling a job’s end failed');
     }
   }
 

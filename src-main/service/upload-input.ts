@@ -1,11 +1,16 @@
 // The upload command's input, checked before anything is queued: every mistake is named
 // with what to do about it, and nothing is stored for a bad request.
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { PART_LIMITS, TARGET_MAX_LENGTH, parsePrn } from '../peridio/index.js';
 import type { FileFingerprint, SigningKeyRef } from '../queue/index.js';
-import { whyUnreadable } from '../files/index.js';
+import {
+  NotARegularFileError,
+  giveReadAccess,
+  openRegularFile,
+  permissionDenied,
+  whyUnreadable,
+} from '../files/index.js';
 
 export const uploadInputSchema = z.object({
   path: z.string().min(1, 'give the path of the file to upload'),
@@ -64,13 +69,23 @@ export async function checkUploadInput(input: unknown): Promise<CheckedUpload> {
   }
   const value = parsed.data;
   const absolute = path.resolve(value.path);
+  // Opened, not only looked at: a file this user may not read is refused here, before a job
+  // exists, rather than by the job after it created the binary on the server.
   let info;
   try {
-    info = await stat(absolute);
+    const handle = await openRegularFile(absolute);
+    try {
+      info = await handle.stat();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    throw new InvalidInputError([`${absolute} ${whyUnreadable(error)}`]);
+    if (error instanceof NotARegularFileError) {
+      throw new InvalidInputError([`${absolute} is not a regular file`]);
+    }
+    const what = permissionDenied(error) ? `. ${giveReadAccess(absolute)}` : '';
+    throw new InvalidInputError([`${absolute} ${whyUnreadable(error)}${what}`]);
   }
-  if (!info.isFile()) throw new InvalidInputError([`${absolute} is not a regular file`]);
   if (info.size > PART_LIMITS.maxBinarySize) {
     throw new InvalidInputError([
       `${absolute} is ${info.size} bytes, more than Peridio accepts for one binary (10,000 parts of 5 GiB)`,

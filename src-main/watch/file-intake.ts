@@ -4,8 +4,16 @@
 // spooled, hash off the main thread, ask the queue and the server what they hold
 // (intake-binary-check: duplicates are skipped, conflicts reported, a missing signature
 // added), then enqueue with the hash cached so the job does not read the file again.
+// A file this user may not read is told once, by its own path, and looked at again every
+// few seconds (and at its next event: a chmod is one) until it can be read.
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import {
+  giveReadAccess,
+  openRegularFile,
+  permissionDenied,
+  whyUnreadable,
+} from '../files/index.js';
 import { isPeridioError } from '../peridio/index.js';
 import type { SigningKeyRef } from '../queue/index.js';
 import type { HashedFile } from '../upload/index.js';
@@ -45,6 +53,8 @@ export interface FileIntakeOptions {
   concurrency?: number;
   /** Of those, files being hashed at once; default 2. */
   hashConcurrency?: number;
+  /** How often files this user may not read are looked at again; default 5 s. */
+  unreadableRetryMs?: number;
 }
 
 interface Fingerprint {
@@ -79,6 +89,13 @@ interface Prepared {
 /** How many files' last taken size and mtime are remembered (see `taken`). */
 const TAKEN_MEMORY = 100_000;
 
+/**
+ * Files this user may not read are looked at again this often: a person who fixes the
+ * permissions sees the file taken within seconds even when no event tells of it (the
+ * permission came from a folder or a group), and an open per such file every 5 s costs nothing.
+ */
+const UNREADABLE_RETRY_MS = 5000;
+
 function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
@@ -109,6 +126,9 @@ export class FileIntake {
   private stopping = false;
   private readonly stopped = new AbortController();
   private waitingForServer = false;
+  /** Files this user may not read (told once each), by entry key, to look at again. */
+  private readonly unreadable = new Map<string, { rule: IntakeRule; file: string }>();
+  private unreadableTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FileIntakeOptions) {
     this.working = atMost(options.concurrency ?? 8);
@@ -161,6 +181,8 @@ export class FileIntake {
   async stop(): Promise<void> {
     this.stopping = true;
     this.stopped.abort();
+    clearInterval(this.unreadableTimer);
+    this.unreadable.clear();
     // Files still waiting for their turn give it up (see `makeReady`).
     while (this.turns.size > 0) await Promise.allSettled([...this.turns]);
     // Copies that waited for the server: the next start sees their files again.
@@ -180,14 +202,17 @@ export class FileIntake {
   private async work(entry: Entry): Promise<void> {
     entry.state = 'working';
     entry.again = false;
-    let outcome: 'done' | 'moved-on' | 'wait' = 'done';
+    let outcome: 'done' | 'moved-on' | 'wait' | 'unreadable' = 'done';
     try {
       outcome = await this.take(entry);
     } catch (error) {
+      if (permissionDenied(error)) outcome = 'unreadable';
       this.report(entry, error);
     }
     if (this.stopping) return;
     const { takenAs } = entry;
+    if (outcome === 'unreadable') this.readLater(entry);
+    else this.unreadable.delete(entry.key);
     if (outcome === 'done' && takenAs) this.remember(entry.key, takenAs);
     if (outcome === 'wait') {
       entry.state = 'waiting-server';
@@ -211,8 +236,52 @@ export class FileIntake {
     this.taken.set(key, fingerprint);
   }
 
+  /** Not remembered as taken: the file is looked at again, here and at its next event. */
+  private readLater(entry: Entry): void {
+    this.unreadable.set(entry.key, { rule: entry.rule, file: entry.file });
+    this.unreadableTimer ??= setInterval(
+      () => void this.retryUnreadable(),
+      this.options.unreadableRetryMs ?? UNREADABLE_RETRY_MS,
+    );
+    this.unreadableTimer.unref();
+  }
+
+  /** Offers again each unreadable file that can be read now; forgets those that are gone. */
+  private async retryUnreadable(): Promise<void> {
+    for (const [key, { rule, file }] of this.unreadable) {
+      if (this.stopping) return;
+      if (this.entries.has(key)) continue;
+      let stats: Stats;
+      try {
+        const handle = await openRegularFile(file);
+        try {
+          stats = await handle.stat();
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        if (!permissionDenied(error)) this.unreadable.delete(key);
+        continue;
+      }
+      this.unreadable.delete(key);
+      this.offer(rule, file, stats);
+    }
+    if (this.unreadable.size === 0) {
+      clearInterval(this.unreadableTimer);
+      this.unreadableTimer = undefined;
+    }
+  }
+
   private report(entry: Entry, error: unknown): void {
     const { rule, file } = entry;
+    if (permissionDenied(error)) {
+      // Told by the file's own path (the spool copy or the hash may be what failed), once
+      // while it stays unreadable.
+      if (this.unreadable.has(entry.key)) return;
+      const reason = `${whyUnreadable(error)}. ${giveReadAccess(file)} It is taken as soon as it can be read.`;
+      this.options.emit({ type: 'file:ignored', rule: rule.name, path: file, reason });
+      return;
+    }
     if (error instanceof IntakeSkip && error.kind === 'conflict' && error.conflict) {
       this.options.emit({
         type: 'file:conflict',
@@ -245,6 +314,8 @@ export class FileIntake {
       const fingerprint = fingerprintOf(now);
       if (!sameFingerprint(fingerprint, entry.seen)) return 'moved-on';
       entry.takenAs = fingerprint;
+      // Before anything reads it (target detection, the spool, the hash) or asks the server.
+      await (await openRegularFile(file)).close();
       const version = rule.version(file);
       if (version.kind === 'error') throw new IntakeSkip('ignored', version.message);
       const target = await rule.target(file);

@@ -2,7 +2,6 @@
 // what was queued, the binary is found (or created with the job's fixed id), only the parts
 // the server does not hold as valid are sent, and every state change is asked of the server.
 // A file not hashed yet, for a target with no binary yet, is hashed and sent in one read.
-import { stat } from 'node:fs/promises';
 import { allowedActions, eventAllowed, type BinaryState } from '../lifecycle/index.js';
 import {
   isPeridioError,
@@ -23,7 +22,12 @@ import { conflictVerdict, keysNotSigned } from './binary-conflict-policy.js';
 import { PENDING_CONTENT_HASH } from './content-pending.js';
 import { nextHashPoll } from './hash-poll.js';
 import { JobFailure, TRANSIENT_CLIENT_CODES } from './job-failure.js';
-import { whyUnreadable } from '../files/index.js';
+import {
+  giveReadAccess,
+  openRegularFile,
+  permissionDenied,
+  whyUnreadable,
+} from '../files/index.js';
 import { shortHash } from '../../src-preload/contract.js';
 
 export interface Signer {
@@ -85,10 +89,24 @@ export class UploadSteps {
     // Lent now, so that a worker's start overlaps with the checks and requests below.
     const { transfer } = this;
     this.step('hashing-file', `checking ${path}`);
+    // Opened, not only looked at: a file this user may no longer read fails here, before a
+    // binary is created for it.
     let current;
     try {
-      current = await stat(path);
+      const handle = await openRegularFile(path);
+      try {
+        current = await handle.stat();
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
+      if (permissionDenied(error)) {
+        throw new JobFailure(
+          'file_unreadable',
+          `${path} ${whyUnreadable(error)}. ${giveReadAccess(path)} Then retry the job, or cancel it.`,
+          { path },
+        );
+      }
       throw new JobFailure(
         'file_missing',
         `${path} ${whyUnreadable(error)}; it was there when queued. Put it back and retry the job, or cancel it.`,

@@ -2,7 +2,7 @@
 // spawned local server, with a throwaway data folder for the queue.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT, TEST_VECTOR, type Api, type Json } from '../local-peridio/helpers.js';
@@ -17,11 +17,27 @@ export interface CliRun {
   waitForLine(match: (line: Json) => boolean, timeoutMs?: number): Promise<Json>;
 }
 
-export function startCli(args: string[], env: Record<string, string>, stdin = ''): CliRun {
+/** Another user to run the command as (tests run as root, who may read every file). */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+export function startCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin = '',
+  as?: RunAs,
+): CliRun {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/cli/bin.ts'), ...args],
-    { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } },
+    {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+      ...(as ? { uid: as.uid, gid: as.gid } : {}),
+    },
   );
   child.stdin!.end(stdin);
   const lines: Json[] = [];
@@ -67,8 +83,8 @@ export function startCli(args: string[], env: Record<string, string>, stdin = ''
   };
 }
 
-export async function runCli(args: string[], env: Record<string, string>, stdin = '') {
-  const run = startCli(args, env, stdin);
+export async function runCli(args: string[], env: Record<string, string>, stdin = '', as?: RunAs) {
+  const run = startCli(args, env, stdin, as);
   const code = await run.exited;
   return { code, lines: run.lines, stderr: run.stderr(), last: run.lines.at(-1) };
 }
@@ -96,4 +112,32 @@ export async function registerNewSigningKey(
   const pem = path.join(dir, `${name}.pem`);
   await writeFile(pem, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
   return { prn: created.body.signing_key.prn, pem };
+}
+
+/**
+ * The user `nobody`, with a home and a data folder of its own, to run the command as one who
+ * may not read every file; undefined (and the reason printed) when tests do not run as root.
+ */
+export async function nobodyUser(
+  dir: string,
+): Promise<{ as: RunAs; env: Record<string, string> } | undefined> {
+  if (process.getuid?.() !== 0) {
+    console.log('skipped: only root can run the command as another user');
+    return undefined;
+  }
+  const as = { uid: 65534, gid: 65534 };
+  const home = path.join(dir, 'nobody-home');
+  await mkdir(path.join(home, 'desk'), { recursive: true });
+  await chmod(dir, 0o755);
+  await chown(home, as.uid, as.gid);
+  await chown(path.join(home, 'desk'), as.uid, as.gid);
+  // Not root's session bus (nobody may not use it), nor root's home.
+  return {
+    as,
+    env: {
+      HOME: home,
+      PERIDIO_DESK_DATA_DIR: path.join(home, 'desk'),
+      DBUS_SESSION_BUS_ADDRESS: '',
+    },
+  };
 }

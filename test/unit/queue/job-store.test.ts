@@ -65,6 +65,21 @@ describe('JobStore', () => {
     expect(claim('c', later)?.id).toBe(second.id);
   });
 
+  it('passes over a job whose binary another job is running for, until that one ends', () => {
+    const first = store.enqueue(REQUEST, FILE);
+    // The same file and target with another key: a second job for the same binary.
+    const sameBinary = store.enqueue({ ...REQUEST, signingKey: null }, FILE);
+    const otherTarget = store.enqueue({ ...REQUEST, target: 'x86_64-unknown-linux-gnu' }, FILE);
+    const leaseUntil = Date.now() + 1000;
+    const claim = (owner: string, onlyIds?: string[]) =>
+      store.claimNext({ owner, workspace: 'local', leaseUntil, onlyIds })?.id;
+    expect(claim('a')).toBe(first.id);
+    expect(claim('b', [sameBinary.id])).toBeUndefined();
+    expect(claim('b')).toBe(otherTarget.id);
+    store.release(first.id, 'a', { status: 'done' });
+    expect(claim('b')).toBe(sameBinary.id);
+  });
+
   it('runs only the jobs asked for, and only its own workspace’s', () => {
     store.enqueue(REQUEST, FILE);
     const mine = store.enqueue({ ...REQUEST, target: 'mine' }, FILE);
