@@ -4,5 +4,6 @@ export {
   openRegularFile,
   readRegularFile,
   readRegularFileSync,
+  statReadableFile,
 } from './regular-file.js';
 export { asideName } from './aside-name.js';

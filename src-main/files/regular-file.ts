@@ -62,6 +62,19 @@ export async function openRegularFile(path: string): Promise<FileHandle> {
   }
 }
 
+/**
+ * The stats of a regular file this user can read, found by opening it (a look alone says
+ * nothing of read access): checked before anything is queued or created for the file.
+ */
+export async function statReadableFile(path: string): Promise<Stats> {
+  const handle = await openRegularFile(path);
+  try {
+    return await handle.stat();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The whole of a regular file (readFile, refusing anything else). */
 export async function readRegularFile(path: string): Promise<Buffer> {
   const handle = await openRegularFile(path);

@@ -7,8 +7,8 @@ import type { FileFingerprint, SigningKeyRef } from '../queue/index.js';
 import {
   NotARegularFileError,
   giveReadAccess,
-  openRegularFile,
   permissionDenied,
+  statReadableFile,
   whyUnreadable,
 } from '../files/index.js';
 
@@ -73,12 +73,7 @@ export async function checkUploadInput(input: unknown): Promise<CheckedUpload> {
   // exists, rather than by the job after it created the binary on the server.
   let info;
   try {
-    const handle = await openRegularFile(absolute);
-    try {
-      info = await handle.stat();
-    } finally {
-      await handle.close();
-    }
+    info = await statReadableFile(absolute);
   } catch (error) {
     if (error instanceof NotARegularFileError) {
       throw new InvalidInputError([`${absolute} is not a regular file`]);

@@ -10,8 +10,8 @@ import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import {
   giveReadAccess,
-  openRegularFile,
   permissionDenied,
+  statReadableFile,
   whyUnreadable,
 } from '../files/index.js';
 import { isPeridioError } from '../peridio/index.js';
@@ -253,12 +253,7 @@ export class FileIntake {
       if (this.entries.has(key)) continue;
       let stats: Stats;
       try {
-        const handle = await openRegularFile(file);
-        try {
-          stats = await handle.stat();
-        } finally {
-          await handle.close();
-        }
+        stats = await statReadableFile(file);
       } catch (error) {
         if (!permissionDenied(error)) this.unreadable.delete(key);
         continue;
@@ -315,7 +310,7 @@ export class FileIntake {
       if (!sameFingerprint(fingerprint, entry.seen)) return 'moved-on';
       entry.takenAs = fingerprint;
       // Before anything reads it (target detection, the spool, the hash) or asks the server.
-      await (await openRegularFile(file)).close();
+      await statReadableFile(file);
       const version = rule.version(file);
       if (version.kind === 'error') throw new IntakeSkip('ignored', version.message);
       const target = await rule.target(file);

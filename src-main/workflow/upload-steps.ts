@@ -24,8 +24,8 @@ import { nextHashPoll } from './hash-poll.js';
 import { JobFailure, TRANSIENT_CLIENT_CODES } from './job-failure.js';
 import {
   giveReadAccess,
-  openRegularFile,
   permissionDenied,
+  statReadableFile,
   whyUnreadable,
 } from '../files/index.js';
 import { shortHash } from '../../src-preload/contract.js';
@@ -93,12 +93,7 @@ export class UploadSteps {
     // binary is created for it.
     let current;
     try {
-      const handle = await openRegularFile(path);
-      try {
-        current = await handle.stat();
-      } finally {
-        await handle.close();
-      }
+      current = await statReadableFile(path);
     } catch (error) {
       if (permissionDenied(error)) {
         throw new JobFailure(
