@@ -109,6 +109,23 @@ describe('PRNs', () => {
     expect(await binaryCount()).toBe(count);
   });
 
+  test('a path the router cannot take (a broken %-escape, a segment over 1000 characters) is refused in the contract’s shape', async () => {
+    const binary = await createBinary(api, Buffer.from('hello world'));
+    const before = await snapshot(binary.prn);
+    for (const [path, status, why] of [
+      ['/artifact_versions/%zz', 400, /not valid/],
+      [`/binaries/${binary.prn}%E0%A4%A`, 400, /not valid/],
+      [`/binaries/${'a'.repeat(1001)}`, 414, /longer than 1000 characters/],
+    ] as const) {
+      const response = await api('PATCH', path, { description: 'changed' });
+      expect(response.status, path).toBe(status);
+      expect(Object.keys(response.body), path).toEqual(['errors']);
+      expect(response.body.errors.detail, path).toMatch(why);
+      expect(response.headers.get('peridio-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
   test('a malformed PRN in the body is 422 naming the field', async () => {
     const count = await binaryCount();
     const response = await api('POST', '/binaries', {
