@@ -702,6 +702,36 @@ describe('hostile search and JSON shapes', () => {
     expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
   });
 
+  test('text with an unpaired surrogate escape is 422 on its field and stores nothing mangled', async () => {
+    const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
+    // JSON may escape half a surrogate pair; SQLite would have stored other characters, and
+    // "a\ud800" and "a\udc00" came back as the same name.
+    for (const [body, field] of [
+      ['{"name":"a\\ud800"}', 'name'],
+      ['{"name":"ok","custom_metadata":{"k":["\\udc00"]}}', 'custom_metadata'],
+      ['{"name":"ok","custom_metadata":{"\\ud800":1}}', 'custom_metadata'],
+    ] as const) {
+      const response = await api('POST', '/artifacts', body);
+      expect(response.status, body).toBe(422);
+      expect(response.body.errors[field].join(' '), body).toMatch(/not valid Unicode/);
+    }
+    expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
+    const paired = await api('POST', '/artifacts', { name: unique('emoji \u{1f600}') });
+    expect(paired.status).toBe(201);
+  });
+
+  test('a number too large for a double (1e999) is 422 on its field, not kept as null', async () => {
+    const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
+    const response = await api(
+      'POST',
+      '/artifacts',
+      '{"name":"big","custom_metadata":{"n":1e999}}',
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.errors.custom_metadata.join(' ')).toMatch(/too large/);
+    expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
+  });
+
   test('a custom_metadata 32 levels deep, the body counted, is within the limit', async () => {
     const versionPrn = await createArtifactVersion(api);
     let nested: Json = { leaf: true };
