@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { organizationPrn as formatOrganizationPrn } from '../peridio/index.js';
 import { AccessLog, bytesInOf, noteBytesIn, pathWithoutQuery } from './access-log.js';
 import type { ServerContext } from './context.js';
@@ -108,6 +108,26 @@ function checkOptions(options: LocalPeridioOptions): void {
   }
 }
 
+const MAX_PARAM_LENGTH = 1000;
+
+/** What a path the router cannot take is answered with (its message echoes the whole path). */
+function routerRefusal(error: FastifyError): { status: number; detail: string } {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return {
+        status: 400,
+        detail: 'The URL path is not valid: every % must start an escape of UTF-8, such as %3A.',
+      };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return {
+        status: 414,
+        detail: `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`,
+      };
+    default:
+      return { status: error.statusCode ?? 400, detail: error.message };
+  }
+}
+
 const AUTHORIZATION = /^(?:Token|Bearer)\s+(\S+)\s*$/i;
 
 function registerApi(app: FastifyInstance, ctx: ServerContext): void {
@@ -153,7 +173,16 @@ function buildApp(
     // Close aborts uploads in flight instead of waiting for slow clients.
     forceCloseConnections: true,
     // PRNs are path segments, longer than the router's default limit once %3A-escaped.
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router refuses some paths before any hook or route runs; without this they would
+    // be answered in Fastify's own shape, with no request id.
+    frameworkErrors: (error, request, generic) => {
+      const refusal = routerRefusal(error);
+      return (generic as FastifyReply)
+        .code(refusal.status)
+        .header('peridio-request-id', request.id)
+        .send({ errors: { detail: refusal.detail } });
+    },
   });
 
   // Only JSON reaches the API; it is parsed here so that a body that is not JSON gets a

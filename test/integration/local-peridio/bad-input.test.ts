@@ -109,6 +109,23 @@ describe('PRNs', () => {
     expect(await binaryCount()).toBe(count);
   });
 
+  test('a path the router cannot take (a broken %-escape, a segment over 1000 characters) is refused in the contract’s shape', async () => {
+    const binary = await createBinary(api, Buffer.from('hello world'));
+    const before = await snapshot(binary.prn);
+    for (const [path, status, why] of [
+      ['/artifact_versions/%zz', 400, /not valid/],
+      [`/binaries/${binary.prn}%E0%A4%A`, 400, /not valid/],
+      [`/binaries/${'a'.repeat(1001)}`, 414, /longer than 1000 characters/],
+    ] as const) {
+      const response = await api('PATCH', path, { description: 'changed' });
+      expect(response.status, path).toBe(status);
+      expect(Object.keys(response.body), path).toEqual(['errors']);
+      expect(response.body.errors.detail, path).toMatch(why);
+      expect(response.headers.get('peridio-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
   test('a malformed PRN in the body is 422 naming the field', async () => {
     const count = await binaryCount();
     const response = await api('POST', '/binaries', {
@@ -682,6 +699,36 @@ describe('hostile search and JSON shapes', () => {
     const response = await api('POST', '/artifacts', { name: unique('many'), custom: many });
     expect(response.status).toBe(422);
     expect(response.body.errors.custom.join(' ')).toMatch(/more than 10000 keys/);
+    expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
+  });
+
+  test('text with an unpaired surrogate escape is 422 on its field and stores nothing mangled', async () => {
+    const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
+    // JSON may escape half a surrogate pair; SQLite would have stored other characters, and
+    // "a\ud800" and "a\udc00" came back as the same name.
+    for (const [body, field] of [
+      ['{"name":"a\\ud800"}', 'name'],
+      ['{"name":"ok","custom_metadata":{"k":["\\udc00"]}}', 'custom_metadata'],
+      ['{"name":"ok","custom_metadata":{"\\ud800":1}}', 'custom_metadata'],
+    ] as const) {
+      const response = await api('POST', '/artifacts', body);
+      expect(response.status, body).toBe(422);
+      expect(response.body.errors[field].join(' '), body).toMatch(/not valid Unicode/);
+    }
+    expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
+    const paired = await api('POST', '/artifacts', { name: unique('emoji \u{1f600}') });
+    expect(paired.status).toBe(201);
+  });
+
+  test('a number too large for a double (1e999) is 422 on its field, not kept as null', async () => {
+    const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
+    const response = await api(
+      'POST',
+      '/artifacts',
+      '{"name":"big","custom_metadata":{"n":1e999}}',
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.errors.custom_metadata.join(' ')).toMatch(/too large/);
     expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
   });
 
