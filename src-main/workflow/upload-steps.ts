@@ -388,14 +388,25 @@ export class UploadSteps {
       return binary;
     }
     const others = (binary.signatures ?? []).map((s) => s.signing_key_prn);
-    await this.deps.client.binarySignatures.create(
-      {
-        binary_prn: binary.prn,
-        signing_key_prn: signer.signingKeyPrn,
-        signature: signer.sign(binary.hash),
-      },
-      { signal },
-    );
+    try {
+      await this.deps.client.binarySignatures.create(
+        {
+          binary_prn: binary.prn,
+          signing_key_prn: signer.signingKeyPrn,
+          signature: signer.sign(binary.hash),
+        },
+        { signal },
+      );
+    } catch (error) {
+      // Another upload of the same file (another machine, another data folder) signed it with
+      // this key in the meantime: the server refuses a second signature by it, and the binary
+      // is as this job wanted it.
+      if (!isPeridioError(error, 'validation')) throw error;
+      const now = await this.deps.client.binaries.get(binary.prn, { signal });
+      if (keysNotSigned(now, [key]).length > 0) throw error;
+      this.step('signing', `${binary.prn} was signed with ${key.prn} by another upload`, now);
+      return now;
+    }
     const signed = await this.deps.client.binaries.get(binary.prn, { signal });
     if (others.length > 0) {
       this.step(
