@@ -27,8 +27,11 @@ export function parseTimestamp(value: string): number | undefined {
   const match = DATE_TIME.exec(value.trim());
   if (!match) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone = 'Z'] = match;
-  const millis = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  const check = new Date(millis);
+  // Not Date.UTC: it reads the years 0 to 99 as 1900 to 1999.
+  const check = new Date(0);
+  check.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+  check.setUTCHours(Number(h), Number(mi), Number(s));
+  const millis = check.getTime();
   // Date.UTC rolls 2024-02-31 over into March; such a date is not a date.
   if (
     Number.isNaN(millis) ||
