@@ -7,6 +7,7 @@
 // replays it.
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { BINARY_STATES } from '../../../src-main/lifecycle/index.js';
 import type { PrnType } from '../../../src-main/peridio/index.js';
 import {
   content,
@@ -273,17 +274,7 @@ const customMetadata = fc.oneof(
 );
 
 const binaryState = jsonText(
-  fc.constantFrom(
-    'uploadable',
-    'hashable',
-    'hashing',
-    'signable',
-    'signed',
-    'destroyed',
-    'finished',
-    'SIGNED',
-    ...PROTOTYPE_NAMES,
-  ),
+  fc.constantFrom(...BINARY_STATES, 'finished', 'SIGNED', ...PROTOTYPE_NAMES),
 );
 
 // ---- list queries ----

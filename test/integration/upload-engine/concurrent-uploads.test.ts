@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   apiFor,
+  binariesOf,
   content,
   createArtifactVersion,
   sha256Hex,
@@ -51,10 +52,9 @@ async function firmware(name: string, seed: number): Promise<{ path: string; dat
 }
 
 /** The live binaries of a version's target, as the server lists them. */
-async function binariesOf(versionPrn: string, target: string): Promise<Json[]> {
-  const all = (await api('GET', '/binaries?limit=100')).body.binaries as Json[];
-  return all.filter(
-    (b) => b.artifact_version_prn === versionPrn && b.target === target && b.state !== 'destroyed',
+async function liveBinaries(versionPrn: string, target: string): Promise<Json[]> {
+  return (await binariesOf(api, versionPrn)).filter(
+    (b) => b.target === target && b.state !== 'destroyed',
   );
 }
 
@@ -85,7 +85,7 @@ it('two upload commands of one file to one target, started together, both end si
     );
     expect(run.lines.at(-1)).toMatchObject({ event: 'done', state: 'signed' });
   }
-  const [binary, ...others] = await binariesOf(versionPrn, 'aarch64-unknown-linux-gnu');
+  const [binary, ...others] = await liveBinaries(versionPrn, 'aarch64-unknown-linux-gnu');
   expect(others).toEqual([]);
   expect(runs.map((run) => run.lines.at(-1).binary_prn)).toEqual([binary.prn, binary.prn]);
   expect(binary).toMatchObject({ state: 'signed', size: data.length, hash: sha256Hex(data) });
@@ -129,7 +129,7 @@ it('two jobs for one file and target in one queue run one after the other, and b
     ['done', null],
     ['done', null],
   ]);
-  const [binary, ...others] = await binariesOf(versionPrn, 'x86_64-unknown-linux-gnu');
+  const [binary, ...others] = await liveBinaries(versionPrn, 'x86_64-unknown-linux-gnu');
   expect(others).toEqual([]);
   expect(binary).toMatchObject({ state: 'signed', size: data.length, hash: sha256Hex(data) });
   expect(binary.signatures.map((s: Json) => s.signing_key_prn).sort()).toEqual(
