@@ -10,10 +10,12 @@ export {
 } from './proxy-environment.js';
 export {
   DIRECT_PLAN,
+  awaitsSystemAnswer,
   proxySettingWords,
   proxyWay,
   proxyWords,
   routeFor,
+  withSystemAnswer,
   type ProxyWay,
   type ProxyPlan,
   type Route,
@@ -23,7 +25,9 @@ export { ProxySettingError, checkProxyUrl } from './proxy-url.js';
 export { watchProxyAnswer, type ProxyRefusal } from './proxy-connect.js';
 export {
   SYSTEM_PROXY_TIMEOUT_MS,
+  systemProxyAnswers,
   withSystemProxy,
+  type SystemProxyAsker,
   type SystemProxyResolver,
 } from './system-proxy.js';
 export { isCertificateFailure } from './tls-failure.js';

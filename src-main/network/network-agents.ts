@@ -3,6 +3,9 @@
 // a CONNECT tunnel for https). Our CA trust goes with each request rather than the agent, so
 // it reaches the server's TLS inside a tunnel, not only the proxy's.
 //
+// The way to an origin is decided once per set of agents. When it is the system's to say and
+// the plan has no answer for the origin yet (a storage server's), the system is asked first.
+//
 // Senders write a request's body only once it has its socket: HttpProxyAgent rewrites the
 // request line into absolute form when it makes the socket, and a body buffered before that
 // can come out garbled (seen with 8 MiB part bodies through tinyproxy).
@@ -10,7 +13,15 @@ import http from 'node:http';
 import https from 'node:https';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import { DIRECT_PLAN, routeFor, type ProxyPlan, type Route } from './proxy-route.js';
+import {
+  DIRECT_PLAN,
+  awaitsSystemAnswer,
+  routeFor,
+  withSystemAnswer,
+  type ProxyPlan,
+  type Route,
+} from './proxy-route.js';
+import type { SystemProxyAsker } from './system-proxy.js';
 
 export interface RequestWay {
   agent: http.Agent;
@@ -22,27 +33,34 @@ export interface RequestWay {
 export class NetworkAgents {
   readonly #plan: ProxyPlan;
   readonly #ca: string[] | undefined;
+  readonly #askSystem: SystemProxyAsker | undefined;
   readonly #direct = {
     http: new http.Agent({ keepAlive: true }),
     https: new https.Agent({ keepAlive: true }),
   };
   readonly #proxied = new Map<string, http.Agent>();
   /** Each origin's way, decided once: every part PUT of an upload goes to the same origin. */
-  readonly #routes = new Map<string, Route>();
+  readonly #routes = new Map<string, Promise<Route>>();
 
-  /** `ca` replaces Node's trust for https, so it must already hold the roots. */
-  constructor(plan: ProxyPlan | undefined, ca: string[] | undefined) {
+  /**
+   * `ca` replaces Node's trust for https, so it must already hold the roots. `askSystem`
+   * answers for the origins the plan leaves to the system without an answer; without it they
+   * go straight.
+   */
+  constructor(plan: ProxyPlan | undefined, ca: string[] | undefined, askSystem?: SystemProxyAsker) {
     this.#plan = plan ?? DIRECT_PLAN;
     this.#ca = ca;
+    this.#askSystem = askSystem;
   }
 
   /** The agent and trust for a request to `url`, and the way it takes. */
-  wayTo(url: URL): RequestWay {
-    let route = this.#routes.get(url.origin);
-    if (route === undefined) {
-      route = routeFor(this.#plan, url);
-      this.#routes.set(url.origin, route);
+  async wayTo(url: URL): Promise<RequestWay> {
+    let routing = this.#routes.get(url.origin);
+    if (routing === undefined) {
+      routing = this.#routeTo(url);
+      this.#routes.set(url.origin, routing);
     }
+    const route = await routing;
     const secure = url.protocol === 'https:';
     if (route.kind === 'direct') {
       return { agent: secure ? this.#direct.https : this.#direct.http, ca: this.#ca, route };
@@ -61,6 +79,15 @@ export class NetworkAgents {
       this.#proxied.set(key, agent);
     }
     return { agent, ca: this.#ca, route };
+  }
+
+  async #routeTo(url: URL): Promise<Route> {
+    const plan = this.#plan;
+    if (this.#askSystem === undefined || !awaitsSystemAnswer(plan, url)) {
+      return routeFor(plan, url);
+    }
+    const answer = await this.#askSystem(url.origin);
+    return routeFor(withSystemAnswer(plan, url.origin, answer), url);
   }
 
   /** Closes kept-alive connections; requests after this open new ones. */

@@ -16,10 +16,11 @@ export interface ProxyPlan {
   /** The profile's proxy, its password filled in from the keychain. */
   profile?: { url: string; profileName: string };
   /**
-   * The system's answers (`PROXY host:port; DIRECT`) per origin, asked ahead. An origin not
-   * asked (a storage server's, known only once a part is created) takes `otherOrigins`.
+   * The system's answers (`PROXY host:port; DIRECT`) per origin, as far as they were asked. An
+   * origin not asked yet (a storage server's, known only once a part is created) is asked
+   * before its first request, by whoever sends it (NetworkAgents, with a SystemProxyAsker).
    */
-  system?: { byOrigin: Record<string, string>; otherOrigins?: string };
+  system?: { byOrigin: Record<string, string> };
 }
 
 export type RouteSource =
@@ -42,7 +43,8 @@ function environmentProxy(env: ProxyEnvironment, url: URL): ProxyVariable | unde
   return (url.protocol === 'https:' ? env.https : env.http) ?? env.all;
 }
 
-export function routeFor(plan: ProxyPlan, url: URL): Route {
+/** The way a variable or the profile sets for `url`; undefined leaves it to the system. */
+function setRoute(plan: ProxyPlan, url: URL): Route | undefined {
   const env = plan.environment;
   if (env.noProxy !== undefined && bypassesProxy(parseNoProxy(env.noProxy.value), url)) {
     return { kind: 'direct' };
@@ -62,7 +64,14 @@ export function routeFor(plan: ProxyPlan, url: URL): Route {
       source: { kind: 'profile', profileName: plan.profile.profileName },
     };
   }
-  const systemAnswer = plan.system?.byOrigin[url.origin] ?? plan.system?.otherOrigins;
+  return undefined;
+}
+
+/** The way to `url`; an origin the system has not answered for goes straight. */
+export function routeFor(plan: ProxyPlan, url: URL): Route {
+  const set = setRoute(plan, url);
+  if (set !== undefined) return set;
+  const systemAnswer = plan.system?.byOrigin[url.origin];
   if (systemAnswer !== undefined) {
     const choice = choosePacRoute(systemAnswer);
     if (choice.kind === 'proxy') {
@@ -70,6 +79,20 @@ export function routeFor(plan: ProxyPlan, url: URL): Route {
     }
   }
   return { kind: 'direct' };
+}
+
+/** Whether the way to `url` is the system's to say and its origin was not asked yet. */
+export function awaitsSystemAnswer(plan: ProxyPlan, url: URL): boolean {
+  return (
+    plan.system !== undefined &&
+    !Object.hasOwn(plan.system.byOrigin, url.origin) &&
+    setRoute(plan, url) === undefined
+  );
+}
+
+/** The plan with the system's `answer` for `origin` added. */
+export function withSystemAnswer(plan: ProxyPlan, origin: string, answer: string): ProxyPlan {
+  return { ...plan, system: { byOrigin: { ...plan.system?.byOrigin, [origin]: answer } } };
 }
 
 /** `the proxy http://proxy:3128 (HTTPS_PROXY)`: how messages name it, a password as `***`. */

@@ -65,7 +65,13 @@ function classify(error: unknown, reusedSocket: boolean): TransportFailure {
 }
 
 /** Sends one request and reads the whole answer, or rejects with a TransportFailure. */
-export function sendOnce(agents: NetworkAgents, request: OutgoingRequest): Promise<IncomingAnswer> {
+export async function sendOnce(
+  agents: NetworkAgents,
+  request: OutgoingRequest,
+): Promise<IncomingAnswer> {
+  const host = request.hostname.includes(':') ? `[${request.hostname}]` : request.hostname;
+  const port = request.port === undefined ? '' : `:${request.port}`;
+  const way = await agents.wayTo(new URL(`${request.protocol}//${host}${port}/`));
   return new Promise((resolve, reject) => {
     if (request.signal?.aborted) {
       reject(new TransportFailure('aborted', 'the request was cancelled'));
@@ -74,9 +80,6 @@ export function sendOnce(agents: NetworkAgents, request: OutgoingRequest): Promi
     const secure = request.protocol === 'https:';
     const headers = { ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(request.body.length);
-    const host = request.hostname.includes(':') ? `[${request.hostname}]` : request.hostname;
-    const port = request.port === undefined ? '' : `:${request.port}`;
-    const way = agents.wayTo(new URL(`${request.protocol}//${host}${port}/`));
     const outgoing = (secure ? https : http).request({
       agent: way.agent,
       ...(way.ca === undefined ? {} : { ca: way.ca }),

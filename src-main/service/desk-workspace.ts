@@ -1,7 +1,7 @@
 // The workspace the service works against, by the credentials room's rules (the environment,
 // else the chosen or current profile, else the embedded local server, started here): its
 // connection, its upload engine (whose client the commands share) and its queue runner.
-import { withSystemProxy, type SystemProxyResolver } from '../network/index.js';
+import { systemProxyAnswers, withSystemProxy, type SystemProxyResolver } from '../network/index.js';
 import type { EventPayloads, WorkspaceInfo } from '../../src-preload/contract.js';
 import { resolveConnection } from '../credentials/index.js';
 import type { LocalPeridioServer } from '../local-peridio/index.js';
@@ -101,16 +101,19 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
   });
   const caPems = connection.caPath ? loadExtraCaCertificates({ caPath: connection.caPath }) : [];
   // The system's proxy comes last, after the environment's and the profile's; the embedded
-  // local workspace is this machine's own server and never goes through one.
-  const proxy =
+  // local workspace is this machine's own server and never goes through one. Its answers are
+  // kept per origin for this connection: the base URL's now, each storage server's when a
+  // part first goes there.
+  const askSystemProxy =
     options.systemProxy === undefined || connection.source === 'local-workspace'
-      ? connection.proxyPlan
-      : await withSystemProxy(
-          connection.proxyPlan,
-          connection.baseUrl,
-          options.systemProxy,
-          (message) => options.logger.warn({ event: 'system-proxy' }, message),
+      ? undefined
+      : systemProxyAnswers(options.systemProxy, (message) =>
+          options.logger.warn({ event: 'system-proxy' }, message),
         );
+  const proxy =
+    askSystemProxy === undefined
+      ? connection.proxyPlan
+      : await withSystemProxy(connection.proxyPlan, connection.baseUrl, askSystemProxy);
   const preferences = options.stores.settings.getPreferences();
   // Made just after the engine, which tells nothing before it runs or is given a job.
   let watchRunner: WatchRunner | undefined;
@@ -123,6 +126,7 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       ...(caPems.length ? { caPems } : {}),
       proxy,
     },
+    ...(askSystemProxy ? { askSystemProxy } : {}),
     connectionWords: connection.words,
     workspace: connection.workspaceName,
     resolveSigner: jobSignerResolver(options.stores),

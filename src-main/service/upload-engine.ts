@@ -21,6 +21,7 @@ import {
   UploadWorkerPool,
   type ApiConnection,
 } from '../upload/index.js';
+import type { SystemProxyAsker } from '../network/index.js';
 import { uploadJobRunner, type Signer } from '../workflow/index.js';
 import { checkUploadInput } from './upload-input.js';
 
@@ -28,6 +29,9 @@ export interface UploadEngineOptions {
   /** The app's data folder: the queue lives in it. */
   dataDir: string;
   connection: ApiConnection;
+  /** The system's proxy for the storage origins the connection's plan has no answer for (the
+   * desktop app's), asked on this thread for the upload workers. */
+  askSystemProxy?: SystemProxyAsker;
   /** How failure messages name the connection's settings (PERIDIO_API_KEY, a profile's). */
   connectionWords?: ConnectionWords;
   /** Names the workspace in the queue, so jobs and hashes stay with their server. */
@@ -126,6 +130,7 @@ export class UploadEngine {
       name: 'peridio-desk upload',
       maxIdle: idleWorkersFor(options.jobConcurrency ?? null),
       rateLimit: this.rateLimit,
+      ...(options.askSystemProxy ? { askSystemProxy: options.askSystemProxy } : {}),
       logger: messageLogger(this.logger.child({ module: 'upload-worker' })),
     });
     this.stallTimeout = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;

@@ -2,6 +2,7 @@
 // sent in a few milliseconds of CPU (8 MiB hash in about 6 ms); a worker thread's start and
 // its messages cost more than that (about 100 ms to start one), and the main thread stays
 // free between the 512 KiB writes of the PUT. Bigger files go to a worker (upload-worker.ts).
+import type { SystemProxyAsker } from '../network/index.js';
 import type { SharedRateLimit } from './shared-rate-limit.js';
 import type { HashOptions, Transfer, UploadOptions } from './transfer.js';
 import { hashWork, sendWork, type SendRequest } from './transfer-work.js';
@@ -16,13 +17,19 @@ export const IN_THREAD_MAX_BYTES = 8 * 1024 * 1024;
 export class InThreadTransfer implements Transfer {
   readonly #rateLimit: SharedRateLimit;
   readonly #logger: UploadLogger;
+  readonly #askSystemProxy: SystemProxyAsker | undefined;
   /** Aborts everything running here (cancelAll). */
   readonly #controller = new AbortController();
   readonly #running = new Set<Promise<unknown>>();
 
-  constructor(options: { rateLimit: SharedRateLimit; logger: UploadLogger }) {
+  constructor(options: {
+    rateLimit: SharedRateLimit;
+    logger: UploadLogger;
+    askSystemProxy?: SystemProxyAsker | undefined;
+  }) {
     this.#rateLimit = options.rateLimit;
     this.#logger = options.logger;
+    this.#askSystemProxy = options.askSystemProxy;
   }
 
   hash(path: string, options: HashOptions = {}): Promise<HashedFile> {
@@ -53,6 +60,7 @@ export class InThreadTransfer implements Transfer {
       sendWork(request, {
         signal,
         rateLimit: this.#rateLimit,
+        askSystemProxy: this.#askSystemProxy,
         onProgress: this.#guarded('progress', options.onProgress),
         onPartDone: this.#guarded('part-done', options.onPartDone),
         onRetry: this.#guarded('retry', options.onRetry),

@@ -121,16 +121,17 @@ function cutOff(outgoing: http.ClientRequest): void {
   outgoing.destroy();
 }
 
-export function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
+export async function putPart(request: PartPutRequest): Promise<PartPutOutcome> {
   const target = targetOf(request.url);
   const { body, signal, stallTimeoutMs } = request;
+  // The first part to a storage origin may wait here for the system's proxy answer.
+  const way = await request.agents.wayTo(target.url);
   return new Promise((resolve) => {
     let bytesSent = 0;
     if (signal.aborted) {
       resolve({ kind: 'aborted', bytesSent });
       return;
     }
-    const way = request.agents.wayTo(target.url);
     const through = proxyWay(way.route);
     const outgoing = (target.secure ? https : http).request({
       agent: way.agent,

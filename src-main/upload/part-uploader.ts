@@ -13,7 +13,7 @@ import {
   trustedCertificates,
 } from '../peridio/index.js';
 import { partChecksumHeader } from './part-checksum.js';
-import { NetworkAgents } from '../network/index.js';
+import { NetworkAgents, type SystemProxyAsker } from '../network/index.js';
 import { putPart } from './part-put.js';
 import { checkUnchanged, readPart } from './part-read.js';
 import { PartAttempts } from './part-retry.js';
@@ -31,6 +31,8 @@ export interface UploadCallbacks {
   onRetry?: (notice: PartRetryNotice) => void;
   /** The engine's bandwidth cap, shared by every part PUT of every worker. */
   rateLimit?: SharedRateLimit;
+  /** The system's proxy for a storage origin the connection's plan has no answer for. */
+  askSystemProxy?: SystemProxyAsker;
 }
 
 /** Why an attempt failed, when trying again may help. */
@@ -353,7 +355,7 @@ export async function runLanes<P extends PlannedPart>(
   const transfer: Transfer = {
     task,
     client,
-    agents: new NetworkAgents(task.connection.proxy, ca),
+    agents: new NetworkAgents(task.connection.proxy, ca, callbacks.askSystemProxy),
     signal: stop.signal,
     callbacks,
     finished: 0,

@@ -1,6 +1,7 @@
 // One transfer request's work, wherever it runs: on a transfer worker's thread
 // (transfer-worker.ts) or, for a small file, on the engine's own (in-thread-transfer.ts). The
 // byte counts of both are throttled here into at most ~10 progress messages a second.
+import type { SystemProxyAsker } from '../network/index.js';
 import { hashFile } from './file-hash.js';
 import { uploadParts } from './part-uploader.js';
 import { ProgressThrottle } from './progress-throttle.js';
@@ -44,6 +45,8 @@ export interface SendHandlers {
   onProgress: (progress: TransferProgress) => void;
   onPartDone: (part: HashedPart) => void;
   onRetry: (notice: PartRetryNotice) => void;
+  /** The engine's thread, for the system's proxy of a storage origin (desktop app only). */
+  askSystemProxy?: SystemProxyAsker;
 }
 
 export type SendRequest =
@@ -65,6 +68,7 @@ export async function sendWork(
     },
     onPartDone: handlers.onPartDone,
     onRetry: handlers.onRetry,
+    askSystemProxy: handlers.askSystemProxy,
   };
   const result =
     request.type === 'stream'

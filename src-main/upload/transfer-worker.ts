@@ -2,6 +2,7 @@
 // happens here, so the main thread only ever handles small messages (a small file goes from
 // the engine's thread: in-thread-transfer.ts). Started by UploadWorker (upload-worker.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import type { SystemProxyAsker } from '../network/index.js';
 import { SharedRateLimit } from './shared-rate-limit.js';
 import { hashWork, sendWork, type SendRequest } from './transfer-work.js';
 import { WholeHashThread } from './whole-hash-thread.js';
@@ -21,6 +22,18 @@ let shuttingDown = false;
 function post(event: WorkerEvent): void {
   port.postMessage(event);
 }
+
+/** Questions put to the engine's thread, by number, waiting for its answer. */
+const proxyQuestions = new Map<number, (answer: string) => void>();
+let nextQuestion = 1;
+
+/** The system's proxy is the engine thread's to ask (in the desktop app, Electron's session). */
+const askSystemProxy: SystemProxyAsker = (origin) =>
+  new Promise((resolve) => {
+    const question = nextQuestion++;
+    proxyQuestions.set(question, resolve);
+    post({ type: 'system-proxy', question, origin });
+  });
 
 function errorData(error: unknown): UploadErrorData {
   if (isUploadError(error)) return error.toJSON();
@@ -82,6 +95,7 @@ function handle(request: WorkerRequest): void {
         payload: await sendWork(send, {
           signal,
           rateLimit,
+          askSystemProxy,
           onProgress: progressSender(id),
           onPartDone: (part) => post({ id, type: 'part-done', payload: part }),
           onRetry: (notice) => post({ id, type: 'retry', payload: notice }),
@@ -89,6 +103,10 @@ function handle(request: WorkerRequest): void {
       }));
       return;
     }
+    case 'system-proxy':
+      proxyQuestions.get(request.question)?.(request.answer);
+      proxyQuestions.delete(request.question);
+      return;
     case 'cancel':
       running.get(request.id)?.abort();
       return;

@@ -3,6 +3,7 @@
 // is dropped and the next job gets a new one. Idle workers are unref'd (they never keep a
 // process alive), and close() ends them all. A file of one part needs no worker at all: lend()
 // sends it from the engine's thread (in-thread-transfer.ts).
+import type { SystemProxyAsker } from '../network/index.js';
 import { IN_THREAD_MAX_BYTES, InThreadTransfer } from './in-thread-transfer.js';
 import { SharedRateLimit } from './shared-rate-limit.js';
 import type { TransferLease } from './transfer.js';
@@ -17,6 +18,8 @@ export interface UploadWorkerPoolOptions {
   logger?: UploadLogger;
   /** The engine's bandwidth cap, shared by every worker of the pool; none: uncapped. */
   rateLimit?: SharedRateLimit;
+  /** The system's proxy for a storage origin, asked on this thread for its transfers. */
+  askSystemProxy?: SystemProxyAsker;
 }
 
 /** One job's use of a pooled worker. */
@@ -42,6 +45,7 @@ export class UploadWorkerPool {
   readonly #name: string;
   readonly #logger: UploadLogger;
   readonly #rateLimit: SharedRateLimit;
+  readonly #askSystemProxy: SystemProxyAsker | undefined;
   #maxIdle: number;
   /** Most recently given back last: the next job takes the warmest thread. */
   readonly #idle: UploadWorker[] = [];
@@ -55,6 +59,7 @@ export class UploadWorkerPool {
     this.#name = options.name ?? 'upload';
     this.#logger = options.logger ?? silentLogger;
     this.#rateLimit = options.rateLimit ?? new SharedRateLimit();
+    this.#askSystemProxy = options.askSystemProxy;
     this.#maxIdle = checkMaxIdle(options.maxIdle);
   }
 
@@ -89,7 +94,11 @@ export class UploadWorkerPool {
     }
     this.#refuseWhenClosed();
     // One per lease: giving it back aborts what still runs on it for good.
-    const transfer = new InThreadTransfer({ rateLimit: this.#rateLimit, logger: this.#logger });
+    const transfer = new InThreadTransfer({
+      rateLimit: this.#rateLimit,
+      logger: this.#logger,
+      askSystemProxy: this.#askSystemProxy,
+    });
     return { transfer, giveBack: () => transfer.cancelAll() };
   }
 
@@ -129,6 +138,7 @@ export class UploadWorkerPool {
       name: `${this.#name} ${this.#started}`,
       logger: this.#logger,
       rateLimit: this.#rateLimit,
+      askSystemProxy: this.#askSystemProxy,
     });
     // A worker that dies while idle is dropped at once (its exit is logged by the worker).
     void worker.exited.then(() => {

@@ -1,9 +1,11 @@
 // The main thread's handle on one transfer worker (the engine lends its workers to jobs, see
 // upload-worker-pool.ts): it sends requests, hands progress and finished parts to the caller,
-// and rebuilds errors from plain data. The thread has a name, its start and exit are logged,
+// rebuilds errors from plain data, and answers the thread's questions for the system's proxy
+// (which only this thread can ask). The thread has a name, its start and exit are logged,
 // an idle worker never keeps the process alive, and terminate() asks it to stop before it
 // kills it.
 import { Worker } from 'node:worker_threads';
+import type { SystemProxyAsker } from '../network/index.js';
 import type { HashOptions, Transfer, UploadOptions } from './transfer.js';
 import type { HashedFile, StreamTask, UploadTask } from './types.js';
 import { SharedRateLimit } from './shared-rate-limit.js';
@@ -28,6 +30,8 @@ export interface UploadWorkerOptions {
   logger?: UploadLogger;
   /** The engine's bandwidth cap, shared by all its workers; none: uncapped. */
   rateLimit?: SharedRateLimit;
+  /** Answers the thread's questions for the system's proxy of an origin; none: `DIRECT`. */
+  askSystemProxy?: SystemProxyAsker | undefined;
 }
 
 const DEFAULT_TERMINATE_TIMEOUT_MS = 5000;
@@ -52,6 +56,7 @@ export class UploadWorker implements Transfer {
   readonly name: string;
   readonly #worker: Worker;
   readonly #logger: UploadLogger;
+  readonly #askSystemProxy: SystemProxyAsker | undefined;
   readonly #pending = new Map<number, Pending>();
   readonly #exited: Promise<void>;
   #nextId = 1;
@@ -67,6 +72,7 @@ export class UploadWorker implements Transfer {
   private constructor(options: UploadWorkerOptions) {
     this.name = options.name ?? 'upload';
     this.#logger = options.logger ?? silentLogger;
+    this.#askSystemProxy = options.askSystemProxy;
     const entry = workerEntry('transfer-worker');
     const workerData: TransferWorkerData = {
       rateLimit: (options.rateLimit ?? new SharedRateLimit()).buffer,
@@ -265,6 +271,18 @@ export class UploadWorker implements Transfer {
       case 'error':
         this.#settle(event.id)?.reject(UploadError.fromJSON(event.error));
         return;
+      case 'system-proxy': {
+        const { question, origin } = event;
+        // The asker never rejects (system-proxy.ts); a thread gone meanwhile drops the answer.
+        void (this.#askSystemProxy?.(origin) ?? Promise.resolve('DIRECT')).then((answer) =>
+          this.#worker.postMessage({
+            type: 'system-proxy',
+            question,
+            answer,
+          } satisfies WorkerRequest),
+        );
+        return;
+      }
     }
     const handlers = this.#pending.get(event.id)?.handlers;
     if (handlers === undefined) return;

@@ -17,6 +17,8 @@ export type WorkerRequest =
   | { id: number; type: 'stream'; payload: StreamTask }
   /** Aborts request `id`; it then answers with an `aborted` error. */
   | { id: number; type: 'cancel' }
+  /** The engine thread's answer to a `system-proxy` question (see system-proxy.ts). */
+  | { type: 'system-proxy'; question: number; answer: string }
   /** Aborts everything and lets the thread end. */
   | { type: 'shutdown' }
   /** Tests only (crashUploadWorkerForTest): the thread throws outside any request and exits. */
@@ -27,7 +29,9 @@ export type WorkerEvent =
   | { id: number; type: 'part-done'; payload: HashedPart }
   | { id: number; type: 'retry'; payload: PartRetryNotice }
   | { id: number; type: 'result'; payload: HashedFile | null }
-  | { id: number; type: 'error'; error: UploadErrorData };
+  | { id: number; type: 'error'; error: UploadErrorData }
+  /** The system's proxy for a storage origin: only the engine's thread can ask it. */
+  | { type: 'system-proxy'; question: number; origin: string };
 
 /** What a transfer worker is started with. */
 export interface TransferWorkerData {

@@ -3,6 +3,11 @@
 // the proxy on its veth address. From this machine `serverUrl` (http://127.0.0.1:PORT, or
 // https with a private CA) is refused when tried directly, and answers through `proxy.url`.
 // Presigned part URLs name the same host, so part PUTs need the proxy as well.
+//
+// With `direct`, the server also answers on the namespace's veth address, which this machine
+// reaches without the proxy, and the API and the storage (`storageUrl`, where presigned URLs
+// point) are two origins: the one `direct` names at the veth address, the other at 127.0.0.1
+// behind the proxy.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +42,9 @@ export interface ServerBehindProxyOptions {
   presignedUrlTtlSeconds?: number;
   /** `local serve --faults`. */
   faults?: string;
+  /** Which of the API and the storage is reached without the proxy (at the veth address). A
+   * direct API needs `https`: plain http is only allowed for a base URL on this machine. */
+  direct?: 'api' | 'storage';
 }
 
 /** One line of the server's access log (`local serve --access-log`). */
@@ -51,8 +59,10 @@ export interface AccessLine {
 export interface ServerBehindProxy {
   network: IsolatedNetwork;
   proxy: Tinyproxy;
-  /** The server's URL, as the server itself names it (presigned URLs use the same host). */
+  /** The API's URL (presigned URLs use the same host, unless `direct` says otherwise). */
   serverUrl: string;
+  /** Where presigned URLs point: `serverUrl` unless `direct` was given. */
+  storageUrl: string;
   apiKey: string;
   organizationPrn: string;
   /** The private CA's certificate (https only): what PERIDIO_CA_PATH or curl --cacert take. */
@@ -94,9 +104,21 @@ export async function startServerBehindProxy(
   try {
     network = await createIsolatedNetwork();
     const inside = network;
-    const ca = options.https ? await createTestCa(dir) : undefined;
+    const { direct } = options;
+    const ca = options.https
+      ? await createTestCa(dir, direct ? [inside.namespaceAddress] : [])
+      : undefined;
     const apiKey = options.apiKey ?? 'test-key';
     const port = await inside.freePort();
+    const scheme = ca ? 'https' : 'http';
+    const behindProxy = `${scheme}://127.0.0.1:${port}`;
+    const straight = `${scheme}://${inside.namespaceAddress}:${port}`;
+    const origins =
+      direct === undefined
+        ? undefined
+        : direct === 'api'
+          ? { api: straight, storage: behindProxy }
+          : { api: behindProxy, storage: straight };
     const accessLogPath = path.join(dir, 'access.log');
     const args = [
       '--data-dir',
@@ -104,9 +126,11 @@ export async function startServerBehindProxy(
       '--api-key',
       apiKey,
       '--host',
-      '127.0.0.1',
+      // One server answering at both addresses, its presigned URLs naming the storage's.
+      origins ? '0.0.0.0' : '127.0.0.1',
       '--port',
       String(port),
+      ...(origins ? ['--public-url', origins.storage] : []),
       '--access-log',
       accessLogPath,
       ...(options.presignedUrlTtlSeconds !== undefined
@@ -128,7 +152,9 @@ export async function startServerBehindProxy(
     return {
       network: inside,
       proxy,
-      serverUrl: first.url,
+      // Listening on every address, it names itself 0.0.0.0.
+      serverUrl: origins?.api ?? first.url,
+      storageUrl: origins?.storage ?? first.url,
       apiKey,
       organizationPrn: first.organizationPrn,
       caPath: ca?.caPath,

@@ -1,5 +1,5 @@
 // A private certificate authority and a server certificate it signed for 127.0.0.1 and
-// localhost, made with openssl as an operator would: for the local server behind TLS, trusted
+// localhost (and any further addresses asked for), made with openssl as an operator would: for the local server behind TLS, trusted
 // only by clients given the CA's file (PERIDIO_CA_PATH, a profile's CA, curl --cacert).
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ export interface TestCa {
   dir: string;
   /** The CA's certificate: what clients trust. */
   caPath: string;
-  /** The server's certificate, signed by the CA, for IP 127.0.0.1 and DNS localhost. */
+  /** The server's certificate, signed by the CA, for IP 127.0.0.1 (and more) and localhost. */
   certPath: string;
   keyPath: string;
 }
@@ -31,8 +31,11 @@ async function openssl(args: string[]): Promise<void> {
   }
 }
 
-/** Makes a new CA and server certificate in `dir` (a new temp folder when not given). */
-export async function createTestCa(dir?: string): Promise<TestCa> {
+/**
+ * Makes a new CA and server certificate in `dir` (a new temp folder when not given), the
+ * certificate naming `ips` as well.
+ */
+export async function createTestCa(dir?: string, ips: string[] = []): Promise<TestCa> {
   const at = dir ?? (await mkdtemp(path.join(tmpdir(), 'peridio-test-ca-')));
   const file = (name: string) => path.join(at, name);
   await openssl([
@@ -65,7 +68,7 @@ export async function createTestCa(dir?: string): Promise<TestCa> {
   await writeFile(
     file('server.ext'),
     [
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      `subjectAltName=${['IP:127.0.0.1', ...ips.map((ip) => `IP:${ip}`), 'DNS:localhost'].join(',')}`,
       'basicConstraints=critical,CA:FALSE',
       'keyUsage=critical,digitalSignature',
       'extendedKeyUsage=serverAuth',

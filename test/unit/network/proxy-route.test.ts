@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  awaitsSystemAnswer,
   checkProxyUrl,
   proxyWords,
   readProxyEnvironment,
   routeFor,
+  withSystemAnswer,
   type ProxyPlan,
 } from '../../../src-main/network/index.js';
 
@@ -80,7 +82,7 @@ describe('the proxy variables, with curl precedence', () => {
 
 describe('the order of the settings: environment, profile, system, straight', () => {
   const profile = { url: 'http://bob:pw@profile:3128', profileName: 'prod' };
-  const system = { byOrigin: { [API.origin]: 'PROXY pac:8080; DIRECT' }, otherOrigins: 'DIRECT' };
+  const system = { byOrigin: { [API.origin]: 'PROXY pac:8080; DIRECT' } };
 
   it('lets the environment win over the profile and the profile over the system', () => {
     expect(routeWith({ HTTPS_PROXY: 'http://env:1' }, { profile, system })(API)).toMatchObject({
@@ -96,13 +98,22 @@ describe('the order of the settings: environment, profile, system, straight', ()
     });
   });
 
-  it("takes the system's answer for other origins from otherOrigins", () => {
-    const storage = new URL('https://storage.example/bucket');
-    expect(routeWith({}, { system })(storage)).toEqual({ kind: 'direct' });
-    const everywhere = { byOrigin: {}, otherOrigins: 'PROXY pac:8080' };
-    expect(routeWith({}, { system: everywhere })(storage)).toMatchObject({
-      proxyUrl: 'http://pac:8080',
-    });
+  it('awaits the system only for an origin it has not answered and no setting decides', () => {
+    const storage = new URL('http://storage.example/bucket');
+    const plan = (env: NodeJS.ProcessEnv) => ({ environment: readProxyEnvironment(env), system });
+    expect(awaitsSystemAnswer(plan({}), API)).toBe(false);
+    expect(awaitsSystemAnswer(plan({}), storage)).toBe(true);
+    // Until it answers, such an origin goes straight.
+    expect(routeFor(plan({}), storage)).toEqual({ kind: 'direct' });
+    // HTTPS_PROXY says nothing for an http origin; NO_PROXY does.
+    expect(awaitsSystemAnswer(plan({ HTTPS_PROXY: 'http://env:1' }), storage)).toBe(true);
+    expect(awaitsSystemAnswer(plan({ NO_PROXY: 'storage.example' }), storage)).toBe(false);
+    expect(awaitsSystemAnswer({ environment: {}, profile, system }, storage)).toBe(false);
+    expect(awaitsSystemAnswer({ environment: {} }, storage)).toBe(false);
+    const answered = withSystemAnswer(plan({}), storage.origin, 'PROXY s3-proxy:3128');
+    expect(awaitsSystemAnswer(answered, storage)).toBe(false);
+    expect(routeFor(answered, storage)).toMatchObject({ proxyUrl: 'http://s3-proxy:3128' });
+    expect(routeFor(answered, API)).toMatchObject({ proxyUrl: 'http://pac:8080' });
   });
 
   it('names the proxy and its setting in words without the password', () => {
