@@ -3,8 +3,8 @@
 // the server is the uploader's part.
 import { compilePathPattern } from '../../src-preload/contract.js';
 import type { WatchRule } from '../settings/index.js';
+import { detectFileTarget } from '../targets/index.js';
 import { relativePathIn, type RulePathOptions } from './rule-paths.js';
-import { detectFileTarget } from './target-detection.js';
 
 export type TargetResolution = { ok: true; target: string } | { ok: false; message: string };
 

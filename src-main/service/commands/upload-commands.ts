@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { JobView } from '../../../src-preload/contract.js';
 import { allowedActions } from '../../lifecycle/index.js';
 import { jobAllowedActions } from '../../queue/index.js';
-import { detectFileTarget } from '../../watch/index.js';
+import { detectFileTarget } from '../../targets/index.js';
 import { refuse } from '../desk-errors.js';
 import { jobView } from '../job-view.js';
 import type { DeskContext, HandlerMap } from './handler.js';

@@ -9,7 +9,7 @@ import {
   resolveTarget,
   type WatchRule,
 } from '../../../src-main/watch/index.js';
-import { elf } from './build-headers.js';
+import { elf } from '../targets/build-headers.js';
 import { ARTIFACT_PRN, VERSION_PRN } from './watch-rule-fixtures.js';
 
 let folder: string;
@@ -68,8 +68,8 @@ describe('resolveTarget', () => {
     expect(await resolveTarget(rule(), image)).toEqual({
       ok: false,
       message:
-        `Cannot tell the target of ${image}: it is not an ELF, PE or Mach-O file (an image or ` +
-        'an archive says nothing of its target). Give the rule "nightly" a fixed target, or ' +
+        `Cannot tell the target of ${image}: it is a squashfs file system, which says nothing ` +
+        'of the target of what it holds; give the target. Give the rule "nightly" a fixed target, or ' +
         '{"fromPath": "..."} to take it from the path.',
     });
   });
