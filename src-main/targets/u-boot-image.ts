@@ -78,7 +78,7 @@ async function targetOf(
   let system: string;
   if (image.os === 'linux') system = 'linux-gnu';
   else if (BARE_OSES.has(image.os) || BARE_TYPES.has(image.type)) system = 'none';
-  else return refused(`${what} for the OS "${image.os}", which has no known triplet`);
+  else return refused(`a ${what} for the OS "${image.os}", which has no known triplet`);
   const evidence = (arch: string) => `${what}, ${image.type}, ${image.os}, ${arch}`;
   if (known?.arch) {
     return found(`${known.arch}-unknown-${system}`, evidence(known.arch));
@@ -100,10 +100,10 @@ async function targetOf(
         ? 'the float ABI a target needs (eabihf or eabi)'
         : 'whether it is 32- or 64-bit';
     return refused(
-      `${what} for ${image.arch}, whose header does not say ${missing}; give the target`,
+      `a ${what} for ${image.arch}, whose header does not say ${missing}; give the target`,
     );
   }
-  return refused(`${what} for the architecture "${image.arch}", which has no known triplet`);
+  return refused(`a ${what} for the architecture "${image.arch}", which has no known triplet`);
 }
 
 function cString(bytes: Buffer): string {

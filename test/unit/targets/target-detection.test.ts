@@ -315,7 +315,7 @@ describe('detectTarget says why', () => {
     [
       'a U-Boot legacy image of a 32-bit ARM kernel (a zImage inside)',
       uImage({ arch: ARM, os: LINUX, type: KERNEL, payload: zImage() }),
-      /U-Boot legacy image "test image" for arm, whose header does not say the float ABI/,
+      /a U-Boot legacy image "test image" for arm, whose header does not say the float ABI/,
     ],
     [
       'a U-Boot legacy image for an OS with no triplet',
