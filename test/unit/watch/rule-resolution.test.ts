@@ -53,6 +53,7 @@ describe('resolveTarget', () => {
     ).toEqual({
       ok: true,
       target: 'x86_64-pc-windows-msvc',
+      evidence: 'the rule "nightly" says it',
     });
   });
 
@@ -60,6 +61,7 @@ describe('resolveTarget', () => {
     expect(await resolveTarget(rule(), path.join(folder, 'agent'))).toEqual({
       ok: true,
       target: 'aarch64-unknown-linux-gnu',
+      evidence: 'ELF 64-bit ARM aarch64, System V ABI (taken as Linux)',
     });
   });
 
@@ -87,6 +89,7 @@ describe('resolveTarget', () => {
     expect(await resolveTarget(byPath, file)).toEqual({
       ok: true,
       target: 'aarch64-unknown-linux-gnu',
+      evidence: 'from the path, by the pattern ^[^/]+/(?<target>[^/]+)/',
     });
     expect(await resolveTarget(byPath, path.join(folder, 'agent'))).toEqual({
       ok: false,
