@@ -106,6 +106,27 @@ export default tseslint.config(
     },
   },
   {
+    // Target detection is shared engine code that reads headers: it stands on the files room
+    // alone, so the watch rules, the service and the CLI can all use it.
+    files: ['src-main/targets/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            ...roomDoors(1),
+            {
+              regex: '^\\.\\./(?!files/index\\.js$).+',
+              message:
+                'The targets room reads headers from files: it imports only ../files/index.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-main/electron/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [...roomDoors(1), electronRooms] }],

@@ -186,8 +186,9 @@ export interface JobView {
   allowedActions: JobAllowedActions;
 }
 
+/** A file's target read from its header, with the evidence in words, or why there is none. */
 export type TargetDetectionView =
-  { ok: true; target: string; format: 'elf' | 'pe' | 'mach-o' } | { ok: false; reason: string };
+  { ok: true; target: string; evidence: string } | { ok: false; reason: string };
 
 export interface TransferProgressView {
   phase: 'hashing' | 'uploading';

@@ -15,6 +15,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./upload.js')).uploadCommand,
   },
   {
+    name: 'detect',
+    summary: 'print the target of each file, read from its header, with the evidence',
+    load: async () => (await import('./detect.js')).detectCommand,
+  },
+  {
     name: 'queue',
     summary: 'list, pause, resume, retry, cancel or run queued uploads',
     load: async () => (await import('./queue.js')).queueCommand,

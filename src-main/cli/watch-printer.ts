@@ -30,6 +30,7 @@ export function watchEventJson(event: WatchEvent): WatchLine {
         path: event.path,
         upload_path: event.uploadPath,
         target: event.target,
+        target_evidence: event.targetEvidence,
         artifact_version_prn: event.artifactVersionPrn,
         sha256: event.sha256,
         size: event.size,
@@ -83,7 +84,7 @@ export function watchEventText(event: WatchEvent): string | undefined {
     case 'file:conflict':
       return `conflict ${event.path}: ${event.message}`;
     case 'job:queued':
-      return `queued   ${event.path} for ${event.target} (job ${event.jobId})`;
+      return `queued   ${event.path} for ${event.target} (${event.targetEvidence}; job ${event.jobId})`;
     case 'job:progress':
       // Many jobs may run at once: a progress bar per job would only scroll.
       return undefined;

@@ -22,6 +22,7 @@ import type { ArtifactVersionFinder } from './artifact-version-finder.js';
 import { atMost, oneAtATimePer } from './at-most.js';
 import { checkQueue, checkServer } from './intake-binary-check.js';
 import { IntakeSkip } from './intake-skip.js';
+import type { TargetResolution } from './rule-resolution.js';
 import type { Spool } from './spool.js';
 import type { WatchEngine } from './watch-engine.js';
 import type { WatchEvent } from './watch-events.js';
@@ -33,7 +34,7 @@ export interface IntakeRule {
   /** Reset an unsigned binary of the target that holds other content. */
   replace: boolean;
   signingKey: SigningKeyRef | null;
-  target(file: string): Promise<{ ok: true; target: string } | { ok: false; message: string }>;
+  target(file: string): Promise<TargetResolution>;
   version(
     file: string,
   ):
@@ -81,6 +82,8 @@ interface Entry {
 interface Prepared {
   fingerprint: Fingerprint;
   target: string;
+  /** How the target was found, in words (a header's evidence, the path, the rule). */
+  targetEvidence: string;
   hashed: HashedFile;
   /** The spool copy, when made. */
   copy: string | undefined;
@@ -315,7 +318,7 @@ export class FileIntake {
       if (version.kind === 'error') throw new IntakeSkip('ignored', version.message);
       const target = await rule.target(file);
       if (!target.ok) throw new IntakeSkip('ignored', target.message);
-      const made = await this.prepare(entry, fingerprint, target.target);
+      const made = await this.prepare(entry, fingerprint, target);
       if (!made) return 'moved-on';
       prepared = made;
     }
@@ -350,12 +353,12 @@ export class FileIntake {
   private async prepare(
     entry: Entry,
     fingerprint: Fingerprint,
-    target: string,
+    { target, evidence: targetEvidence }: { target: string; evidence: string },
   ): Promise<Prepared | undefined> {
     const { engine } = this.options;
     const { rule, file } = entry;
     const cached = engine.store.cachedHash(file, fingerprint, engine.workspace);
-    if (cached) return { fingerprint, target, hashed: cached, copy: undefined };
+    if (cached) return { fingerprint, target, targetEvidence, hashed: cached, copy: undefined };
     const copy = rule.spool ? await this.options.spool.put(file) : undefined;
     try {
       const hashed = await this.hashing(() => this.options.hash(copy ?? file));
@@ -370,7 +373,7 @@ export class FileIntake {
       const original = { ...hashed, path: file, ...fingerprint };
       if (after) engine.store.rememberHash(original, engine.workspace);
       if (copy) engine.store.rememberHash(hashed, engine.workspace);
-      return { fingerprint, target, hashed: original, copy };
+      return { fingerprint, target, targetEvidence, hashed: original, copy };
     } catch (error) {
       await this.discard({ copy });
       throw error;
@@ -460,6 +463,7 @@ export class FileIntake {
       path: file,
       uploadPath: job.request.path,
       target,
+      targetEvidence: prepared.targetEvidence,
       artifactVersionPrn,
       sha256: hashed.sha256,
       size: hashed.size,

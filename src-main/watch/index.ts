@@ -1,9 +1,3 @@
-export {
-  HEADER_BYTES,
-  detectFileTarget,
-  detectTarget,
-  type TargetDetection,
-} from './target-detection.js';
 export { relativePathIn, type RulePathOptions } from './rule-paths.js';
 export {
   DEFAULT_IGNORES,

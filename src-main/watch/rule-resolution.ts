@@ -3,10 +3,12 @@
 // the server is the uploader's part.
 import { compilePathPattern } from '../../src-preload/contract.js';
 import type { WatchRule } from '../settings/index.js';
+import { detectFileTarget } from '../targets/index.js';
 import { relativePathIn, type RulePathOptions } from './rule-paths.js';
-import { detectFileTarget } from './target-detection.js';
 
-export type TargetResolution = { ok: true; target: string } | { ok: false; message: string };
+/** A target with how it was found, in words (the header's evidence, the path, the rule). */
+export type TargetResolution =
+  { ok: true; target: string; evidence: string } | { ok: false; message: string };
 
 export type VersionResolution =
   | { kind: 'prn'; prn: string }
@@ -72,9 +74,15 @@ export async function resolveTarget(
   const { target } = rule;
   if (typeof target === 'object') {
     const found = fromPath(rule, absolutePath, target.fromPath, 'target', options);
-    return found.ok ? { ok: true, target: found.value } : found;
+    return found.ok
+      ? {
+          ok: true,
+          target: found.value,
+          evidence: `from the path, by the pattern ${target.fromPath}`,
+        }
+      : found;
   }
-  if (target !== 'auto') return { ok: true, target };
+  if (target !== 'auto') return { ok: true, target, evidence: `the rule "${rule.name}" says it` };
   let detection;
   try {
     detection = await detectFileTarget(absolutePath);
@@ -82,7 +90,7 @@ export async function resolveTarget(
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, message: `Cannot read ${absolutePath} to tell its target (${detail}).` };
   }
-  if (detection.ok) return { ok: true, target: detection.target };
+  if (detection.ok) return { ok: true, target: detection.target, evidence: detection.evidence };
   // Already names the file and says why; a fixed target or a path pattern is the way out.
   return {
     ok: false,

@@ -97,7 +97,7 @@ export class WatchBoard {
           event.rule,
           event.path,
           'queued',
-          `queued as job ${event.jobId} (${event.target})` +
+          `queued as job ${event.jobId} (${event.target}: ${event.targetEvidence})` +
             (event.addsSignature ? `: ${event.addsSignature}` : ''),
           'queued',
           event.jobId,

@@ -26,6 +26,9 @@ export type WatchEvent =
       /** The copy the job uploads (in the spool), or the file itself without spooling. */
       uploadPath: string;
       target: string;
+      /** How the target was found, for a person to check: the header's evidence with
+       * `"auto"` ("ELF 64-bit ARM aarch64, Linux"), the path's pattern, or the rule. */
+      targetEvidence: string;
       artifactVersionPrn: string;
       sha256: string;
       size: number;

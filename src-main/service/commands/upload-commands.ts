@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { JobView } from '../../../src-preload/contract.js';
 import { allowedActions } from '../../lifecycle/index.js';
 import { jobAllowedActions } from '../../queue/index.js';
-import { detectFileTarget } from '../../watch/index.js';
+import { NotARegularFileError, whyUnreadable } from '../../files/index.js';
+import { detectFileTarget } from '../../targets/index.js';
 import { refuse } from '../desk-errors.js';
 import { jobView } from '../job-view.js';
 import type { DeskContext, HandlerMap } from './handler.js';
@@ -22,7 +23,15 @@ type UploadCommand =
 
 export const uploadCommands: HandlerMap<UploadCommand> = {
   async 'uploads.detectTarget'({ path: file }) {
-    return detectFileTarget(path.resolve(file));
+    const resolved = path.resolve(file);
+    try {
+      return await detectFileTarget(resolved);
+    } catch (error) {
+      // A pipe, a folder or a device keeps its own code; a missing or unreadable file is said
+      // in words, not as ENOENT.
+      if (error instanceof NotARegularFileError) throw error;
+      throw refuse('file_unreadable', `The file ${resolved} ${whyUnreadable(error)}.`);
+    }
   },
 
   async 'uploads.enqueue'(input, { engine }) {

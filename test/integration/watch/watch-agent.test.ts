@@ -6,6 +6,7 @@ import { open, readdir, rename, rm, mkdir, writeFile, utimes } from 'node:fs/pro
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { content } from '../local-peridio/helpers.js';
+import { elf } from '../../unit/targets/build-headers.js';
 import { registerNewSigningKey } from '../upload-engine/cli-harness.js';
 import {
   download,
@@ -56,6 +57,18 @@ describe('watch agent', () => {
     expect(binary).toMatchObject({ state: 'signed', hash: sha256Hex(data), size: data.length });
     // Signed: the spool copy is gone.
     await expect.poll(() => readdir(running!.agent.spool.dir)).toEqual([]);
+  });
+
+  it('says how it found the target in job:queued: the header’s evidence with "auto"', async () => {
+    running = await startAgent(bench, [ruleFor(bench, { target: 'auto' })]);
+    const agent = path.join(bench.folder, 'agent');
+    const header = elf({ is64: true, little: true, machine: 183, osAbi: 3 });
+    await writeFile(agent, Buffer.concat([header, content(64 * KiB, 5)]));
+    const queued = await running.waitFor('job:queued', (e) => e.path === agent);
+    expect(queued).toMatchObject({
+      target: 'aarch64-unknown-linux-gnu',
+      targetEvidence: 'ELF 64-bit ARM aarch64, Linux',
+    });
   });
 
   it('takes a build’s temp-then-rename output and uploads it from the spool after the build deletes it', async () => {

@@ -73,6 +73,7 @@ describe('the watch board', () => {
       path: '/f/a.bin',
       uploadPath: '/spool/x/a.bin',
       target: 'arm',
+      targetEvidence: 'the rule "r" says it',
       artifactVersionPrn: 'p',
       sha256: 'h',
       size: 3,

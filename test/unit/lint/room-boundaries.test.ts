@@ -63,6 +63,27 @@ describe('room boundaries', { timeout: 30_000 }, () => {
     ).toEqual([]);
   });
 
+  it('keeps the targets room on the files room alone', async () => {
+    expect(
+      await problems(
+        'src-main/targets/probe.ts',
+        "export { WatchRunner } from '../watch/index.js';\n",
+      ),
+    ).toEqual([expect.stringMatching(/imports only \.\.\/files/)]);
+    expect(
+      await problems(
+        'src-main/targets/probe.ts',
+        "export { openRegularFile } from '../files/index.js';\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await problems(
+        'src-main/watch/probe.ts',
+        "export { detectTarget } from '../targets/target-detection.js';\n",
+      ),
+    ).toEqual([expect.stringMatching(/entered through its door/)]);
+  });
+
   it('catches the engine reaching outside src-main for anything but the contract', async () => {
     expect(
       await problems(

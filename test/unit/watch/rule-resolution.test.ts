@@ -9,7 +9,7 @@ import {
   resolveTarget,
   type WatchRule,
 } from '../../../src-main/watch/index.js';
-import { elf } from './build-headers.js';
+import { elf } from '../targets/build-headers.js';
 import { ARTIFACT_PRN, VERSION_PRN } from './watch-rule-fixtures.js';
 
 let folder: string;
@@ -53,6 +53,7 @@ describe('resolveTarget', () => {
     ).toEqual({
       ok: true,
       target: 'x86_64-pc-windows-msvc',
+      evidence: 'the rule "nightly" says it',
     });
   });
 
@@ -60,6 +61,7 @@ describe('resolveTarget', () => {
     expect(await resolveTarget(rule(), path.join(folder, 'agent'))).toEqual({
       ok: true,
       target: 'aarch64-unknown-linux-gnu',
+      evidence: 'ELF 64-bit ARM aarch64, System V ABI (taken as Linux)',
     });
   });
 
@@ -68,8 +70,8 @@ describe('resolveTarget', () => {
     expect(await resolveTarget(rule(), image)).toEqual({
       ok: false,
       message:
-        `Cannot tell the target of ${image}: it is not an ELF, PE or Mach-O file (an image or ` +
-        'an archive says nothing of its target). Give the rule "nightly" a fixed target, or ' +
+        `Cannot tell the target of ${image}: it is a squashfs file system, which says nothing ` +
+        'of the target of what it holds; give the target. Give the rule "nightly" a fixed target, or ' +
         '{"fromPath": "..."} to take it from the path.',
     });
   });
@@ -87,6 +89,7 @@ describe('resolveTarget', () => {
     expect(await resolveTarget(byPath, file)).toEqual({
       ok: true,
       target: 'aarch64-unknown-linux-gnu',
+      evidence: 'from the path, by the pattern ^[^/]+/(?<target>[^/]+)/',
     });
     expect(await resolveTarget(byPath, path.join(folder, 'agent'))).toEqual({
       ok: false,

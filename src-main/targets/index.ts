@@ -1,0 +1,1 @@
+export { detectFileTarget, detectTarget, type TargetDetection } from './target-detection.js';
