@@ -5,7 +5,7 @@ import type { WatchRule, WatchRuleProblem } from '../settings/index.js';
 import { RulesFileError, loadRulesFile } from '../watch/index.js';
 import type { WatchRuleView } from '../../src-preload/contract.js';
 import { DeskCommandError } from '../service/index.js';
-import { EXIT, UsageError, type CliCommand } from './command.js';
+import { EXIT, UsageError, stoppedStatus, type CliCommand } from './command.js';
 import {
   jobConcurrencyOption,
   maxRateOption,
@@ -63,7 +63,8 @@ A rule (JSON):
 
 The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else the current
 profile (or PERIDIO_PROFILE), else the local workspace.
-Exit status: 0 after Ctrl+C or SIGTERM, 1 on an error, 2 for a usage mistake or no rules.`;
+Exit status: 0 after SIGTERM (how a service manager stops it), 130 after Ctrl+C, 1 on an
+error, 2 for a usage mistake or no rules.`;
 
 function describeRule(rule: WatchRule): string {
   const where = `${rule.folder}${rule.recursive ? ' (and subfolders)' : ' (not subfolders)'}`;
@@ -208,6 +209,7 @@ export const watchCommand: CliCommand = {
         if (event.name === 'watch:changed') tellRules(event.payload.rules);
       },
     });
+    let signal: NodeJS.Signals;
     try {
       // Listening before the ready line, so a signal right after it is not missed.
       const shutdown = waitForShutdownSignal();
@@ -239,12 +241,12 @@ export const watchCommand: CliCommand = {
         workspace,
         rules: rules.map((r) => r.settings.name),
       });
-      await shutdown;
+      signal = await shutdown;
     } finally {
       // The files being taken in are queued first; jobs in flight stop at a checkpoint.
       await service.close();
     }
     printer.line('stopped; queued uploads go on at the next start', { event: 'watch:stopped' });
-    return EXIT.ok;
+    return stoppedStatus(signal);
   },
 };

@@ -55,6 +55,15 @@ export class InvalidInputError extends Error {
   }
 }
 
+/**
+ * A well-formed request for a file that cannot be uploaded as it is (missing, unreadable, not
+ * a regular file, too large): the file needs fixing, not the request.
+ */
+export class UnusableFileError extends Error {
+  override name = 'UnusableFileError';
+  readonly code = 'file_unusable';
+}
+
 export async function checkUploadInput(input: unknown): Promise<CheckedUpload> {
   const parsed = uploadInputSchema.safeParse(input);
   if (!parsed.success) {
@@ -68,13 +77,13 @@ export async function checkUploadInput(input: unknown): Promise<CheckedUpload> {
   try {
     info = await stat(absolute);
   } catch (error) {
-    throw new InvalidInputError([`${absolute} ${whyUnreadable(error)}`]);
+    throw new UnusableFileError(`${absolute} ${whyUnreadable(error)}`);
   }
-  if (!info.isFile()) throw new InvalidInputError([`${absolute} is not a regular file`]);
+  if (!info.isFile()) throw new UnusableFileError(`${absolute} is not a regular file`);
   if (info.size > PART_LIMITS.maxBinarySize) {
-    throw new InvalidInputError([
+    throw new UnusableFileError(
       `${absolute} is ${info.size} bytes, more than Peridio accepts for one binary (10,000 parts of 5 GiB)`,
-    ]);
+    );
   }
   return {
     path: absolute,
