@@ -3,11 +3,10 @@
 // one ready line with the URL (the token is in its fragment) and runs until Ctrl+C or SIGTERM.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DROPPED_FILES_FOLDER, DroppedFiles, startDashboard } from '../dashboard/index.js';
+import { openDroppedFiles, startDashboard } from '../dashboard/index.js';
 import { messageLogger, openEngineLog } from '../logging/index.js';
 import { openDeskService } from '../service/index.js';
-import { defaultDataDir } from '../settings/index.js';
-import { Spool } from '../watch/index.js';
+import { defaultDataDir } from '../app-paths/index.js';
 import { stoppedStatus, type CliCommand } from './command.js';
 import { jobConcurrencyOption, maxRateOption, parseOptions, wholeNumber } from './options.js';
 import { announceRateCap, stderrLogFormat, workspaceJson, workspaceLine } from './session.js';
@@ -77,10 +76,7 @@ export const dashboardCommand: CliCommand = {
     });
     let dashboard;
     try {
-      const files = new DroppedFiles(new Spool(dataDir, DROPPED_FILES_FOLDER), () =>
-        service.pathsInUse(),
-      );
-      await files.sweep();
+      const files = await openDroppedFiles(dataDir, () => service.pathsInUse());
       dashboard = await startDashboard({
         service,
         port,

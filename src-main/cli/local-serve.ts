@@ -10,7 +10,7 @@ import {
   type LocalPeridioOptions,
 } from '../local-peridio/index.js';
 import { readRegularFile, whyUnreadable } from '../files/index.js';
-import { localWorkspaceDir } from '../settings/index.js';
+import { localWorkspaceDir } from '../app-paths/index.js';
 import { UsageError, stoppedStatus, type CliCommand } from './command.js';
 import { parseOptions, wholeNumber } from './options.js';
 import { readStdin } from './prompt.js';

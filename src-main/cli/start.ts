@@ -1,5 +1,5 @@
 import { startLocalPeridio } from '../local-peridio/index.js';
-import { defaultDataDir, localWorkspaceDir } from '../settings/index.js';
+import { defaultDataDir, localWorkspaceDir } from '../app-paths/index.js';
 import { stoppedStatus, type CliCommand } from './command.js';
 import { parseOptions, wholeNumber } from './options.js';
 import { waitForShutdownSignal } from './shutdown.js';

@@ -113,6 +113,20 @@ describe('peridio-desk watch', () => {
     const run = cli(['watch']);
     expect(await run.exited).toBe(2);
     expect(run.stderr()).toContain('no watch rules');
+
+    const empty = path.join(bench.dir, 'empty-rules.json');
+    await writeFile(empty, JSON.stringify({ rules: [] }));
+    const none = cli(['watch', '--config', empty]);
+    expect(await none.exited).toBe(2);
+    expect(none.stderr()).toContain(`The watch rules file "${empty}" holds no rules`);
+  });
+
+  it('exits 1 for a rules file it cannot read, naming it', async () => {
+    const missing = path.join(bench.dir, 'no-such-rules.json');
+    const run = cli(['watch', '--config', missing]);
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toMatch(/The watch rules file ".*no-such-rules\.json" does not exist/);
+    expect(run.lines).toEqual([]);
   });
 
   it('ends with 130 on Ctrl+C, as every command does (SIGTERM, a service manager’s stop, is 0)', async () => {
