@@ -36,5 +36,14 @@ export const EXIT = {
   terminated: 143,
 } as const;
 
+/**
+ * How a command that runs until it is stopped (watch, dashboard, queue run --forever, local
+ * serve, start) ends on a signal: Ctrl+C is 130, as for every command; SIGTERM, the way a
+ * service manager (systemd, launchd) stops an agent, is its normal end, 0.
+ */
+export function stoppedStatus(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
+}
+
 export const EXIT_STATUSES = `Exit status: 0 success, 1 a failure to fix (the message says what), 2 a usage
 mistake, 75 gave up waiting (--timeout), 130 interrupted by Ctrl+C (the job stays queued).`;

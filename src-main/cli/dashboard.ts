@@ -3,12 +3,11 @@
 // one ready line with the URL (the token is in its fragment) and runs until Ctrl+C or SIGTERM.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DROPPED_FILES_FOLDER, DroppedFiles, startDashboard } from '../dashboard/index.js';
+import { openDroppedFiles, startDashboard } from '../dashboard/index.js';
 import { messageLogger, openEngineLog } from '../logging/index.js';
 import { openDeskService } from '../service/index.js';
-import { defaultDataDir } from '../settings/index.js';
-import { Spool } from '../watch/index.js';
-import type { CliCommand } from './command.js';
+import { defaultDataDir } from '../app-paths/index.js';
+import { stoppedStatus, type CliCommand } from './command.js';
 import { jobConcurrencyOption, maxRateOption, parseOptions, wholeNumber } from './options.js';
 import { announceRateCap, stderrLogFormat, workspaceJson, workspaceLine } from './session.js';
 import { waitForShutdownSignal } from './shutdown.js';
@@ -43,7 +42,8 @@ Options:
 
 The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else --profile, the
 current profile (or PERIDIO_PROFILE), else the local workspace.
-Exit status: 0 after Ctrl+C or SIGTERM, 1 on an error, 2 for a usage mistake.`;
+Exit status: 0 after SIGTERM (how a service manager stops it), 130 after Ctrl+C, 1 on an
+error, 2 for a usage mistake.`;
 
 export const dashboardCommand: CliCommand = {
   usage,
@@ -76,10 +76,7 @@ export const dashboardCommand: CliCommand = {
     });
     let dashboard;
     try {
-      const files = new DroppedFiles(new Spool(dataDir, DROPPED_FILES_FOLDER), () =>
-        service.pathsInUse(),
-      );
-      await files.sweep();
+      const files = await openDroppedFiles(dataDir, () => service.pathsInUse());
       dashboard = await startDashboard({
         service,
         port,
@@ -103,10 +100,10 @@ export const dashboardCommand: CliCommand = {
         ? `${JSON.stringify({ event: 'ready', url: dashboard.url, workspace: workspaceJson(workspace) })}\n`
         : `Peridio Desk dashboard: open ${dashboard.url}  (Ctrl+C to stop)\n`,
     );
-    await stopped;
+    const signal = await stopped;
     await dashboard.close();
     await service.close();
     log.close();
-    return 0;
+    return stoppedStatus(signal);
   },
 };

@@ -1,6 +1,6 @@
 // `peridio-desk queue ...`: look at the upload queue, act on its jobs, or run it.
 import type { JobView } from '../../src-preload/contract.js';
-import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
+import { EXIT, EXIT_STATUSES, UsageError, stoppedStatus, type CliCommand } from './command.js';
 import {
   jobConcurrencyOption,
   maxRateOption,
@@ -27,8 +27,8 @@ const usage = `Usage: peridio-desk queue <list|pause|resume|retry|cancel|run> [J
   retry JOB_ID         run a failed or cancelled job again from where its binary stands
   cancel JOB_ID        stop a job for good; its binary stays as it is (reset it if you like)
   run [--forever]      upload the queued jobs here until none is left; with --forever keep
-                       running and take new jobs as they come (the agent on build machines;
-                       Ctrl+C or SIGTERM then stop it with status 0)
+                       running and take new jobs as they come (the agent on build machines:
+                       SIGTERM, as a service manager sends, stops it with status 0)
 
 Options:
   --json               list: one JSON document {"workspace", "jobs"}; a job action: {"workspace",
@@ -172,9 +172,10 @@ async function runQueue(
         workspace,
       });
       if (failures > 0) return EXIT.failed;
-      // The agent (--forever) is stopped by a signal as its normal end; a run that had jobs
-      // to finish was interrupted, and they stay queued.
-      if (!signal || forever) return EXIT.ok;
+      if (!signal) return EXIT.ok;
+      // The agent (--forever) runs until it is stopped; a run that had jobs to finish was
+      // interrupted, and they stay queued.
+      if (forever) return stoppedStatus(signal);
       return signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
     },
   );

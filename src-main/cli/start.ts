@@ -1,13 +1,14 @@
 import { startLocalPeridio } from '../local-peridio/index.js';
-import { defaultDataDir, localWorkspaceDir } from '../settings/index.js';
-import type { CliCommand } from './command.js';
+import { defaultDataDir, localWorkspaceDir } from '../app-paths/index.js';
+import { stoppedStatus, type CliCommand } from './command.js';
 import { parseOptions, wholeNumber } from './options.js';
 import { waitForShutdownSignal } from './shutdown.js';
 
 const usage = `Usage: peridio-desk start [--data-dir DIR] [--port N]
 
 Starts Peridio Desk on the embedded local workspace: a Peridio-compatible server on
-127.0.0.1 with its data in the app's data folder, for trying things offline.
+127.0.0.1 with its data in the app's data folder, for trying things offline. Runs until
+SIGTERM (exit status 0) or Ctrl+C (130).
 
 Options:
   --data-dir DIR  the app's data folder (default: ${defaultDataDir()})
@@ -35,8 +36,8 @@ export const startCommand: CliCommand = {
         '',
       ].join('\n'),
     );
-    await waitForShutdownSignal();
+    const signal = await waitForShutdownSignal();
     await server.close();
-    return 0;
+    return stoppedStatus(signal);
   },
 };

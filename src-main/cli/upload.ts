@@ -143,6 +143,8 @@ export const uploadCommand: CliCommand = {
             if (payload.job.id !== job.id) return;
             job = payload.job;
           }
+          // A person reads the end once, from report(): the done step says the same words.
+          if (!json && event.name === 'job:step' && event.payload.step === 'done') return;
           printer.event(event);
           if (event.name === 'job:ended') ended();
         },

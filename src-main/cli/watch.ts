@@ -1,11 +1,10 @@
 // `peridio-desk watch`: the agent of build machines. Watches the rules' folders and uploads
 // each finished build output, running the queue here until Ctrl+C or SIGTERM. `--check`
 // only reads a rules file and says what each rule would do, or what is wrong with it.
-import type { WatchRule, WatchRuleProblem } from '../settings/index.js';
-import { RulesFileError, loadRulesFile } from '../watch/index.js';
+import type { WatchRule } from '../settings/index.js';
 import type { WatchRuleView } from '../../src-preload/contract.js';
 import { DeskCommandError } from '../service/index.js';
-import { EXIT, UsageError, type CliCommand } from './command.js';
+import { EXIT, UsageError, stoppedStatus, type CliCommand } from './command.js';
 import {
   jobConcurrencyOption,
   maxRateOption,
@@ -63,7 +62,8 @@ A rule (JSON):
 
 The server is the one PERIDIO_API_KEY (with PERIDIO_BASE_URL) names, else the current
 profile (or PERIDIO_PROFILE), else the local workspace.
-Exit status: 0 after Ctrl+C or SIGTERM, 1 on an error, 2 for a usage mistake or no rules.`;
+Exit status: 0 after SIGTERM (how a service manager stops it), 130 after Ctrl+C, 1 on an
+error, 2 for a usage mistake or no rules.`;
 
 function describeRule(rule: WatchRule): string {
   const where = `${rule.folder}${rule.recursive ? ' (and subfolders)' : ' (not subfolders)'}`;
@@ -95,50 +95,29 @@ function describeRule(rule: WatchRule): string {
   return `${rule.name}: ${where}\n  ${files}\n  ${target}, ${version}\n  ${key}; ${extra}`;
 }
 
-/**
- * Each rule's signing key, checked by the engine as an upload would check it before sending
- * anything (the keychain entry, the PEM, its registration in the workspace's organization).
- */
-async function signingKeyProblems(rules: WatchRule[]): Promise<WatchRuleProblem[]> {
-  const keyed = rules.flatMap(({ name, signingKey }) => (signingKey ? [{ name, signingKey }] : []));
-  if (keyed.length === 0) return [];
-  return withService({}, async (service) => {
-    const problems: WatchRuleProblem[] = [];
-    for (const { name, signingKey } of keyed) {
-      try {
-        await service.call('keys.check', { signingKey });
-      } catch (error) {
-        if (!(error instanceof DeskCommandError)) throw error;
-        problems.push({ rule: name, field: 'signingKey', message: error.message });
-      }
-    }
-    return problems;
-  });
-}
-
 async function check(file: string, json: boolean): Promise<number> {
-  let rules: WatchRule[];
-  try {
-    rules = await loadRulesFile(file);
-    const problems = await signingKeyProblems(rules);
-    if (problems.length > 0) throw RulesFileError.invalid(problems, file);
-  } catch (error) {
-    if (!(error instanceof RulesFileError)) throw error;
+  const checked = await withService({}, (service) => service.checkWatchRulesFile(file));
+  if (!checked.ok) {
+    const { error } = checked;
+    const { problems } = error.details;
     if (json) {
-      process.stdout.write(`${JSON.stringify({ event: 'invalid', ...error.toJSON() })}\n`);
+      process.stdout.write(`${JSON.stringify({ event: 'invalid', ...error })}\n`);
     } else {
-      const lines = error.problems.map((p) => {
+      const lines = problems.map((p) => {
         const rule =
           p.rule === undefined ? '' : p.rule.startsWith('rule ') ? `${p.rule}` : `rule "${p.rule}"`;
         const field = p.field === '' ? '' : `${rule ? ', ' : ''}field "${p.field}"`;
         return `  ${rule}${field}${rule || field ? ': ' : ''}${p.message}`;
       });
       const head =
-        error.code === 'rules_invalid' ? `${error.filePath ?? file} is not valid:` : error.message;
+        error.code === 'rules_invalid'
+          ? `${error.details.filePath ?? file} is not valid:`
+          : error.message;
       process.stderr.write(`${[head, ...lines].join('\n')}\n`);
     }
     return 1;
   }
+  const { rules } = checked;
   if (json) {
     process.stdout.write(`${JSON.stringify({ event: 'valid', file, rules })}\n`);
   } else {
@@ -146,6 +125,18 @@ async function check(file: string, json: boolean): Promise<number> {
     process.stdout.write(`${file} is valid: ${count}\n${rules.map(describeRule).join('\n')}\n`);
   }
   return 0;
+}
+
+/**
+ * The status for a rules file that cannot be watched, said on stderr: a failure to fix, or,
+ * for a file of no rules, a usage mistake (as no rules in the settings is). Other errors go on.
+ */
+function refuseRulesFile(error: unknown): number {
+  if (!(error instanceof DeskCommandError) || !error.data.code.startsWith('rules_')) throw error;
+  const empty = error.data.code === 'rules_file_empty';
+  const hint = empty ? ' See `peridio-desk watch --help`.' : '';
+  process.stderr.write(`peridio-desk watch: ${error.message}${hint}\n`);
+  return empty ? EXIT.usage : EXIT.failed;
 }
 
 export const watchCommand: CliCommand = {
@@ -174,32 +165,13 @@ export const watchCommand: CliCommand = {
     const jobConcurrency = jobConcurrencyOption(values.jobs);
     const partConcurrency = partConcurrencyOption(values.concurrency);
     const maxRate = maxRateOption(values['max-rate']);
-    // A rules file is read here (it is this command's argument); without one, the engine
-    // watches the rules kept in the settings, as the app does.
-    let fileRules: WatchRule[] | undefined;
-    if (values.config !== undefined) {
-      try {
-        fileRules = await loadRulesFile(values.config);
-      } catch (error) {
-        if (error instanceof RulesFileError) {
-          process.stderr.write(`peridio-desk watch: ${error.message}\n`);
-          return EXIT.failed;
-        }
-        throw error;
-      }
-      if (fileRules.length === 0) {
-        process.stderr.write(
-          `peridio-desk watch: ${values.config} holds no rules; add at least one (see \`peridio-desk watch --help\`).\n`,
-        );
-        return EXIT.usage;
-      }
-    }
-
     const printer = createWatchPrinter({ json });
     let tellRules: (rules: WatchRuleView[]) => void = () => {};
+    // With --config the engine watches the file's rules; without it, the rules kept in the
+    // settings, as the app does.
     const service = await openService({
       runQueue: true,
-      ...(fileRules ? { watchRules: fileRules } : {}),
+      ...(values.config !== undefined ? { watchRulesFile: values.config } : {}),
       ...(jobConcurrency !== undefined ? { jobConcurrency } : {}),
       ...(partConcurrency !== undefined ? { partConcurrency } : {}),
       ...(maxRate !== undefined ? { maxRate } : {}),
@@ -207,7 +179,9 @@ export const watchCommand: CliCommand = {
       listener: (event) => {
         if (event.name === 'watch:changed') tellRules(event.payload.rules);
       },
-    });
+    }).catch(refuseRulesFile);
+    if (typeof service === 'number') return service;
+    let signal: NodeJS.Signals;
     try {
       // Listening before the ready line, so a signal right after it is not missed.
       const shutdown = waitForShutdownSignal();
@@ -239,12 +213,12 @@ export const watchCommand: CliCommand = {
         workspace,
         rules: rules.map((r) => r.settings.name),
       });
-      await shutdown;
+      signal = await shutdown;
     } finally {
       // The files being taken in are queued first; jobs in flight stop at a checkpoint.
       await service.close();
     }
     printer.line('stopped; queued uploads go on at the next start', { event: 'watch:stopped' });
-    return EXIT.ok;
+    return stoppedStatus(signal);
   },
 };

@@ -1,5 +1,5 @@
-// Time for the engine's loops (the scheduler, the connectivity monitor): read and waited on
-// through a Clock, so a test moves time by hand instead of sleeping and hoping.
+// Time for the engine's loops (the scheduler, the connectivity monitor, the wait for a server's
+// hash): read and waited on through a Clock, so a test moves time by hand instead of sleeping.
 
 export type ClockTimer = { readonly id: unknown };
 

@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { DeskEvent } from '../../src-preload/contract.js';
-import type { Spool } from '../watch/index.js';
+import { Spool } from '../watch/index.js';
 import type { Refusal } from './request-guard.js';
 
 /** A file left in the spool by a dialog that was never confirmed goes after this long. */
@@ -43,6 +43,19 @@ export class DroppedFiles {
       }
     });
   }
+}
+
+/**
+ * The dropped files in the app's data folder (`<data>/dropped-files`), swept of what no job
+ * needs any more: what `startDashboard` takes as `files`.
+ */
+export async function openDroppedFiles(
+  dataDir: string,
+  pathsInUse: () => ReadonlySet<string>,
+): Promise<DroppedFiles> {
+  const files = new DroppedFiles(new Spool(dataDir, DROPPED_FILES_FOLDER), pathsInUse);
+  await files.sweep();
+  return files;
 }
 
 export type DroppedFileReceipt = { ok: true; path: string } | { ok: false; refusal: Refusal };

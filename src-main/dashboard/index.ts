@@ -9,6 +9,11 @@ export {
   type DashboardOptions,
   type DashboardService,
 } from './dashboard-server.js';
-export { DROPPED_FILES_FOLDER, DroppedFiles, droppedFileName } from './dropped-files.js';
+export {
+  DROPPED_FILES_FOLDER,
+  DroppedFiles,
+  droppedFileName,
+  openDroppedFiles,
+} from './dropped-files.js';
 export { EventStream, sseFrame, type EventStreamOptions } from './event-stream.js';
 export { isLoopbackHost, tokenMatches } from './request-guard.js';

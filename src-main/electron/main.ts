@@ -17,12 +17,8 @@ import {
   type BrowserWindow,
   type IpcMainInvokeEvent,
 } from 'electron';
-import {
-  EngineClient,
-  EngineOpenError,
-  defaultDataDir,
-  type BrokenSettings,
-} from '../engine-host/index.js';
+import { defaultDataDir } from '../app-paths/index.js';
+import { EngineClient, EngineOpenError, type BrokenSettings } from '../engine-host/index.js';
 import { DOCS_URL, installAppMenu } from './app-menu.js';
 import { APP_SCHEME } from './app-origin.js';
 import { APP_SCHEME_PRIVILEGES, appProtocolResponse } from './app-protocol.js';

@@ -1,5 +1,6 @@
 // The engine in a process of its own, behind the contract's door. The desktop app's main
-// process imports this room and the contract, no other engine room.
+// process imports this room's client side, the contract and the data folder's path
+// (src-main/app-paths), no other engine room.
 export {
   EngineClient,
   EngineOpenError,
@@ -9,6 +10,3 @@ export {
   type StartEngineOptions,
 } from './engine-client.js';
 export type { BrokenSettings, FromHost, OpenFailure, ToHost } from './host-protocol.js';
-// Where the engine keeps its data, which the desktop app needs before the engine runs (its
-// Chromium profile lives there).
-export { defaultDataDir } from '../settings/index.js';

@@ -4,7 +4,7 @@ import type { DeskError, DeskErrorField } from '../../src-preload/contract.js';
 import { isPeridioError, type PeridioError } from '../peridio/index.js';
 import { JobStateError } from '../queue/index.js';
 import { SettingsError } from '../settings/index.js';
-import { InvalidInputError } from './upload-input.js';
+import { InvalidInputError, UnusableFileError } from './upload-input.js';
 
 /** A command that failed; `data` is what crosses to the face. */
 export class DeskCommandError extends Error {
@@ -65,6 +65,9 @@ export function toDeskError(error: unknown): DeskError {
   }
   if (error instanceof InvalidInputError) {
     return { code: 'invalid_input', message: `${error.message}. Nothing was queued.` };
+  }
+  if (error instanceof UnusableFileError) {
+    return { code: error.code, message: `${error.message}. Nothing was queued.` };
   }
   if (error instanceof JobStateError) return { code: 'job_state', message: error.message };
   if (error instanceof Error) {

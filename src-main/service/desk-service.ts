@@ -49,6 +49,11 @@ import {
 } from './desk-workspace.js';
 import { foreignOrganizationRefusal } from './organization-check.js';
 import { jobView } from './job-view.js';
+import {
+  checkWatchRulesFile,
+  readWatchRulesFile,
+  type RulesFileCheck,
+} from './watch-rules-file.js';
 import type { EngineEvent } from '../queue/index.js';
 
 const handlers: HandlerMap<CommandName> = {
@@ -117,8 +122,13 @@ export interface OpenDeskServiceOptions {
   runQueue?: boolean;
   /** Watch the rules' folders while the queue runs (default true). */
   watchFolders?: boolean;
-  /** Watch these rules (a rules file's) instead of the settings' ones. */
+  /** Watch these rules instead of the settings' ones. */
   watchRules?: readonly WatchRule[];
+  /**
+   * Watch the rules of this file (`watch --config`) instead of the settings' ones; a file that
+   * cannot be read, is not valid or holds no rules stops the open (DeskCommandError).
+   */
+  watchRulesFile?: string;
   /** Every event of the watch agent as it happens (a face that prints each, the CLI agent). */
   onWatchEvent?: (event: WatchEvent) => void;
   /** Told every event from the start, before the workspace opens (a listener given to
@@ -230,6 +240,10 @@ export class DeskService {
       if (!parsed.ok) throw refuse('invalid_input', `The bandwidth cap: ${parsed.message}`);
       maxRate = parsed.text;
     }
+    const watchRules =
+      options.watchRulesFile !== undefined
+        ? await readWatchRulesFile(options.watchRulesFile)
+        : options.watchRules;
     const ownLog = options.logger ? undefined : openEngineLog({ ...options.log, dataDir });
     const logger = options.logger ?? (ownLog as EngineLog).logger;
     // Said as an error, so a person at a terminal sees it: the file still needs fixing.
@@ -259,7 +273,7 @@ export class DeskService {
       ...(Object.keys(engine).length ? { engine } : {}),
       ...(options.watch ? { watch: options.watch } : {}),
       ...(options.watchFolders !== undefined ? { watchFolders: options.watchFolders } : {}),
-      ...(options.watchRules ? { watchRules: options.watchRules } : {}),
+      ...(watchRules ? { watchRules } : {}),
       ...(options.onWatchEvent ? { onWatchEvent: options.onWatchEvent } : {}),
       ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
       // Each module names itself (`child({ module })`); a second `module` binding here would
@@ -342,6 +356,14 @@ export class DeskService {
   /** Ends `runJobs`: running jobs checkpoint and stay queued. */
   stopJobs(): void {
     this.#workspace?.stop();
+  }
+
+  /**
+   * A watch rules file checked as `watch --check` does: the file's own checks, then each rule's
+   * signing key as an upload checks it. The rules, or what is wrong (plain data).
+   */
+  checkWatchRulesFile(file: string): Promise<RulesFileCheck> {
+    return checkWatchRulesFile(file, (signingKey) => this.call('keys.check', { signingKey }));
   }
 
   /** Files that queued or unfinished jobs (of any workspace) still need: the spool keeps them. */

@@ -8,4 +8,5 @@ export {
 export { DeskService, openDeskService } from './desk-service.js';
 export { jobSignerResolver, signingKeyPrnOf } from './desk-signer.js';
 export type { DeskListener, OpenDeskServiceOptions } from './desk-service.js';
+export type { RulesFileCheck } from './watch-rules-file.js';
 export { DeskCommandError, toDeskError } from './desk-errors.js';

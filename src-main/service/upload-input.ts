@@ -60,6 +60,15 @@ export class InvalidInputError extends Error {
   }
 }
 
+/**
+ * A well-formed request for a file that cannot be uploaded as it is (missing, unreadable, not
+ * a regular file, too large): the file needs fixing, not the request.
+ */
+export class UnusableFileError extends Error {
+  override name = 'UnusableFileError';
+  readonly code = 'file_unusable';
+}
+
 export async function checkUploadInput(input: unknown): Promise<CheckedUpload> {
   const parsed = uploadInputSchema.safeParse(input);
   if (!parsed.success) {
@@ -76,15 +85,15 @@ export async function checkUploadInput(input: unknown): Promise<CheckedUpload> {
     info = await statReadableFile(absolute);
   } catch (error) {
     if (error instanceof NotARegularFileError) {
-      throw new InvalidInputError([`${absolute} is not a regular file`]);
+      throw new UnusableFileError(`${absolute} is not a regular file`);
     }
     const what = permissionDenied(error) ? `. ${giveReadAccess(absolute)}` : '';
-    throw new InvalidInputError([`${absolute} ${whyUnreadable(error)}${what}`]);
+    throw new UnusableFileError(`${absolute} ${whyUnreadable(error)}${what}`);
   }
   if (info.size > PART_LIMITS.maxBinarySize) {
-    throw new InvalidInputError([
+    throw new UnusableFileError(
       `${absolute} is ${info.size} bytes, more than Peridio accepts for one binary (10,000 parts of 5 GiB)`,
-    ]);
+    );
   }
   return {
     path: absolute,

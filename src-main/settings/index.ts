@@ -2,7 +2,7 @@
 // preferences and watch rules in the settings file (conf, or electron-store in the desktop
 // app), the watch rules' schema (shared with rules files), the pairing of those with their
 // secrets in the keychain, and the import of the Peridio CLI's settings.
-export { defaultDataDir, localWorkspaceDir } from './app-paths.js';
+export { defaultDataDir, localWorkspaceDir } from '../app-paths/index.js';
 export {
   brokenSettingsStandIn,
   moveBrokenSettingsAside,

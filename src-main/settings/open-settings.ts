@@ -2,7 +2,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { asideName } from '../files/index.js';
-import { defaultDataDir } from './app-paths.js';
+import { defaultDataDir } from '../app-paths/index.js';
 import { openConfBackend, SETTINGS_FILE_NAME, type SettingsBackend } from './settings-backend.js';
 import { SettingsFileError } from './settings-errors.js';
 import { SettingsStore } from './settings-store.js';

@@ -2,6 +2,7 @@
 // what was queued, the binary is found (or created with the job's fixed id), only the parts
 // the server does not hold as valid are sent, and every state change is asked of the server.
 // A file not hashed yet, for a target with no binary yet, is hashed and sent in one read.
+import { sleepOn, systemClock, type Clock } from '../clock/index.js';
 import { allowedActions, eventAllowed, type BinaryState } from '../lifecycle/index.js';
 import {
   isPeridioError,
@@ -53,6 +54,8 @@ export interface UploadStepsDeps {
   /** A part is sent again (a stall, a network error, a server error), for the log. */
   onPartRetry?: (jobId: string, notice: PartRetryNotice) => void;
   onStep?: (jobId: string, step: JobStep, message: string) => void;
+  /** What the wait for the server's hash reads and waits on; the system's unless a test's. */
+  clock?: Clock;
 }
 
 export class UploadSteps {
@@ -355,14 +358,16 @@ export class UploadSteps {
   /** Looks at the binary, on the hash poll schedule, until the server has hashed it. */
   async waitForSignable(binary: Binary, signal: AbortSignal): Promise<Binary> {
     this.step('waiting-signable', `waiting for the server to verify ${binary.prn}`, binary);
-    const asked = performance.now();
+    const clock = this.deps.clock ?? systemClock;
+    const asked = clock.now();
     let waited: number | null = null;
     let current = binary;
     // While the next move is the server's (its hash result), look again later.
     while (eventAllowed(current.state, 'HASH_MATCHED', 'server')) {
-      await abortableDelay(nextHashPoll(waited), signal);
+      await sleepOn(clock, nextHashPoll(waited), signal);
+      signal.throwIfAborted();
       current = await this.deps.client.binaries.get(binary.prn, { signal });
-      waited = performance.now() - asked;
+      waited = clock.now() - asked;
     }
     // Back where it must be hashed again: the server's hash did not match.
     if (eventAllowed(current.state, 'HASH', 'client')) {
@@ -443,18 +448,4 @@ export function nextStepFor(state: BinaryState, wantsSignature: boolean): NextSt
 /** How a key reference is named to people: the keychain name, or the PEM file. */
 export function keyName(ref: SigningKeyRef): string {
   return ref.kind === 'keychain' ? ref.name : ref.privateKeyPath;
-}
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

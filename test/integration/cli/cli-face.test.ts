@@ -159,7 +159,20 @@ describe('artifacts, versions and binaries by name', () => {
     const onServer = (await api('GET', `/binaries/${binaryPrn}`)).body.binary;
     expect(onServer.signatures).toHaveLength(2);
 
-    // For a person: the server named first on stderr, the binary on stdout.
+    // For a person: the server named first on stderr, the end of an upload said once.
+    const another = path.join(dir, 'gateway-person.img');
+    await writeFile(another, content(64 * 1024, 45));
+    const told = await runCli(
+      ['upload', another, '--artifact', 'gateway-fw', '--version', '2.1.0', '--target', 'person'],
+      env,
+    );
+    expect(told.code).toBe(0);
+    expect(told.stderr).toBe(`Environment (PERIDIO_API_KEY, ${server.url})\n`);
+    const ends = told.lines.filter((line) => String(line).startsWith('done:'));
+    expect(ends).toEqual([expect.stringMatching(/^done: prn:\S+:binary:\S+ is signable$/)]);
+    expect(told.lines.at(-1)).toBe(ends[0]);
+
+    // The binary on stdout.
     const shown = await runCli(['binaries', 'show', binaryPrn], env);
     expect(shown.code).toBe(0);
     expect(shown.stderr).toBe(`Environment (PERIDIO_API_KEY, ${server.url})\n`);

@@ -71,8 +71,9 @@ test('prints a line for people without --json', async () => {
       (line) => typeof line === 'string' && line.startsWith('Peridio Desk dashboard: open '),
     );
     expect(ready).toMatch(/open http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43} /);
+    // Ctrl+C: 130, as for every command (SIGTERM, a service manager's stop, is 0: above).
     run.child.kill('SIGINT');
-    expect(await run.exited).toBe(0);
+    expect(await run.exited).toBe(130);
   } finally {
     run.child.kill('SIGKILL');
   }

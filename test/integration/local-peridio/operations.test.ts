@@ -204,7 +204,7 @@ describe('process', () => {
     expect(first.apiKey).toBeTruthy();
     expect((await apiFor(first.url, first.apiKey!)('GET', '/users/me')).status).toBe(200);
     first.child.kill('SIGINT');
-    expect((await first.exited).code).toBe(0);
+    expect((await first.exited).code).toBe(130);
 
     const second = await spawned(['--data-dir', dataDir, '--api-key', 'added-key']);
     expect(second.organizationPrn).toBe(first.organizationPrn);

@@ -257,7 +257,7 @@ describe('the desk service', () => {
         target: 'arm',
       }),
     );
-    expect(missing.code).toBe('invalid_input');
+    expect(missing.code).toBe('file_unusable');
     expect(missing.message).toContain('no-such-file.img');
 
     const after = await service.call('artifacts.list', {});

@@ -235,7 +235,8 @@ describe('peridio-desk upload', () => {
   });
 
   it('refuses bad input before queueing anything, saying what was wrong', async () => {
-    const cases: [string[], RegExp][] = [
+    // A file that cannot be uploaded is a failure to fix (1), not a usage mistake (2).
+    const files: [string[], RegExp][] = [
       [
         [
           'upload',
@@ -248,6 +249,13 @@ describe('peridio-desk upload', () => {
         /missing\.img does not exist/,
       ],
       [['upload', dir, '--artifact-version', versionPrn, '--target', 't'], /is not a regular file/],
+    ];
+    for (const [args, message] of files) {
+      const result = await runCli(args, env);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(message);
+    }
+    const cases: [string[], RegExp][] = [
       [
         ['upload', pem, '--artifact-version', 'prn:1:nope', '--target', 't'],
         /the artifact version PRN must be a artifact_version PRN/,

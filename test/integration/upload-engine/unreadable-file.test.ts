@@ -11,7 +11,7 @@ import {
   spawnServer,
   tempDir,
   type Api,
-  type Json,
+  binariesOf,
   type SpawnedServer,
 } from '../local-peridio/helpers.js';
 import { nobodyUser, runCli } from './cli-harness.js';
@@ -49,11 +49,11 @@ it('refuses a file the user may not read, naming it and what to do, before any b
     nobody.as,
   );
 
-  expect(result.code).toBe(2);
+  // A failure the user must fix (1), not a usage mistake (2).
+  expect(result.code).toBe(1);
   expect(result.stderr).toContain(`${file} cannot be read (permission denied)`);
   expect(result.stderr).toContain(`chmod a+r ${file}`);
-  const binaries = (await api('GET', '/binaries?limit=100')).body.binaries as Json[];
-  expect(binaries.filter((b) => b.artifact_version_prn === versionPrn)).toEqual([]);
+  expect(await binariesOf(api, versionPrn)).toEqual([]);
   const queue = await runCli(['queue', 'list', '--json'], nobody.env, '', nobody.as);
   expect(queue.last.jobs).toEqual([]);
 });

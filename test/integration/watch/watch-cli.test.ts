@@ -1,6 +1,6 @@
 // `peridio-desk watch` end to end, as a build machine runs it (the built CLI, `npm run build`
 // first): a rules file, JSON lines out, a burst of 1,000 small build outputs all signed and
-// none twice, and SIGTERM ending it with status 0. `watch --check` names the rule and field
+// none twice, SIGTERM ending it with status 0 and Ctrl+C with 130. `watch --check` names the rule and field
 // of every mistake in a rules file.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -113,6 +113,30 @@ describe('peridio-desk watch', () => {
     const run = cli(['watch']);
     expect(await run.exited).toBe(2);
     expect(run.stderr()).toContain('no watch rules');
+
+    const empty = path.join(bench.dir, 'empty-rules.json');
+    await writeFile(empty, JSON.stringify({ rules: [] }));
+    const none = cli(['watch', '--config', empty]);
+    expect(await none.exited).toBe(2);
+    expect(none.stderr()).toContain(`The watch rules file "${empty}" holds no rules`);
+  });
+
+  it('exits 1 for a rules file it cannot read, naming it', async () => {
+    const missing = path.join(bench.dir, 'no-such-rules.json');
+    const run = cli(['watch', '--config', missing]);
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toMatch(/The watch rules file ".*no-such-rules\.json" does not exist/);
+    expect(run.lines).toEqual([]);
+  });
+
+  it('ends with 130 on Ctrl+C, as every command does (SIGTERM, a service manager’s stop, is 0)', async () => {
+    const rules = path.join(bench.dir, 'interrupt-rules.json');
+    await writeFile(rules, JSON.stringify({ rules: [ruleFor(bench, { name: 'interrupted' })] }));
+    const run = cli(['watch', '--config', rules, '--json']);
+    await run.waitFor(() => run.count('watch:ready') === 1, 'ready line');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.lines.at(-1)).toEqual({ event: 'watch:stopped' });
   });
 
   it('watches with --json: a burst of 1,000 small files all signed, none twice; SIGTERM exits 0', async () => {

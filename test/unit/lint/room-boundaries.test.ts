@@ -130,8 +130,15 @@ describe('room boundaries', { timeout: 30_000 }, () => {
     expect(
       await problems(
         'src-main/electron/probe.ts',
-        "export { EngineClient } from '../engine-host/index.js';\nexport { app } from 'electron';\n",
+        "export { EngineClient } from '../engine-host/index.js';\nexport { app } from 'electron';\n" +
+          "export { defaultDataDir } from '../app-paths/index.js';\n",
       ),
     ).toEqual([]);
+    expect(
+      await problems(
+        'src-main/electron/probe.ts',
+        "export { defaultDataDir } from '../settings/index.js';\n",
+      ),
+    ).toEqual([expect.stringMatching(/only through the host client/)]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir, localWorkspaceDir } from '../../../src-main/settings/index.js';
+import { defaultDataDir, localWorkspaceDir } from '../../../src-main/app-paths/index.js';
 
 describe('defaultDataDir', () => {
   it('follows each platform’s convention', () => {

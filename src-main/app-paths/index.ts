@@ -1,3 +1,6 @@
+// Where the app keeps its data: a room of its own, below settings and the engine, because the
+// desktop app's main process needs the folder before the engine runs (its Chromium profile lives
+// there) and must not load the settings room to learn it.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
