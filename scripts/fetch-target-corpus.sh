@@ -2,7 +2,7 @@
 # Real build outputs nobody here wrote, for the target detection tests
 # (test/integration/targets): Debian's static busybox for arm64, armhf and i386, Debian's
 # cloud kernels for amd64 (an x86 bzImage with the EFI stub) and arm64 (an arm64 Image with
-# the EFI stub), Go's debug/elf, debug/pe and debug/macho test files, and U-Boot images,
+# the EFI stub), its armmp kernel for armhf (a 32-bit ARM zImage), Go's debug/elf, debug/pe and debug/macho test files, and U-Boot images,
 # archives and file systems made from them with Debian's own tools (mkimage, tar, cpio,
 # mksquashfs, mke2fs). The tests skip, saying why, when the cache is not there.
 #
@@ -14,7 +14,7 @@ set -euo pipefail
 
 CORPUS="${PERIDIO_DESK_TARGET_CORPUS:-/var/tmp/peridio-desk-target-corpus}"
 # Raise when what is fetched or made changes, so caches made before are made again.
-VERSION=1
+VERSION=2
 STAMP="$CORPUS/complete-v$VERSION"
 
 if [[ -e "$STAMP" ]]; then
@@ -51,16 +51,18 @@ cd "$CORPUS"
 depends_on() { apt-cache depends "$1" | sed -n "s/^ *Depends: \($2\)$/\1/p" | head -1; }
 KERNEL_AMD64=$(depends_on linux-image-cloud-amd64 'linux-image-[^ ]*')
 KERNEL_ARM64=$(depends_on linux-image-cloud-arm64:arm64 'linux-image-[^ ]*')
+KERNEL_ARMHF=$(depends_on linux-image-armmp:armhf 'linux-image-[^ ]*')
 GO_SRC=$(depends_on golang-src 'golang-[0-9.]*-src')
 
-if [[ ! -e debs/downloaded ]]; then
+# The packages of this version of the list were all downloaded.
+if [[ ! -e debs/downloaded-v$VERSION ]]; then
   # apt's _apt user cannot write here; downloading as root into it is what apt warns about.
   (cd debs && apt-get download -q=2 \
     busybox-static:arm64 busybox-static:armhf busybox-static:i386 \
-    "$KERNEL_AMD64" "${KERNEL_ARM64%:arm64}:arm64" "$GO_SRC" \
+    "$KERNEL_AMD64" "${KERNEL_ARM64%:arm64}:arm64" "${KERNEL_ARMHF%:armhf}:armhf" "$GO_SRC" \
     u-boot-tools device-tree-compiler libfdt1 cpio squashfs-tools liblzo2-2 2>&1 |
     { grep -v '^W: Download is performed unsandboxed' || true; })
-  touch debs/downloaded
+  touch "debs/downloaded-v$VERSION"
 fi
 
 unpack() { mkdir -p "unpacked/$2" && dpkg-deb -x debs/$1 "unpacked/$2"; }
@@ -71,6 +73,8 @@ for tool in u-boot-tools device-tree-compiler libfdt1 cpio squashfs-tools liblzo
 # Only the kernel image and Go's test files: the rest of those packages is large.
 dpkg-deb --fsys-tarfile debs/linux-image-*_amd64.deb | tar -xO --wildcards './boot/vmlinuz-*' >files/vmlinuz-amd64
 dpkg-deb --fsys-tarfile debs/linux-image-*_arm64.deb | tar -xO --wildcards './boot/vmlinuz-*' >files/vmlinuz-arm64
+# Debian's armmp kernel: a 32-bit ARM zImage (with the EFI stub).
+dpkg-deb --fsys-tarfile debs/linux-image-*_armhf.deb | tar -xO --wildcards './boot/vmlinuz-*' >files/vmlinuz-armhf
 mkdir -p unpacked/go
 dpkg-deb --fsys-tarfile debs/golang-*-src_*.deb |
   tar -x -C unpacked/go --wildcards --strip-components=6 \

@@ -2,22 +2,19 @@
 // scripts/fetch-target-corpus.sh) on a version: the upload dialog fills in its target and says
 // why, under the target, so the person can check it before queueing. Skipped, saying why,
 // without the corpus.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { dropFile, uploadDialog } from './desk-ui.js';
 import { expect, screenshot, test } from './fixtures.js';
+import { CORPUS_MISSING, corpusFile, corpusReady } from '../target-corpus.js';
 
-const corpus = process.env.PERIDIO_DESK_TARGET_CORPUS ?? '/var/tmp/peridio-desk-target-corpus';
-const busybox = path.join(corpus, 'files', 'busybox-arm64');
+const busybox = corpusFile('busybox-arm64');
 
 test('shows the target read from a dropped arm64 busybox, and the evidence under it', async ({
   desk,
   peridio,
 }) => {
-  const missing = `no target corpus in ${corpus}: run scripts/fetch-target-corpus.sh`;
-  if (!existsSync(busybox)) console.log(`Skipping: ${missing}`);
-  test.skip(!existsSync(busybox), missing);
+  if (!corpusReady) console.log(`Skipping: ${CORPUS_MISSING}`);
+  test.skip(!corpusReady, CORPUS_MISSING);
   const { page } = desk;
   const artifact = await peridio.api.createArtifact('busybox');
   const version = await peridio.api.createVersion(artifact.prn, '1.35.0');

@@ -1,21 +1,15 @@
 // `peridio-desk detect` as a process: each file's target and evidence, or why it has none,
 // for people and as one JSON object per file; exit 1 when some file has none. Real files from
 // the target corpus when it is there (scripts/fetch-target-corpus.sh), built headers always.
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../local-peridio/helpers.js';
 import { arm64Image, elf, tar } from '../../unit/targets/build-headers.js';
 import { runCli } from '../upload-engine/cli-harness.js';
+import { CORPUS_MISSING, corpusFile, corpusReady } from '../../target-corpus.js';
 
-const corpus = process.env.PERIDIO_DESK_TARGET_CORPUS ?? '/var/tmp/peridio-desk-target-corpus';
-const hasCorpus = existsSync(path.join(corpus, 'complete-v1'));
-if (!hasCorpus) {
-  console.log(
-    `Skipping detect on real files: no corpus in ${corpus}. Run scripts/fetch-target-corpus.sh.`,
-  );
-}
+if (!corpusReady) console.log(`Skipping detect on real files: ${CORPUS_MISSING}.`);
 
 let dir: string;
 let env: Record<string, string>;
@@ -84,8 +78,8 @@ describe('peridio-desk detect', () => {
     );
   });
 
-  it.skipIf(!hasCorpus)('reads Debian’s arm64 busybox and amd64 kernel', async () => {
-    const files = ['busybox-arm64', 'vmlinuz-amd64'].map((f) => path.join(corpus, 'files', f));
+  it.skipIf(!corpusReady)('reads Debian’s arm64 busybox and amd64 kernel', async () => {
+    const files = ['busybox-arm64', 'vmlinuz-amd64'].map(corpusFile);
     const { code, lines } = await runCli(['detect', ...files], env);
     expect(code).toBe(0);
     expect(lines).toEqual([

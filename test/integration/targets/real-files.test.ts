@@ -3,22 +3,13 @@
 // systems made from them with Debian's tools, all fetched by scripts/fetch-target-corpus.sh
 // (run by .ci/run) into a cache outside the repository. Without the cache, this file skips
 // and says why.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectFileTarget } from '../../../src-main/targets/index.js';
+import { CORPUS_MISSING, corpusFile, corpusReady } from '../../target-corpus.js';
 
-const corpus = process.env.PERIDIO_DESK_TARGET_CORPUS ?? '/var/tmp/peridio-desk-target-corpus';
-const ready = existsSync(path.join(corpus, 'complete-v1'));
-if (!ready) {
-  console.log(
-    `Skipping the real-file target tests: no corpus in ${corpus}. ` +
-      'Run scripts/fetch-target-corpus.sh (or set PERIDIO_DESK_TARGET_CORPUS).',
-  );
-}
-const file = (name: string) => path.join(corpus, 'files', name);
+if (!corpusReady) console.log(`Skipping the real-file target tests: ${CORPUS_MISSING}.`);
 
-describe.skipIf(!ready)('targets of real files', () => {
+describe.skipIf(!corpusReady)('targets of real files', () => {
   it.each([
     ['busybox-arm64', 'aarch64-unknown-linux-gnu', 'ELF 64-bit ARM aarch64, Linux'],
     ['busybox-armhf', 'arm-unknown-linux-gnueabihf', 'ELF 32-bit ARM, hard float, Linux'],
@@ -93,10 +84,14 @@ describe.skipIf(!ready)('targets of real files', () => {
       'U-Boot FIT image (1 image), kernel, linux, aarch64',
     ],
   ])('%s', async (name, target, evidence) => {
-    expect(await detectFileTarget(file(name))).toEqual({ ok: true, target, evidence });
+    expect(await detectFileTarget(corpusFile(name))).toEqual({ ok: true, target, evidence });
   });
 
   it.each([
+    [
+      'vmlinuz-armhf',
+      'a 32-bit ARM Linux kernel (zImage), whose header does not say the float ABI a target needs',
+    ],
     ['fit-two-arches.itb', 'a FIT image for several architectures (arm64, arm)'],
     [
       'uImage-arm-linux-gzip',
@@ -120,23 +115,26 @@ describe.skipIf(!ready)('targets of real files', () => {
     ['rootfs.ext3', 'an ext3 file system, which says'],
     ['rootfs.ext4', 'an ext4 file system, which says'],
   ])('%s is refused, saying what it is', async (name, reason) => {
-    const detection = await detectFileTarget(file(name));
+    const detection = await detectFileTarget(corpusFile(name));
     expect(detection).toEqual({
       ok: false,
-      reason: expect.stringContaining(`Cannot tell the target of ${file(name)}: it is ${reason}`),
+      reason: expect.stringContaining(
+        `Cannot tell the target of ${corpusFile(name)}: it is ${reason}`,
+      ),
     });
   });
 
   it.each([
     'vmlinuz-amd64',
     'vmlinuz-arm64',
+    'vmlinuz-armhf',
     'Image-arm64.gz',
     'uImage-arm64-linux',
     'uImage-x86_64-linux',
     'fit-arm64.itb',
     'go-pe/vmlinuz-4.15.0-47-generic',
   ])('the Linux kernel %s is never called Windows or UEFI', async (name) => {
-    const detection = await detectFileTarget(file(name));
+    const detection = await detectFileTarget(corpusFile(name));
     const said = detection.ok ? detection.target : detection.reason;
     expect(said).not.toMatch(/windows|uefi/i);
     expect(detection.ok ? detection.evidence : detection.reason).toMatch(/Linux kernel|linux/);
