@@ -2,9 +2,10 @@
 # Real build outputs nobody here wrote, for the target detection tests
 # (test/integration/targets): Debian's static busybox for arm64, armhf and i386, Debian's
 # cloud kernels for amd64 (an x86 bzImage with the EFI stub) and arm64 (an arm64 Image with
-# the EFI stub), its armmp kernel for armhf (a 32-bit ARM zImage), Go's debug/elf, debug/pe and debug/macho test files, and U-Boot images,
-# archives and file systems made from them with Debian's own tools (mkimage, tar, cpio,
-# mksquashfs, mke2fs). The tests skip, saying why, when the cache is not there.
+# the EFI stub), its armmp kernel for armhf (a 32-bit ARM zImage), systemd-boot's UEFI
+# applications for x86-64 and arm64, Go's debug/elf, debug/pe and debug/macho test files,
+# and U-Boot images, archives and file systems made from them with Debian's own tools
+# (mkimage, tar, cpio, mksquashfs, mke2fs). The tests skip, saying why, when the cache is not there.
 #
 # The cache lives outside the repository, in $PERIDIO_DESK_TARGET_CORPUS
 # (/var/tmp/peridio-desk-target-corpus unless set): a fixed path, since npm test runs the
@@ -60,6 +61,7 @@ if [[ ! -e debs/downloaded-v$VERSION ]]; then
   (cd debs && apt-get download -q=2 \
     busybox-static:arm64 busybox-static:armhf busybox-static:i386 \
     "$KERNEL_AMD64" "${KERNEL_ARM64%:arm64}:arm64" "${KERNEL_ARMHF%:armhf}:armhf" "$GO_SRC" \
+    systemd-boot-efi systemd-boot-efi:arm64 \
     u-boot-tools device-tree-compiler libfdt1 cpio squashfs-tools liblzo2-2 2>&1 |
     { grep -v '^W: Download is performed unsandboxed' || true; })
   touch "debs/downloaded-v$VERSION"
@@ -88,6 +90,11 @@ for encoded in unpacked/go/macho/testdata/*.base64; do
 done
 
 for arch in arm64 armhf i386; do cp "unpacked/busybox-$arch/bin/busybox" "files/busybox-$arch"; done
+# systemd-boot: real UEFI applications for x86-64 and arm64.
+unpack 'systemd-boot-efi_*_amd64.deb' systemd-boot-amd64
+unpack 'systemd-boot-efi_*_arm64.deb' systemd-boot-arm64
+cp unpacked/systemd-boot-amd64/usr/lib/systemd/boot/efi/systemd-bootx64.efi files/
+cp unpacked/systemd-boot-arm64/usr/lib/systemd/boot/efi/systemd-bootaa64.efi files/
 # What `make Image.gz` makes: the arm64 Image, gzip -9 without a name.
 gzip -9n <files/vmlinuz-arm64 >files/Image-arm64.gz
 

@@ -45,6 +45,8 @@ describe.skipIf(!corpusReady)('targets of real files', () => {
       'i686-pc-windows-gnu',
       'PE32 Intel 80386, Windows console, linked by GNU ld (linker version 2.56)',
     ],
+    ['systemd-bootx64.efi', 'x86_64-unknown-uefi', 'PE32+ x86-64, EFI application'],
+    ['systemd-bootaa64.efi', 'aarch64-unknown-uefi', 'PE32+ ARM64, EFI application'],
     ['go-macho/gcc-amd64-darwin-exec', 'x86_64-apple-darwin', 'Mach-O 64-bit x86-64'],
     ['go-macho/clang-386-darwin-exec-with-rpath', 'i686-apple-darwin', 'Mach-O 32-bit i386'],
     ['vmlinuz-amd64', 'x86_64-unknown-linux-gnu', 'Linux kernel image (bzImage, EFI stub), x86_64'],
