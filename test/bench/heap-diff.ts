@@ -1,6 +1,6 @@
 // Compares two V8 .heapsnapshot files (early and late in a soak, see soak.bench.ts): object
 // counts and self sizes by constructor name, sorted by growth in self size, then, for the
-// top growers, who holds them (the most common retainer edges: holder's name and edge name).
+// top growers, who holds them (the commonest chains of holders, edge names included).
 // Usage: node --import tsx test/bench/heap-diff.ts EARLY.heapsnapshot LATE.heapsnapshot [TOP]
 import { readFile } from 'node:fs/promises';
 
@@ -37,13 +37,32 @@ async function parse(file: string): Promise<Parsed> {
     e += raw.nodes[i * nf + edgeCountAt]! * edge_fields.length;
     firstEdge[i + 1] = e;
   }
-  // Objects by constructor; strings, code, arrays and the like by their type.
+  const edgeTypes = (raw.snapshot.meta as unknown as { edge_types: [string[]] }).edge_types[0];
+  const edgeTypeAt = edge_fields.indexOf('type');
+  const edgeNameAt = edge_fields.indexOf('name_or_index');
+  const edgeToAt = edge_fields.indexOf('to_node');
+  // Objects by constructor and their first property names (a plain `{}` says little
+  // otherwise), with how many unnamed numbers they hold (in-object doubles have no name);
+  // strings, code, arrays and the like by their type.
   const nameOf = (node: number) => {
     const type = types[raw.nodes[node * nf + typeAt]!]!;
     const name = raw.strings[raw.nodes[node * nf + nameAt]!]!;
-    return type === 'object' || type === 'closure' || type === 'native'
-      ? `${name}${type === 'closure' ? ' (closure)' : ''}`
-      : `(${type})`;
+    if (type === 'closure') return `${name} (closure)`;
+    if (type === 'native') return name;
+    if (type !== 'object') return `(${type})`;
+    const props: string[] = [];
+    let numbers = 0;
+    for (let e = firstEdge[node]!; e < firstEdge[node + 1]!; e += edge_fields.length) {
+      const edgeType = edgeTypes[raw.edges[e + edgeTypeAt]!];
+      const to = raw.edges[e + edgeToAt]! / nf;
+      if (edgeType === 'property') {
+        const prop = raw.strings[raw.edges[e + edgeNameAt]!]!;
+        if (prop !== '__proto__' && props.length < 6) props.push(prop);
+      } else if (edgeType === 'hidden' && types[raw.nodes[to * nf + typeAt]!] === 'number') {
+        numbers += 1;
+      }
+    }
+    return `${name}{${props.join(',')}}${numbers ? ` +${numbers} numbers` : ''}`;
   };
   const byName = new Map<string, { count: number; size: number }>();
   for (let i = 0; i < nodeCount; i += 1) {
@@ -56,28 +75,53 @@ async function parse(file: string): Promise<Parsed> {
   return { byName, nameOf, raw, nodeFieldCount: nf, edgeFieldCount: edge_fields.length, firstEdge };
 }
 
-/** The commonest "holder.edge" pairs pointing at objects named `name`, skipping weak edges. */
-function retainers(snap: Parsed, name: string, top = 5): [string, number][] {
+/** Strong edges backwards: who holds each node, and under which edge name. */
+function holdersOf(snap: Parsed): Map<number, [number, string][]> {
   const { raw, nodeFieldCount: nf, edgeFieldCount: ef, firstEdge } = snap;
-  const edgeTypes = raw.snapshot.meta as unknown as { edge_types: [string[]] };
-  const typeAt = raw.snapshot.meta.edge_fields.indexOf('type');
-  const nameAt = raw.snapshot.meta.edge_fields.indexOf('name_or_index');
-  const toAt = raw.snapshot.meta.edge_fields.indexOf('to_node');
-  const tally = new Map<string, number>();
-  const nodeCount = raw.nodes.length / nf;
-  for (let from = 0; from < nodeCount; from += 1) {
+  const meta = raw.snapshot.meta as unknown as { edge_types: [string[]]; edge_fields: string[] };
+  const typeAt = meta.edge_fields.indexOf('type');
+  const nameAt = meta.edge_fields.indexOf('name_or_index');
+  const toAt = meta.edge_fields.indexOf('to_node');
+  const holders = new Map<number, [number, string][]>();
+  for (let from = 0; from < firstEdge.length - 1; from += 1) {
     for (let e = firstEdge[from]!; e < firstEdge[from + 1]!; e += ef) {
-      const to = raw.edges[e + toAt]! / nf;
-      if (snap.nameOf(to) !== name) continue;
-      const type = edgeTypes.edge_types[0][raw.edges[e + typeAt]!]!;
+      const type = meta.edge_types[0][raw.edges[e + typeAt]!]!;
       if (type === 'weak') continue;
-      const edge =
-        type === 'element' || type === 'hidden'
-          ? `[${type}]`
-          : String(raw.strings[raw.edges[e + nameAt]!]);
-      const key = `${snap.nameOf(from)}.${edge}`;
-      tally.set(key, (tally.get(key) ?? 0) + 1);
+      const edge = ['element', 'hidden', 'internal'].includes(type)
+        ? `[${type}]`
+        : String(raw.strings[raw.edges[e + nameAt]!]);
+      const to = raw.edges[e + toAt]! / nf;
+      const list = holders.get(to) ?? [];
+      list.push([from, edge]);
+      holders.set(to, list);
     }
+  }
+  return holders;
+}
+
+/** The commonest chains of holders (up to `depth` steps) of the nodes named `name`. */
+function retainerChains(
+  snap: Parsed,
+  holders: Map<number, [number, string][]>,
+  name: string,
+  depth = 6,
+  top = 3,
+): [string, number][] {
+  const tally = new Map<string, number>();
+  const nodeCount = snap.firstEdge.length - 1;
+  for (let node = 0; node < nodeCount; node += 1) {
+    if (snap.nameOf(node) !== name) continue;
+    const chain: string[] = [];
+    const seen = new Set([node]);
+    for (let at = node; chain.length < depth;) {
+      const next = (holders.get(at) ?? []).find(([from]) => !seen.has(from));
+      if (!next) break;
+      seen.add(next[0]);
+      chain.push(`${snap.nameOf(next[0]).slice(0, 40)}.${next[1]}`);
+      at = next[0];
+    }
+    const key = chain.join(' <- ');
+    tally.set(key, (tally.get(key) ?? 0) + 1);
   }
   return [...tally].sort((a, b) => b[1] - a[1]).slice(0, top);
 }
@@ -119,8 +163,11 @@ for (const row of rows.slice(0, top)) {
       .join('') + `  ${row.name.slice(0, 80)}`,
   );
 }
-console.log('\nwho holds the top growers (late snapshot; holder.edge × count):');
-for (const row of rows.slice(0, Math.min(top, 15))) {
+console.log('\nwho holds the top growers (late snapshot; count × chain of holder.edge):');
+const holders = holdersOf(late);
+for (const row of rows.slice(0, Math.min(top, 12))) {
   console.log(`${row.name.slice(0, 80)}:`);
-  for (const [key, n] of retainers(late, row.name)) console.log(`    ${n} × ${key.slice(0, 120)}`);
+  for (const [chain, n] of retainerChains(late, holders, row.name)) {
+    console.log(`    ${n} × ${chain}`);
+  }
 }
