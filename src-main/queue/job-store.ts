@@ -103,7 +103,18 @@ const MIGRATIONS: readonly string[] = [
   -- Finished jobs by when they finished, for pruning them.
   CREATE INDEX jobs_by_update ON jobs (status, updated_at);
   `,
+  `
+  -- When each hash was last used (ms since epoch): the cache keeps the most recently used.
+  ALTER TABLE file_hashes ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX file_hashes_by_use ON file_hashes (used_at);
+  `,
 ];
+
+/**
+ * Hashes kept at most: an agent that sees thousands of new build outputs a day (each with
+ * its spool copy) would otherwise grow the cache without end; the least recently used go.
+ */
+const HASH_CACHE_ENTRIES = 10_000;
 
 export interface JobLogEntry {
   at: string;
@@ -168,6 +179,8 @@ export interface JobStoreOptions {
   journalDelayMs?: number;
   /** Told when a damaged queue file was set aside and a fresh one started (see use). */
   onRecovered?: (notice: string) => void;
+  /** How many file hashes the cache keeps; default HASH_CACHE_ENTRIES. */
+  hashCacheEntries?: number;
   /** For looking only (`queue list`): nothing is written, so a queue this user cannot write,
    * or one on a full disk, can still be read; a damaged one is read as far as it can be. */
   readOnly?: boolean;
@@ -870,23 +883,55 @@ export class JobStore {
 
   cachedHash(path: string, file: FileFingerprint, workspace: string): HashedFile | undefined {
     return this.use(() => {
+      const key = [path, file.size, file.mtimeMs, workspace];
       const row = this.db
         .prepare(
           'SELECT hashed FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ? AND workspace = ?',
         )
-        .get(path, file.size, file.mtimeMs, workspace) as { hashed: string } | undefined;
-      return row && (JSON.parse(row.hashed) as HashedFile);
+        .get(...key) as { hashed: string } | undefined;
+      if (!row) return undefined;
+      this.journal.add(
+        `UPDATE file_hashes SET used_at = ?
+         WHERE path = ? AND size = ? AND mtime_ms = ? AND workspace = ?`,
+        Date.now(),
+        ...key,
+      );
+      return JSON.parse(row.hashed) as HashedFile;
     });
   }
 
+  /** Keeps a file's hash: one per path (an older one is of content no longer there), and at
+   * most `hashCacheEntries` in all, the least recently used going first. */
   rememberHash(hashed: HashedFile, workspace: string): void {
     return this.use(() => {
-      this.db
-        .prepare(
-          `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ms, workspace, hashed)
-           VALUES (?, ?, ?, ?, ?)`,
-        )
-        .run(hashed.path, hashed.size, hashed.mtimeMs, workspace, JSON.stringify(hashed));
+      const db = this.db;
+      db.transaction(() => {
+        db.prepare('DELETE FROM file_hashes WHERE path = ? AND workspace = ?').run(
+          hashed.path,
+          workspace,
+        );
+        db.prepare(
+          `INSERT INTO file_hashes (path, size, mtime_ms, workspace, hashed, used_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(
+          hashed.path,
+          hashed.size,
+          hashed.mtimeMs,
+          workspace,
+          JSON.stringify(hashed),
+          Date.now(),
+        );
+        const cap = this.options.hashCacheEntries ?? HASH_CACHE_ENTRIES;
+        const { count } = db.prepare('SELECT count(*) AS count FROM file_hashes').get() as {
+          count: number;
+        };
+        if (count > cap) {
+          db.prepare(
+            `DELETE FROM file_hashes WHERE rowid IN
+               (SELECT rowid FROM file_hashes ORDER BY used_at DESC, rowid DESC LIMIT -1 OFFSET ?)`,
+          ).run(cap);
+        }
+      })();
     });
   }
 }

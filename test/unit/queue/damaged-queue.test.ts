@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobStore, type UploadRequest } from '../../../src-main/queue/index.js';
 
@@ -34,9 +35,25 @@ function overwritePages(file: string, from: number, to: number): Buffer {
   return bytes;
 }
 
+/** Overwrites the middle third of the jobs table's leaf pages with noise. */
 function damageMiddle(file: string): Buffer {
-  const pages = readFileSync(file).length / PAGE;
-  return overwritePages(file, Math.floor(pages / 3), Math.floor((pages * 2) / 3));
+  const db = new Database(file, { readonly: true });
+  const leaves = (
+    db
+      .prepare(
+        "SELECT pageno FROM dbstat WHERE name = 'jobs' AND pagetype = 'leaf' ORDER BY pageno",
+      )
+      .all() as { pageno: number }[]
+  ).map((row) => row.pageno);
+  db.close();
+  let bytes: Buffer = readFileSync(file);
+  for (const page of leaves.slice(
+    Math.floor(leaves.length / 3),
+    Math.floor((leaves.length * 2) / 3),
+  )) {
+    bytes = overwritePages(file, page - 1, page);
+  }
+  return bytes;
 }
 
 function keptAside(dir: string): string[] {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JobStateError, JobStore, type UploadRequest } from '../../../src-main/queue/index.js';
 
@@ -209,6 +210,59 @@ describe('JobStore', () => {
       store.cachedHash(REQUEST.path, { ...FILE, mtimeMs: FILE.mtimeMs + 1 }, 'local'),
     ).toBeUndefined();
     expect(store.cachedHash(REQUEST.path, FILE, 'production')).toBeUndefined();
+  });
+});
+
+describe('the hash cache', () => {
+  const hashedAt = (filePath: string, mtimeMs = FILE.mtimeMs) => ({
+    path: filePath,
+    size: FILE.size,
+    mtimeMs,
+    sha256: 'c'.repeat(64),
+    partSize: 8 * 1024 * 1024,
+    parts: [{ index: 1, offset: 0, size: FILE.size, sha256: 'c'.repeat(64) }],
+  });
+  const rows = () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM file_hashes').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('keeps one hash per path: the hash of new content replaces the old one', () => {
+    store.rememberHash(hashedAt('/builds/a.img'), 'local');
+    store.rememberHash(hashedAt('/builds/a.img', FILE.mtimeMs + 1000), 'local');
+    expect(store.cachedHash('/builds/a.img', FILE, 'local')).toBeUndefined();
+    expect(
+      store.cachedHash('/builds/a.img', { ...FILE, mtimeMs: FILE.mtimeMs + 1000 }, 'local'),
+    ).toBeDefined();
+    expect(rows()).toBe(1);
+  });
+
+  it('keeps at most its cap, dropping the least recently used', () => {
+    store.close();
+    store = JobStore.open(file, { hashCacheEntries: 3, journalDelayMs: 0 });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (const name of ['a', 'b', 'c']) {
+        vi.advanceTimersByTime(1000);
+        store.rememberHash(hashedAt(`/builds/${name}.img`), 'local');
+      }
+      vi.advanceTimersByTime(1000);
+      // a is used again: b is now the least recently used.
+      expect(store.cachedHash('/builds/a.img', FILE, 'local')).toBeDefined();
+      vi.advanceTimersByTime(1000);
+      store.rememberHash(hashedAt('/builds/d.img'), 'local');
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(store.cachedHash('/builds/b.img', FILE, 'local')).toBeUndefined();
+    for (const name of ['a', 'c', 'd']) {
+      expect(store.cachedHash(`/builds/${name}.img`, FILE, 'local')).toBeDefined();
+    }
+    expect(rows()).toBe(3);
   });
 });
 
