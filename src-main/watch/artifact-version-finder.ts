@@ -1,6 +1,8 @@
 // The artifact version a rule's path pattern names: found under its artifact, or created
-// when it is not there yet. One answer per (artifact, version) for the agent's lifetime, and
-// one request at a time for each, so a burst of files for a new version creates it once.
+// when it is not there yet. The answers for the last 1,000 (artifact, version) pairs are
+// kept (a build per commit makes a version each), and one request at a time goes for each,
+// so a burst of files for a new version creates it once.
+import { RecentMap } from './recent-map.js';
 import {
   SEARCH_KEYS,
   isPeridioError,
@@ -10,10 +12,12 @@ import {
 } from '../peridio/index.js';
 
 const CALL = { timeoutMs: 15_000 };
+const VERSIONS_KEPT = 1000;
 
 export class ArtifactVersionFinder {
+  /** Requests under way. */
   private readonly asked = new Map<string, Promise<string>>();
-  private readonly found = new Map<string, string>();
+  private readonly found = new RecentMap<string, string>(VERSIONS_KEPT);
 
   constructor(private readonly client: PeridioClient) {}
 
@@ -25,14 +29,18 @@ export class ArtifactVersionFinder {
   /** The version's PRN; a failure (offline, refused) is not remembered, so a later call asks again. */
   prnOf(artifactPrn: string, version: string): Promise<string> {
     const key = `${artifactPrn}\u0000${version}`;
+    const known = this.found.get(key);
+    if (known !== undefined) return Promise.resolve(known);
     let answer = this.asked.get(key);
     if (!answer) {
       answer = this.findOrCreate(artifactPrn, version);
       this.asked.set(key, answer);
-      answer.then(
-        (prn) => this.found.set(key, prn),
-        () => this.asked.delete(key),
-      );
+      answer
+        .then(
+          (prn) => this.found.set(key, prn),
+          () => {},
+        )
+        .finally(() => this.asked.delete(key));
     }
     return answer;
   }

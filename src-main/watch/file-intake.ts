@@ -6,6 +6,7 @@
 // added), then enqueue with the hash cached so the job does not read the file again.
 // A file this user may not read is told once, by its own path, and looked at again every
 // few seconds (and at its next event: a chmod is one) until it can be read.
+import { RecentMap } from './recent-map.js';
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import {
@@ -114,7 +115,7 @@ export class FileIntake {
    * no news (the folder watcher reports attribute changes too, such as the spool's hard link
    * to the file, and a rule that resumes reports every file again).
    */
-  private readonly taken = new Map<string, Fingerprint>();
+  private readonly taken = new RecentMap<string, Fingerprint>(TAKEN_MEMORY);
   /** Files lined up or being worked on; each waits for its turn at `working`. */
   private readonly turns = new Set<Promise<void>>();
   /** Files worked on at once. */
@@ -216,7 +217,7 @@ export class FileIntake {
     const { takenAs } = entry;
     if (outcome === 'unreadable') this.readLater(entry);
     else this.unreadable.delete(entry.key);
-    if (outcome === 'done' && takenAs) this.remember(entry.key, takenAs);
+    if (outcome === 'done' && takenAs) this.taken.set(entry.key, takenAs);
     if (outcome === 'wait') {
       entry.state = 'waiting-server';
       this.waitForServer();
@@ -228,15 +229,6 @@ export class FileIntake {
       // again (its write is an event in the watched folder).
       this.entries.delete(entry.key);
     }
-  }
-
-  private remember(key: string, fingerprint: Fingerprint): void {
-    this.taken.delete(key);
-    if (this.taken.size >= TAKEN_MEMORY) {
-      const oldest = this.taken.keys().next().value;
-      if (oldest !== undefined) this.taken.delete(oldest);
-    }
-    this.taken.set(key, fingerprint);
   }
 
   /** Not remembered as taken: the file is looked at again, here and at its next event. */

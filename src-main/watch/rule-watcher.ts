@@ -2,6 +2,7 @@
 // finished, a light poll notices the folder going away (or becoming unreadable) and coming
 // back. While the folder is gone the rule is paused and its watcher closed; when it is back the watcher
 // starts again and reports the files that are there, which the intake reconciles.
+import { RecentMap } from './recent-map.js';
 import { constants, type Stats } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { whyUnreadable } from '../files/index.js';
@@ -62,7 +63,7 @@ export class RuleWatcher {
   private checking: Promise<void> = Promise.resolve();
   /** Settles once the current watcher has reported the files already there (or closed). */
   private scanned: Promise<void> = Promise.resolve();
-  private readonly toldIgnored = new Set<string>();
+  private readonly toldIgnored = new RecentMap<string, true>(IGNORED_MEMORY);
 
   constructor(
     private readonly options: RuleWatcherOptions,
@@ -167,11 +168,7 @@ export class RuleWatcher {
 
   private tellIgnored(file: string, reason: string): void {
     if (this.toldIgnored.has(file)) return;
-    if (this.toldIgnored.size >= IGNORED_MEMORY) {
-      const oldest = this.toldIgnored.values().next().value;
-      if (oldest !== undefined) this.toldIgnored.delete(oldest);
-    }
-    this.toldIgnored.add(file);
+    this.toldIgnored.set(file, true);
     this.handlers.ignored(file, reason);
   }
 }

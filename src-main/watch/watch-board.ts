@@ -2,6 +2,7 @@
 // stopped because its folder is gone), counters since the engine started, and the last
 // thing that happened, all read off the agent's events. The settings say which rules exist
 // and which a person paused; the board only remembers what the events told.
+import { RecentMap } from './recent-map.js';
 import type {
   WatchCountersView,
   WatchFileKind,
@@ -45,7 +46,9 @@ function isDuplicate(reason: string): boolean {
 
 export class WatchBoard {
   private readonly entries = new Map<string, RuleBoardEntry>();
-  private readonly jobs = new Map<string, { rule: string; path: string; signs: boolean }>();
+  private readonly jobs = new RecentMap<string, { rule: string; path: string; signs: boolean }>(
+    JOB_MEMORY,
+  );
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -168,10 +171,6 @@ export class WatchBoard {
   }
 
   private remember(jobId: string, rule: string, path: string, signs: boolean): void {
-    if (this.jobs.size >= JOB_MEMORY) {
-      const oldest = this.jobs.keys().next().value;
-      if (oldest !== undefined) this.jobs.delete(oldest);
-    }
     this.jobs.set(jobId, { rule, path, signs });
   }
 }
