@@ -115,6 +115,8 @@ const MIGRATIONS: readonly string[] = [
  * its spool copy) would otherwise grow the cache without end; the least recently used go.
  */
 const HASH_CACHE_ENTRIES = 10_000;
+/** SQLite's own default (2 MB), not better-sqlite3's 16 MB. */
+const QUEUE_PAGE_CACHE_KIB = 2000;
 
 export interface JobLogEntry {
   at: string;
@@ -269,6 +271,9 @@ export class JobStore {
         // server. Enqueueing alone is made power-cut proof (see enqueue).
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
+        // better-sqlite3 builds with a 16 MB page cache per connection, which fills as the
+        // queue grows; the working set is the active jobs, and the OS caches the rest.
+        db.pragma(`cache_size = -${QUEUE_PAGE_CACHE_KIB}`);
         if (options.busyTimeoutMs !== undefined) {
           db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
         }
@@ -897,6 +902,15 @@ export class JobStore {
         ...key,
       );
       return JSON.parse(row.hashed) as HashedFile;
+    });
+  }
+
+  /** Forgets the hash of a file that is gone for good (a spool copy removed). */
+  forgetHash(path: string, workspace: string): void {
+    return this.use(() => {
+      this.db
+        .prepare('DELETE FROM file_hashes WHERE path = ? AND workspace = ?')
+        .run(path, workspace);
     });
   }
 

@@ -59,12 +59,12 @@ export interface UploadEngineOptions {
   stallTimeoutMs?: number;
   /** Opens the queue for looking only (`queue list`): nothing is written, nothing pruned. */
   readOnlyQueue?: boolean;
-  /** How long and how many finished jobs are kept (the preference); pruned at open and hourly. */
+  /** How long and how many finished jobs are kept (the preference); pruned at open and every minute. */
   retention?: JobRetention;
   logger?: EngineLogger;
 }
 
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60_000;
 
 /** Part retries that mean the server (the store or the Admin API) asked to slow down. */
 const PUSH_BACK_REASONS: ReadonlySet<PartRetryNotice['reason']> = new Set([
@@ -85,7 +85,7 @@ export class UploadEngine {
   private scheduler: Scheduler | undefined;
   readonly jobConcurrency: JobConcurrency;
   private readonly logger: EngineLogger;
-  private readonly pruneTimer: NodeJS.Timeout;
+  private readonly pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: UploadEngineOptions) {
     this.logger = options.logger ?? silentLogger();
@@ -134,12 +134,15 @@ export class UploadEngine {
       logger: messageLogger(this.logger.child({ module: 'upload-worker' })),
     });
     this.stallTimeout = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-    if (!options.readOnlyQueue) this.pruneFinished();
-    this.pruneTimer = setInterval(() => this.pruneFinished(), PRUNE_EVERY_MS);
-    this.pruneTimer.unref();
+    if (!options.readOnlyQueue) {
+      this.pruneFinished();
+      this.pruneTimer = setInterval(() => this.pruneFinished(), PRUNE_EVERY_MS);
+      this.pruneTimer.unref();
+    }
   }
 
-  /** Keeps the queue small: finished jobs beyond the retention go (logged; retried hourly). */
+  /** Keeps the queue small: finished jobs beyond the retention go, every minute (an agent
+   * finishes thousands of jobs an hour, each a few KB of rows); logged. */
   private pruneFinished(): void {
     const retention = this.options.retention ?? { keepDays: 30, keepLast: 1000 };
     const log = this.logger.child({ module: 'retention' });
@@ -147,7 +150,7 @@ export class UploadEngine {
       const pruned = this.store.pruneFinished(retention);
       if (pruned > 0) log.info({ pruned, ...retention }, 'pruned finished jobs');
     } catch (error) {
-      log.warn({ err: error }, 'finished jobs could not be pruned; trying again in an hour');
+      log.warn({ err: error }, 'finished jobs could not be pruned; trying again in a minute');
     }
   }
 

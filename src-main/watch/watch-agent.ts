@@ -134,8 +134,7 @@ export class WatchAgent {
         const { job } = event;
         const path = job.sourcePath ?? job.request.path;
         if (job.status === 'done') {
-          // Signed (or signable without a key): the server holds the content, the copy can go.
-          void this.spool.remove(job.request.path).catch(() => {});
+          this.dropCopy(job.request.path);
           onEvent({
             type: 'job:done',
             jobId: job.id,
@@ -164,6 +163,19 @@ export class WatchAgent {
       case 'engine:error':
         break;
     }
+  }
+
+  /** Signed (or signable without a key): the server holds the content, so the job's spool
+   * copy and its cached hash can go (a copy left behind goes at the next start's sweep). */
+  private dropCopy(copy: string): void {
+    if (!this.spool.holds(copy)) return;
+    const { engine } = this.options;
+    try {
+      engine.store.forgetHash(copy, engine.workspace);
+    } catch {
+      // The cache's cap takes it out in time; the copy still goes.
+    }
+    void this.spool.remove(copy).catch(() => {});
   }
 
   /** In one worker thread for the whole agent, replaced when it dies. */

@@ -1,8 +1,9 @@
 // The queue stays small over months of uploads: finished jobs beyond the retention are pruned
-// when the engine opens, and `jobs.list` pages through thousands of jobs. A real queue file.
+// when the engine opens and every minute while it runs, and `jobs.list` pages through
+// thousands of jobs. A real queue file.
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommandInput, JobView } from '../../../src-preload/contract.js';
 import { JobStore } from '../../../src-main/queue/index.js';
 import { openDeskService, type DeskService } from '../../../src-main/service/index.js';
@@ -41,12 +42,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function everyPage(input: { status?: JobView['status'][]; workspace?: string }) {
+async function everyPage(
+  input: { status?: JobView['status'][]; workspace?: string },
+  from: DeskService = service,
+) {
   const jobs: JobView[] = [];
   let pages = 0;
   let cursor: string | undefined;
   do {
-    const page = await service.call('jobs.list', {
+    const page = await from.call('jobs.list', {
       ...input,
       limit: 500,
       ...(cursor ? { cursor } : {}),
@@ -111,5 +115,35 @@ describe('a queue with thousands of jobs', () => {
     await expect(service.call('jobs.list', { cursor: 'not-a-cursor' })).rejects.toMatchObject({
       data: { message: expect.stringContaining('ask for the first page again') },
     });
+  });
+});
+
+describe('a queue that fills while the engine runs', () => {
+  it('keeps only the last 1,000 finished jobs, pruned within a minute of passing it', async () => {
+    // The prune runs on an interval; only that is faked, so a minute passes at once.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const busyDir = await tempDir('queue-busy-');
+    const dataDir = path.join(busyDir, 'desk');
+    const running = await openDeskService({
+      dataDir,
+      env: {},
+      vault: new MemoryVault(),
+      runQueue: false,
+    });
+    try {
+      // An agent's busy hour: 1,200 jobs finished since the engine opened, 200 of them earlier.
+      const queueFile = path.join(dataDir, 'queue.sqlite');
+      seedJobs(queueFile, { count: 200, status: 'done', updatedAt: new Date(Date.now() - 60_000) });
+      seedJobs(queueFile, { count: 1000, status: 'done', updatedAt: new Date() });
+      expect((await everyPage({ status: ['done'] }, running)).jobs).toHaveLength(1200);
+      await vi.advanceTimersByTimeAsync(60_000);
+      const kept = (await everyPage({ status: ['done'] }, running)).jobs;
+      expect(kept).toHaveLength(1000);
+      expect(kept.every((job) => Date.now() - Date.parse(job.updatedAt) < 60_000)).toBe(true);
+    } finally {
+      await running.close();
+      vi.useRealTimers();
+      await rm(busyDir, { recursive: true, force: true });
+    }
   });
 });

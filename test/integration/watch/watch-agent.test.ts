@@ -5,6 +5,7 @@
 import { open, readdir, rename, rm, mkdir, writeFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../../src-main/sqlite/index.js';
 import { content } from '../local-peridio/helpers.js';
 import { elf } from '../../unit/targets/build-headers.js';
 import { registerNewSigningKey } from '../upload-engine/cli-harness.js';
@@ -93,6 +94,29 @@ describe('watch agent', () => {
     const job = running.engine.store.get(queued.jobId);
     expect(job).toMatchObject({ sourcePath: final, sha256: sha256Hex(data), status: 'done' });
     await expect.poll(() => readdir(running!.agent.spool.dir)).toEqual([]);
+    // Nor does the queue keep the copy's hash: a file a day for a year would be 365 rows.
+    const queue = openSqlite(path.join(bench.deskDir, 'queue.sqlite'), { readonly: true });
+    try {
+      const paths = queue.prepare('SELECT path FROM file_hashes').pluck().all();
+      expect(paths.filter((p) => String(p).startsWith(running!.agent.spool.dir))).toEqual([]);
+    } finally {
+      queue.close();
+    }
+  });
+
+  it('sweeps at start the spool copies an agent killed mid-way left, and only those old enough', async () => {
+    // What a kill -9 between setting a file aside and queueing it leaves behind.
+    const spool = path.join(bench.deskDir, 'spool');
+    const left = path.join(spool, 'left-by-a-killed-agent');
+    const young = path.join(spool, 'another-agent-about-to-queue');
+    for (const entry of [left, young]) {
+      await mkdir(entry, { recursive: true });
+      await writeFile(path.join(entry, 'build.img'), content(64 * KiB, 3));
+    }
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+    await utimes(left, tenMinutesAgo, tenMinutesAgo);
+    running = await startAgent(bench, [ruleFor(bench)]);
+    expect(await readdir(spool)).toEqual(['another-agent-about-to-queue']);
   });
 
   it('makes one job of the same content seen again (rename, touch, copy) and reports a conflict for new content', async () => {
