@@ -3,8 +3,8 @@
 // own process), a steady stream of small unique files into the watched folder, and the server
 // killed for a few seconds every minute (restarted on the same port and data).
 // Prints the agent's RSS (VmRSS, sampled every 10 s) each minute, then the least-squares slope
-// of RSS over the second half, the agent's data folder size at minute 5 and at the end, files
-// written and signed binaries on the server. Fails (exit 1) if a file is lost (no signed
+// of RSS over the second half, the agent's data folder size and queued jobs at minute 5 and
+// at the end, files written and signed binaries on the server. Fails (exit 1) if a file is lost (no signed
 // binary) or doubled (two binaries for one file).
 // Knobs: BENCH_SOAK_MINUTES (default 30), BENCH_SOAK_FILES_PER_S (default 2),
 // BENCH_SOAK_FILE_KIB (default 64), BENCH_SOAK_OUTAGE_S (default 5),
@@ -18,6 +18,7 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { openSqlite } from '../../src-main/sqlite/index.js';
 import {
   REPO_ROOT,
   apiFor,
@@ -55,9 +56,17 @@ async function rssBytes(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
 }
 
-function duBytes(dir: string): number {
+/** The agent's data folder: its size, and the jobs its queue holds (the retention keeps the
+ * last 1,000 finished ones, so the folder may grow by their rows and no more). */
+function dataFolder(dir: string): { bytes: number; jobs: number } {
   const run = spawnSync('du', ['-sb', dir], { encoding: 'utf8' });
-  return Number(run.stdout.split('\t')[0]);
+  const queue = openSqlite(path.join(dir, 'queue.sqlite'), { readonly: true });
+  try {
+    const jobs = queue.prepare('SELECT count(*) FROM jobs').pluck().get() as number;
+    return { bytes: Number(run.stdout.split('\t')[0]), jobs };
+  } finally {
+    queue.close();
+  }
 }
 
 /** Least-squares slope of y over x. */
@@ -159,7 +168,7 @@ async function main(): Promise<void> {
     const endAt = started + minutes * 60_000;
     const elapsedMin = () => (performance.now() - started) / 60_000;
     const rss: { x: number; y: number }[] = [];
-    let dataAt5: number | null = null;
+    let dataAt5: { bytes: number; jobs: number } | null = null;
     const snapshots: string[] = [];
 
     // The writer: one file every 1/filesPerSecond s, written beside the folder and renamed in.
@@ -202,7 +211,7 @@ async function main(): Promise<void> {
           `minute ${minute}: RSS ${rss.at(-1)!.y.toFixed(1)} MiB, ${files.length} files, ` +
             `${counts['job:done:signed'] ?? 0} signed, ${counts['job:failed'] ?? 0} failed`,
         );
-        if (minute === 5) dataAt5 = duBytes(dataDir);
+        if (minute === 5) dataAt5 = dataFolder(dataDir);
         if (minute === 2 && snapshotDir && !snapshotTaken) {
           snapshotTaken = true;
           snapshots.push(await snapshotAfterSignal(child, snapshotDir));
@@ -219,7 +228,7 @@ async function main(): Promise<void> {
     }
     const rssEnd = (await rssBytes(child.pid!)) / MiB;
     if (snapshotDir) snapshots.push(await snapshotAfterSignal(child, snapshotDir));
-    const dataAtEnd = duBytes(dataDir);
+    const dataAtEnd = dataFolder(dataDir);
     child.kill('SIGTERM');
     await new Promise((resolve) => (agentExited ? resolve(null) : child.once('exit', resolve)));
 
@@ -232,8 +241,10 @@ async function main(): Promise<void> {
       rss_mib_per_minute: rss.filter((_, i) => (i + 1) % 6 === 0).map((p) => Math.round(p.y)),
       rss_end_mib: Math.round(rssEnd),
       rss_slope_second_half_mib_per_min: Number(slope(secondHalf).toFixed(3)),
-      data_dir_bytes_at_5_min: dataAt5,
-      data_dir_bytes_at_end: dataAtEnd,
+      data_dir_bytes_at_5_min: dataAt5?.bytes ?? null,
+      queue_jobs_at_5_min: dataAt5?.jobs ?? null,
+      data_dir_bytes_at_end: dataAtEnd.bytes,
+      queue_jobs_at_end: dataAtEnd.jobs,
       files_written: files.length,
       events: counts,
       heap_snapshots: snapshotDir ? { dir: snapshotDir, files: snapshots } : null,
