@@ -3,8 +3,8 @@
 // own process), a steady stream of small unique files into the watched folder, and the server
 // killed for a few seconds every minute (restarted on the same port and data).
 // Prints the agent's RSS (VmRSS, sampled every 10 s) each minute, then the least-squares slope
-// of RSS over the second half, the agent's data folder size and queued jobs at minute 5 and
-// at the end, files written and signed binaries on the server. Fails (exit 1) if a file is lost (no signed
+// of RSS over the second half, the agent's data folder (its size, what holds it, the queue's
+// jobs and cached hashes) at minute 5 and at the end, files written and signed binaries on the server. Fails (exit 1) if a file is lost (no signed
 // binary) or doubled (two binaries for one file).
 // Knobs: BENCH_SOAK_MINUTES (default 30), BENCH_SOAK_FILES_PER_S (default 2),
 // BENCH_SOAK_FILE_KIB (default 64), BENCH_SOAK_OUTAGE_S (default 5),
@@ -56,14 +56,26 @@ async function rssBytes(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
 }
 
-/** The agent's data folder: its size, and the jobs its queue holds (the retention keeps the
- * last 1,000 finished ones, so the folder may grow by their rows and no more). */
-function dataFolder(dir: string): { bytes: number; jobs: number } {
-  const run = spawnSync('du', ['-sb', dir], { encoding: 'utf8' });
+/** The agent's data folder: its size, what holds it, and the rows its queue keeps (the
+ * retention keeps the last 1,000 finished jobs, the hash cache one hash per file up to
+ * 10,000), so that a growth can be told from the retained rows. */
+function dataFolder(dir: string) {
+  const du = (sub: string) =>
+    Number(
+      spawnSync('du', ['-sb', path.join(dir, sub)], { encoding: 'utf8' }).stdout.split('\t')[0],
+    );
   const queue = openSqlite(path.join(dir, 'queue.sqlite'), { readonly: true });
   try {
-    const jobs = queue.prepare('SELECT count(*) FROM jobs').pluck().get() as number;
-    return { bytes: Number(run.stdout.split('\t')[0]), jobs };
+    const count = (table: string) =>
+      queue.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+    return {
+      bytes: du('.'),
+      queue_bytes: ['queue.sqlite', 'queue.sqlite-wal'].reduce((sum, f) => sum + du(f), 0),
+      log_bytes: du('logs'),
+      spool_bytes: du('spool'),
+      jobs: count('jobs'),
+      cached_hashes: count('file_hashes'),
+    };
   } finally {
     queue.close();
   }
@@ -168,7 +180,7 @@ async function main(): Promise<void> {
     const endAt = started + minutes * 60_000;
     const elapsedMin = () => (performance.now() - started) / 60_000;
     const rss: { x: number; y: number }[] = [];
-    let dataAt5: { bytes: number; jobs: number } | null = null;
+    let dataAt5: ReturnType<typeof dataFolder> | null = null;
     const snapshots: string[] = [];
 
     // The writer: one file every 1/filesPerSecond s, written beside the folder and renamed in.
@@ -241,10 +253,8 @@ async function main(): Promise<void> {
       rss_mib_per_minute: rss.filter((_, i) => (i + 1) % 6 === 0).map((p) => Math.round(p.y)),
       rss_end_mib: Math.round(rssEnd),
       rss_slope_second_half_mib_per_min: Number(slope(secondHalf).toFixed(3)),
-      data_dir_bytes_at_5_min: dataAt5?.bytes ?? null,
-      queue_jobs_at_5_min: dataAt5?.jobs ?? null,
-      data_dir_bytes_at_end: dataAtEnd.bytes,
-      queue_jobs_at_end: dataAtEnd.jobs,
+      data_dir_at_5_min: dataAt5,
+      data_dir_at_end: dataAtEnd,
       files_written: files.length,
       events: counts,
       heap_snapshots: snapshotDir ? { dir: snapshotDir, files: snapshots } : null,
