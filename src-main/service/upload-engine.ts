@@ -59,7 +59,8 @@ export interface UploadEngineOptions {
   stallTimeoutMs?: number;
   /** Opens the queue for looking only (`queue list`): nothing is written, nothing pruned. */
   readOnlyQueue?: boolean;
-  /** How long and how many finished jobs are kept (the preference); pruned at open and every minute. */
+  /** How long and how many finished jobs are kept (the preference); pruned at open and
+   * every minute. */
   retention?: JobRetention;
   logger?: EngineLogger;
 }

@@ -2,7 +2,6 @@
 // when it is not there yet. The answers for the last 1,000 (artifact, version) pairs are
 // kept (a build per commit makes a version each), and one request at a time goes for each,
 // so a burst of files for a new version creates it once.
-import { RecentMap } from './recent-map.js';
 import {
   SEARCH_KEYS,
   isPeridioError,
@@ -10,6 +9,7 @@ import {
   type ArtifactVersion,
   type PeridioClient,
 } from '../peridio/index.js';
+import { RecentMap } from './recent-map.js';
 
 const CALL = { timeoutMs: 15_000 };
 const VERSIONS_KEPT = 1000;

@@ -6,7 +6,6 @@
 // added), then enqueue with the hash cached so the job does not read the file again.
 // A file this user may not read is told once, by its own path, and looked at again every
 // few seconds (and at its next event: a chmod is one) until it can be read.
-import { RecentMap } from './recent-map.js';
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import {
@@ -27,6 +26,7 @@ import type { TargetResolution } from './rule-resolution.js';
 import type { Spool } from './spool.js';
 import type { WatchEngine } from './watch-engine.js';
 import type { WatchEvent } from './watch-events.js';
+import { RecentMap } from './recent-map.js';
 
 /** What the intake needs to know of a rule, with its path rules already compiled. */
 export interface IntakeRule {

@@ -2,11 +2,11 @@
 // finished, a light poll notices the folder going away (or becoming unreadable) and coming
 // back. While the folder is gone the rule is paused and its watcher closed; when it is back the watcher
 // starts again and reports the files that are there, which the intake reconciles.
-import { RecentMap } from './recent-map.js';
 import { constants, type Stats } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { whyUnreadable } from '../files/index.js';
 import { FolderTreeWatcher, type MatchVerdict } from './folder-tree-watcher.js';
+import { RecentMap } from './recent-map.js';
 
 export type { MatchVerdict } from './folder-tree-watcher.js';
 

@@ -2,7 +2,6 @@
 // stopped because its folder is gone), counters since the engine started, and the last
 // thing that happened, all read off the agent's events. The settings say which rules exist
 // and which a person paused; the board only remembers what the events told.
-import { RecentMap } from './recent-map.js';
 import type {
   WatchCountersView,
   WatchFileKind,
@@ -11,6 +10,7 @@ import type {
   WatchRuleStatus,
 } from '../../src-preload/contract.js';
 import type { WatchEvent } from './watch-events.js';
+import { RecentMap } from './recent-map.js';
 
 export interface RuleBoardEntry {
   status: Extract<WatchRuleStatus, 'starting' | 'watching' | 'stopped'>;
