@@ -4,8 +4,9 @@
 // killed for a few seconds every minute (restarted on the same port and data).
 // Prints the agent's RSS (VmRSS, sampled every 10 s) each minute, then the least-squares slope
 // of RSS over the second half, the agent's data folder (its size, what holds it, the queue's
-// jobs and cached hashes) at minute 5 and at the end, files written and signed binaries on the server. Fails (exit 1) if a file is lost (no signed
-// binary) or doubled (two binaries for one file).
+// jobs and cached hashes) at minute 5 and at the end, files written and signed binaries on
+// the server. Fails (exit 1) if a file is lost (no signed binary) or doubled (two binaries
+// for one file).
 // Knobs: BENCH_SOAK_MINUTES (default 30), BENCH_SOAK_FILES_PER_S (default 2),
 // BENCH_SOAK_FILE_KIB (default 64), BENCH_SOAK_OUTAGE_S (default 5),
 // BENCH_SOAK_FAULTS (default part500=0.05), BENCH_DIR (where files go), and
