@@ -830,168 +830,208 @@ export const SAVED_RULE_FITS_THE_INPUT: [WatchRuleSettingsView] extends [WatchRu
 // ---------------------------------------------------------------------------------------
 // Commands
 
-export const commandInputs = {
-  'workspace.get': nothing,
+/**
+ * Each command's input schema, built the first time it is asked for: a command-line run uses
+ * one or two of them, and building all of them took it 6-10 ms at every start.
+ */
+const commandInputBuilders = {
+  'workspace.get': () => nothing,
   /** While offline: ask the server now rather than at the next probe (backoff up to 60 s). */
-  'workspace.checkConnection': nothing,
+  'workspace.checkConnection': () => nothing,
 
-  'profiles.list': nothing,
-  'profiles.add': z
-    .strictObject({
-      name: name('the profile name'),
-      baseUrl: singleLine('the base URL', 1, 2048),
-      // Goes to the keychain only; the settings file never sees it.
-      apiKey: singleLine('the API key', 1, 512),
-      caPath: filePath('the CA file path').optional(),
-      // A password in it (or in proxyPassword) goes to the keychain; the settings keep the rest.
-      // Left out when replacing, the profile keeps the proxy it has (profiles.setProxy removes it).
-      proxyUrl: proxyUrl.optional(),
-      proxyPassword: proxyPassword.optional(),
-      // Logging in again to a profile that exists: its base URL and key are replaced.
-      replace: z.boolean({ error: 'replace must be true or false' }).optional(),
-    })
-    .superRefine(proxyPasswordFits, WHEN_AN_OBJECT),
-  'profiles.use': z.strictObject({ name: name('the profile name').nullable() }),
-  'profiles.remove': z.strictObject({ name: name('the profile name') }),
+  'profiles.list': () => nothing,
+  'profiles.add': () =>
+    z
+      .strictObject({
+        name: name('the profile name'),
+        baseUrl: singleLine('the base URL', 1, 2048),
+        // Goes to the keychain only; the settings file never sees it.
+        apiKey: singleLine('the API key', 1, 512),
+        caPath: filePath('the CA file path').optional(),
+        // A password in it (or in proxyPassword) goes to the keychain; the settings keep the
+        // rest. Left out when replacing, the profile keeps the proxy it has (profiles.setProxy
+        // removes it).
+        proxyUrl: proxyUrl.optional(),
+        proxyPassword: proxyPassword.optional(),
+        // Logging in again to a profile that exists: its base URL and key are replaced.
+        replace: z.boolean({ error: 'replace must be true or false' }).optional(),
+      })
+      .superRefine(proxyPasswordFits, WHEN_AN_OBJECT),
+  'profiles.use': () => z.strictObject({ name: name('the profile name').nullable() }),
+  'profiles.remove': () => z.strictObject({ name: name('the profile name') }),
   /**
    * Sets, changes or (with null) removes a profile's proxy. Without a password, a saved one is
    * kept while the user name and host stay the same, and deleted when either changes.
    */
-  'profiles.setProxy': z
-    .strictObject({
-      name: name('the profile name'),
-      proxyUrl: proxyUrl.nullable(),
-      proxyPassword: proxyPassword.optional(),
-    })
-    .superRefine(proxyPasswordFits, WHEN_AN_OBJECT),
-  'profiles.importCli': z.strictObject({ overwrite: z.boolean().optional() }),
-
-  'artifacts.list': z.strictObject({ cursor }),
-  'artifacts.create': z.strictObject({
-    name: singleLine('the artifact name', 1, 128),
-    description,
-  }),
-  /** One artifact by its PRN or its name (names are unique in an organization). */
-  'artifacts.find': z.strictObject({ artifact: artifactRef }),
-  'artifactVersions.list': z.strictObject({
-    artifactPrn: prn('artifact', 'the artifact PRN'),
-    cursor,
-  }),
-  'artifactVersions.create': z.strictObject({
-    artifactPrn: prn('artifact', 'the artifact PRN'),
-    version: singleLine('the version', 1, 128),
-    description,
-  }),
-  /** One version of an artifact (given by PRN or name), by its version text. */
-  'artifactVersions.find': z.strictObject({
-    artifact: artifactRef,
-    version: singleLine('the version', 1, 128),
-  }),
-
-  'binaries.list': z.strictObject({
-    artifactVersionPrn: prn('artifact_version', 'the artifact version PRN'),
-    cursor,
-    limit: z
-      .number({ error: 'the limit must be a number' })
-      .int('the limit must be a whole number')
-      .min(1, 'the limit is 1 to 100')
-      .max(100, 'the limit is 1 to 100')
-      .optional(),
-  }),
-  'binaries.get': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
-  'binaries.markComplete': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
-  'binaries.reset': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
-  'binaries.sign': z.strictObject({
-    prn: prn('binary', 'the binary PRN'),
-    signingKey: signingKeyChoice,
-  }),
-  'binaries.affectedReleases': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
-  'binaries.destroy': z.strictObject({
-    prn: prn('binary', 'the binary PRN'),
-    // Typed by a person who saw what is destroyed: must equal the binary's target.
-    confirmTarget: target,
-    disableReleasePrns: z
-      .array(prn('release', 'a release PRN'), {
-        error: 'disableReleasePrns must be a list of release PRNs',
+  'profiles.setProxy': () =>
+    z
+      .strictObject({
+        name: name('the profile name'),
+        proxyUrl: proxyUrl.nullable(),
+        proxyPassword: proxyPassword.optional(),
       })
-      .max(1000, 'at most 1,000 releases at once')
-      .optional(),
-  }),
+      .superRefine(proxyPasswordFits, WHEN_AN_OBJECT),
+  'profiles.importCli': () => z.strictObject({ overwrite: z.boolean().optional() }),
 
-  'uploads.detectTarget': z.strictObject({ path: filePath('the file path') }),
-  'uploads.enqueue': z.strictObject({
-    path: filePath('the file path'),
-    artifactVersionPrn: prn('artifact_version', 'the artifact version PRN'),
-    target,
-    signingKey: signingKeyChoice.nullable().optional(),
-    replace: z.boolean({ error: 'replace must be true or false' }).optional(),
-  }),
+  'artifacts.list': () => z.strictObject({ cursor }),
+  'artifacts.create': () =>
+    z.strictObject({
+      name: singleLine('the artifact name', 1, 128),
+      description,
+    }),
+  /** One artifact by its PRN or its name (names are unique in an organization). */
+  'artifacts.find': () => z.strictObject({ artifact: artifactRef }),
+  'artifactVersions.list': () =>
+    z.strictObject({
+      artifactPrn: prn('artifact', 'the artifact PRN'),
+      cursor,
+    }),
+  'artifactVersions.create': () =>
+    z.strictObject({
+      artifactPrn: prn('artifact', 'the artifact PRN'),
+      version: singleLine('the version', 1, 128),
+      description,
+    }),
+  /** One version of an artifact (given by PRN or name), by its version text. */
+  'artifactVersions.find': () =>
+    z.strictObject({
+      artifact: artifactRef,
+      version: singleLine('the version', 1, 128),
+    }),
 
-  'jobs.list': z.strictObject({
-    /** Only jobs in these statuses; all when left out. */
-    status: z
-      .array(
-        z.enum(['queued', 'running', 'waiting', 'paused', 'done', 'failed', 'cancelled'], {
-          error: 'a status is one of queued, running, waiting, paused, done, failed or cancelled',
-        }),
-        { error: 'status must be a list of job statuses' },
-      )
-      .min(1, 'give at least one status, or leave status out for all')
-      .max(7, 'at most the 7 statuses')
-      .optional(),
-    /** Whose jobs: "current" (the default), "all", or a workspace as a job names it
-     * (`request.workspace`: "local", "profile:NAME", "environment:URL"). */
-    workspace: singleLine('the workspace', 1, 2048).optional(),
-    cursor,
-    limit: z
-      .number({ error: 'the limit must be a number' })
-      .int('the limit must be a whole number')
-      .min(1, 'the limit is 1 to 500')
-      .max(500, 'the limit is 1 to 500')
-      .optional(),
-  }),
-  'jobs.pause': z.strictObject({ id: jobId }),
-  'jobs.resume': z.strictObject({ id: jobId }),
-  'jobs.retry': z.strictObject({ id: jobId }),
-  'jobs.cancel': z.strictObject({ id: jobId }),
+  'binaries.list': () =>
+    z.strictObject({
+      artifactVersionPrn: prn('artifact_version', 'the artifact version PRN'),
+      cursor,
+      limit: z
+        .number({ error: 'the limit must be a number' })
+        .int('the limit must be a whole number')
+        .min(1, 'the limit is 1 to 100')
+        .max(100, 'the limit is 1 to 100')
+        .optional(),
+    }),
+  'binaries.get': () => z.strictObject({ prn: prn('binary', 'the binary PRN') }),
+  'binaries.markComplete': () => z.strictObject({ prn: prn('binary', 'the binary PRN') }),
+  'binaries.reset': () => z.strictObject({ prn: prn('binary', 'the binary PRN') }),
+  'binaries.sign': () =>
+    z.strictObject({
+      prn: prn('binary', 'the binary PRN'),
+      signingKey: signingKeyChoice,
+    }),
+  'binaries.affectedReleases': () => z.strictObject({ prn: prn('binary', 'the binary PRN') }),
+  'binaries.destroy': () =>
+    z.strictObject({
+      prn: prn('binary', 'the binary PRN'),
+      // Typed by a person who saw what is destroyed: must equal the binary's target.
+      confirmTarget: target,
+      disableReleasePrns: z
+        .array(prn('release', 'a release PRN'), {
+          error: 'disableReleasePrns must be a list of release PRNs',
+        })
+        .max(1000, 'at most 1,000 releases at once')
+        .optional(),
+    }),
+
+  'uploads.detectTarget': () => z.strictObject({ path: filePath('the file path') }),
+  'uploads.enqueue': () =>
+    z.strictObject({
+      path: filePath('the file path'),
+      artifactVersionPrn: prn('artifact_version', 'the artifact version PRN'),
+      target,
+      signingKey: signingKeyChoice.nullable().optional(),
+      replace: z.boolean({ error: 'replace must be true or false' }).optional(),
+    }),
+
+  'jobs.list': () =>
+    z.strictObject({
+      /** Only jobs in these statuses; all when left out. */
+      status: z
+        .array(
+          z.enum(['queued', 'running', 'waiting', 'paused', 'done', 'failed', 'cancelled'], {
+            error: 'a status is one of queued, running, waiting, paused, done, failed or cancelled',
+          }),
+          { error: 'status must be a list of job statuses' },
+        )
+        .min(1, 'give at least one status, or leave status out for all')
+        .max(7, 'at most the 7 statuses')
+        .optional(),
+      /** Whose jobs: "current" (the default), "all", or a workspace as a job names it
+       * (`request.workspace`: "local", "profile:NAME", "environment:URL"). */
+      workspace: singleLine('the workspace', 1, 2048).optional(),
+      cursor,
+      limit: z
+        .number({ error: 'the limit must be a number' })
+        .int('the limit must be a whole number')
+        .min(1, 'the limit is 1 to 500')
+        .max(500, 'the limit is 1 to 500')
+        .optional(),
+    }),
+  'jobs.pause': () => z.strictObject({ id: jobId }),
+  'jobs.resume': () => z.strictObject({ id: jobId }),
+  'jobs.retry': () => z.strictObject({ id: jobId }),
+  'jobs.cancel': () => z.strictObject({ id: jobId }),
   /** Takes up a binary's upload again: its job resumed or retried, or queued anew from its file. */
-  'binaries.resumeUpload': z.strictObject({ prn: prn('binary', 'the binary PRN') }),
+  'binaries.resumeUpload': () => z.strictObject({ prn: prn('binary', 'the binary PRN') }),
 
-  'keys.list': nothing,
-  'keys.import': z.strictObject({
-    name: name('the signing key name'),
-    pem: text('the PEM', 1, 16_384),
-    // The key's registration on the server, when known: the pair must match it. Without it
-    // the key is looked up by its public value, and registered when the server lacks it.
-    signingKeyPrn: prn('signing_key', 'the signing key PRN').optional(),
-  }),
-  'keys.create': z.strictObject({ name: name('the signing key name') }),
-  'keys.remove': z.strictObject({ name: name('the signing key name') }),
+  'keys.list': () => nothing,
+  'keys.import': () =>
+    z.strictObject({
+      name: name('the signing key name'),
+      pem: text('the PEM', 1, 16_384),
+      // The key's registration on the server, when known: the pair must match it. Without it
+      // the key is looked up by its public value, and registered when the server lacks it.
+      signingKeyPrn: prn('signing_key', 'the signing key PRN').optional(),
+    }),
+  'keys.create': () => z.strictObject({ name: name('the signing key name') }),
+  'keys.remove': () => z.strictObject({ name: name('the signing key name') }),
   /** Checks a signing key as an upload would before sending anything: its private half can
    * be had, it is registered in the workspace's organization with the same public key. */
-  'keys.check': z.strictObject({ signingKey: signingKeyChoice }),
+  'keys.check': () => z.strictObject({ signingKey: signingKeyChoice }),
 
-  'watch.list': nothing,
-  'watch.save': z.strictObject({
-    rule: watchRuleInput,
-    // Without it the name must be new; with it the rule of that name is replaced (renamed
-    // when the names differ), so an add form cannot overwrite a rule by accident.
-    editing: name('the name of the rule being edited').optional(),
-  }),
-  'watch.remove': z.strictObject({ name: name('the rule name') }),
-  'watch.pause': z.strictObject({ name: name('the rule name') }),
-  'watch.resume': z.strictObject({ name: name('the rule name') }),
+  'watch.list': () => nothing,
+  'watch.save': () =>
+    z.strictObject({
+      rule: watchRuleInput,
+      // Without it the name must be new; with it the rule of that name is replaced (renamed
+      // when the names differ), so an add form cannot overwrite a rule by accident.
+      editing: name('the name of the rule being edited').optional(),
+    }),
+  'watch.remove': () => z.strictObject({ name: name('the rule name') }),
+  'watch.pause': () => z.strictObject({ name: name('the rule name') }),
+  'watch.resume': () => z.strictObject({ name: name('the rule name') }),
 
-  'preferences.get': nothing,
+  'preferences.get': () => nothing,
   /** Changes the given preferences; a change of the cap applies to running uploads at once,
    * one of the stall timeout to the uploads started after it, one of the uploads at once to
    * the next upload to start. */
-  'preferences.set': z.strictObject({
-    maxRate: rate('the bandwidth cap').optional(),
-    stallTimeoutSeconds: stallTimeoutSecondsSchema.optional(),
-    jobConcurrency: jobConcurrencySchema.optional(),
-  }),
+  'preferences.set': () =>
+    z.strictObject({
+      maxRate: rate('the bandwidth cap').optional(),
+      stallTimeoutSeconds: stallTimeoutSecondsSchema.optional(),
+      jobConcurrency: jobConcurrencySchema.optional(),
+    }),
 } as const;
+
+export const commandInputs = builtOnFirstUse(commandInputBuilders);
+
+/** An object whose properties are built by their builder at first read, then kept. */
+function builtOnFirstUse<T extends Record<string, () => unknown>>(
+  builders: T,
+): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const built = {} as { [K in keyof T]: ReturnType<T[K]> };
+  for (const key of Object.keys(builders) as (keyof T & string)[]) {
+    Object.defineProperty(built, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = builders[key]!();
+        Object.defineProperty(built, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return built;
+}
 
 export interface CommandResults {
   'workspace.get': WorkspaceInfo;

@@ -60,6 +60,8 @@ export interface UploadStepsDeps {
 
 export class UploadSteps {
   private lease: TransferLease | undefined;
+  /** The binary whose every part this job has just sent in one read (see stream). */
+  private streamedPrn: string | undefined;
 
   constructor(
     private readonly job: Job,
@@ -205,6 +207,7 @@ export class UploadSteps {
       { signal },
     );
     this.step('uploading', `sent ${file.parts.length} parts to ${declared.prn}`, declared);
+    this.streamedPrn = declared.prn;
     return { file, binary: declared };
   }
 
@@ -298,6 +301,9 @@ export class UploadSteps {
   /** Sends the parts the server does not hold as valid, then checks the whole list. */
   async uploadParts(binary: Binary, file: HashedFile, signal: AbortSignal): Promise<Binary> {
     const { client, store } = this.deps;
+    // Every part was just sent, each PUT answered only once the server held it as valid, and
+    // `hashable` is refused unless all are: listing them first would cost a request a file.
+    if (binary.prn === this.streamedPrn) return binary;
     const valid = await this.validParts(binary, file, signal);
     const missing = file.parts.filter((p) => !valid.has(p.index)).map((p) => p.index);
     this.step(
@@ -305,8 +311,8 @@ export class UploadSteps {
       `${missing.length} of ${file.parts.length} parts to send to ${binary.prn}`,
       binary,
     );
-    // Every part is on the server already (a streamed file's were just sent): nothing changed
-    // since the list, and the binary is as it was given.
+    // Every part is on the server already: nothing changed since the list, and the binary is
+    // as it was given.
     if (missing.length === 0) return binary;
     await this.transfer.upload(
       { ...this.transferOptions(binary.prn), file, indices: missing },
