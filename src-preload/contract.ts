@@ -432,8 +432,9 @@ const rate = (what: string) =>
 
 /** A local file path: absolute or relative to the engine's folder, one line, bounded. */
 const filePath = (what: string) => singleLine(what, 1, 4096);
-const cursor = text('the cursor', 1, 2048).optional();
-const description = singleLine('the description', 1, 256).optional();
+// The pieces below build a fresh schema per call: only the commands' builders use them.
+const cursor = () => text('the cursor', 1, 2048).optional();
+const description = () => singleLine('the description', 1, 256).optional();
 /**
  * A binary's target, one rule for an upload and a watch rule: at most 128 characters, with no
  * spaces (a target is one word, such as a triplet) and no control characters.
@@ -445,45 +446,49 @@ function targetText(message: string, whenEmpty = message) {
     .regex(/^\S*$/u, message)
     .refine((value) => [...value].length <= 128 && !CONTROL_CHARACTERS.test(value), message);
 }
-const target = targetText(
-  'the target must be at most 128 characters with no spaces or control characters, such as aarch64-unknown-linux-gnu',
-  'the target must not be empty',
-);
-const jobId = z
-  .string({ error: 'the job id must be text' })
-  .regex(/^[A-Za-z0-9-]{1,64}$/, 'the job id is the id a job was given (letters, digits, "-")');
+const target = () =>
+  targetText(
+    'the target must be at most 128 characters with no spaces or control characters, such as aarch64-unknown-linux-gnu',
+    'the target must not be empty',
+  );
+const jobId = () =>
+  z
+    .string({ error: 'the job id must be text' })
+    .regex(/^[A-Za-z0-9-]{1,64}$/, 'the job id is the id a job was given (letters, digits, "-")');
 
-const signingKeyChoice = z.discriminatedUnion(
-  'kind',
-  [
-    z.strictObject({ kind: z.literal('keychain'), name: name('the signing key name') }),
-    z.strictObject({
-      kind: z.literal('file'),
-      privateKeyPath: filePath('the private key path'),
-      signingKeyPrn: prn('signing_key', 'the signing key PRN'),
-    }),
-  ],
-  {
-    error:
-      'the signing key is { kind: "keychain", name } or { kind: "file", privateKeyPath, signingKeyPrn }',
-  },
-);
+const signingKeyChoice = () =>
+  z.discriminatedUnion(
+    'kind',
+    [
+      z.strictObject({ kind: z.literal('keychain'), name: name('the signing key name') }),
+      z.strictObject({
+        kind: z.literal('file'),
+        privateKeyPath: filePath('the private key path'),
+        signingKeyPrn: prn('signing_key', 'the signing key PRN'),
+      }),
+    ],
+    {
+      error:
+        'the signing key is { kind: "keychain", name } or { kind: "file", privateKeyPath, signingKeyPrn }',
+    },
+  );
 
-const nothing = z.strictObject({});
+const nothing = () => z.strictObject({});
 
 /** A profile's proxy: `http://` or `https://`, a host, an optional port and user (and
  * password, which the engine moves to the keychain); no path, query or fragment. */
-const proxyUrl = z
-  .string({
-    error: (issue) =>
-      issue.input === undefined ? 'the proxy URL is missing' : 'the proxy URL must be text',
-  })
-  .superRefine((value, ctx) => {
-    const checked = splitProxyUrl(value);
-    if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
-  });
+const proxyUrl = () =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'the proxy URL is missing' : 'the proxy URL must be text',
+    })
+    .superRefine((value, ctx) => {
+      const checked = splitProxyUrl(value);
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+    });
 /** The proxy user's password, typed apart from the URL; goes to the keychain only. */
-const proxyPassword = singleLine('the proxy password', 1, 1024);
+const proxyPassword = () => singleLine('the proxy password', 1, 1024);
 
 /** A password needs a user in the URL to go with, and is given once (in the URL or apart). */
 function proxyPasswordFits(
@@ -508,29 +513,30 @@ function proxyPasswordFits(
 }
 
 /** An artifact named by its PRN, or by its name (what `artifacts.create` accepts). */
-const artifactRef = z
-  .string({
-    error: (issue) =>
-      issue.input === undefined ? 'the artifact is missing' : 'the artifact must be text',
-  })
-  .superRefine((value, ctx) => {
-    if (value.startsWith('prn:')) {
-      if (!isPrn(value, 'artifact')) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            'the artifact must be an artifact PRN (prn:1:<organization-uuid>:artifact:<uuid>) or an artifact name',
-        });
+const artifactRef = () =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'the artifact is missing' : 'the artifact must be text',
+    })
+    .superRefine((value, ctx) => {
+      if (value.startsWith('prn:')) {
+        if (!isPrn(value, 'artifact')) {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'the artifact must be an artifact PRN (prn:1:<organization-uuid>:artifact:<uuid>) or an artifact name',
+          });
+        }
+        return;
       }
-      return;
-    }
-    const checked = singleLine('the artifact name', 1, 128).safeParse(value);
-    if (!checked.success) {
-      for (const issue of checked.error.issues) {
-        ctx.addIssue({ code: 'custom', message: issue.message });
+      const checked = singleLine('the artifact name', 1, 128).safeParse(value);
+      if (!checked.success) {
+        for (const issue of checked.error.issues) {
+          ctx.addIssue({ code: 'custom', message: issue.message });
+        }
       }
-    }
-  });
+    });
 
 // Watch rules: the one shape of a rule, for `watch.save`, the rules in the settings file and
 // the rules files people write. Messages say what the field must be, without its name: each
@@ -835,11 +841,11 @@ export const SAVED_RULE_FITS_THE_INPUT: [WatchRuleSettingsView] extends [WatchRu
  * one or two of them, and building all of them took it 6-10 ms at every start.
  */
 const commandInputBuilders = {
-  'workspace.get': () => nothing,
+  'workspace.get': () => nothing(),
   /** While offline: ask the server now rather than at the next probe (backoff up to 60 s). */
-  'workspace.checkConnection': () => nothing,
+  'workspace.checkConnection': () => nothing(),
 
-  'profiles.list': () => nothing,
+  'profiles.list': () => nothing(),
   'profiles.add': () =>
     z
       .strictObject({
@@ -851,8 +857,8 @@ const commandInputBuilders = {
         // A password in it (or in proxyPassword) goes to the keychain; the settings keep the
         // rest. Left out when replacing, the profile keeps the proxy it has (profiles.setProxy
         // removes it).
-        proxyUrl: proxyUrl.optional(),
-        proxyPassword: proxyPassword.optional(),
+        proxyUrl: proxyUrl().optional(),
+        proxyPassword: proxyPassword().optional(),
         // Logging in again to a profile that exists: its base URL and key are replaced.
         replace: z.boolean({ error: 'replace must be true or false' }).optional(),
       })
@@ -867,42 +873,42 @@ const commandInputBuilders = {
     z
       .strictObject({
         name: name('the profile name'),
-        proxyUrl: proxyUrl.nullable(),
-        proxyPassword: proxyPassword.optional(),
+        proxyUrl: proxyUrl().nullable(),
+        proxyPassword: proxyPassword().optional(),
       })
       .superRefine(proxyPasswordFits, WHEN_AN_OBJECT),
   'profiles.importCli': () => z.strictObject({ overwrite: z.boolean().optional() }),
 
-  'artifacts.list': () => z.strictObject({ cursor }),
+  'artifacts.list': () => z.strictObject({ cursor: cursor() }),
   'artifacts.create': () =>
     z.strictObject({
       name: singleLine('the artifact name', 1, 128),
-      description,
+      description: description(),
     }),
   /** One artifact by its PRN or its name (names are unique in an organization). */
-  'artifacts.find': () => z.strictObject({ artifact: artifactRef }),
+  'artifacts.find': () => z.strictObject({ artifact: artifactRef() }),
   'artifactVersions.list': () =>
     z.strictObject({
       artifactPrn: prn('artifact', 'the artifact PRN'),
-      cursor,
+      cursor: cursor(),
     }),
   'artifactVersions.create': () =>
     z.strictObject({
       artifactPrn: prn('artifact', 'the artifact PRN'),
       version: singleLine('the version', 1, 128),
-      description,
+      description: description(),
     }),
   /** One version of an artifact (given by PRN or name), by its version text. */
   'artifactVersions.find': () =>
     z.strictObject({
-      artifact: artifactRef,
+      artifact: artifactRef(),
       version: singleLine('the version', 1, 128),
     }),
 
   'binaries.list': () =>
     z.strictObject({
       artifactVersionPrn: prn('artifact_version', 'the artifact version PRN'),
-      cursor,
+      cursor: cursor(),
       limit: z
         .number({ error: 'the limit must be a number' })
         .int('the limit must be a whole number')
@@ -916,14 +922,14 @@ const commandInputBuilders = {
   'binaries.sign': () =>
     z.strictObject({
       prn: prn('binary', 'the binary PRN'),
-      signingKey: signingKeyChoice,
+      signingKey: signingKeyChoice(),
     }),
   'binaries.affectedReleases': () => z.strictObject({ prn: prn('binary', 'the binary PRN') }),
   'binaries.destroy': () =>
     z.strictObject({
       prn: prn('binary', 'the binary PRN'),
       // Typed by a person who saw what is destroyed: must equal the binary's target.
-      confirmTarget: target,
+      confirmTarget: target(),
       disableReleasePrns: z
         .array(prn('release', 'a release PRN'), {
           error: 'disableReleasePrns must be a list of release PRNs',
@@ -937,8 +943,8 @@ const commandInputBuilders = {
     z.strictObject({
       path: filePath('the file path'),
       artifactVersionPrn: prn('artifact_version', 'the artifact version PRN'),
-      target,
-      signingKey: signingKeyChoice.nullable().optional(),
+      target: target(),
+      signingKey: signingKeyChoice().nullable().optional(),
       replace: z.boolean({ error: 'replace must be true or false' }).optional(),
     }),
 
@@ -958,7 +964,7 @@ const commandInputBuilders = {
       /** Whose jobs: "current" (the default), "all", or a workspace as a job names it
        * (`request.workspace`: "local", "profile:NAME", "environment:URL"). */
       workspace: singleLine('the workspace', 1, 2048).optional(),
-      cursor,
+      cursor: cursor(),
       limit: z
         .number({ error: 'the limit must be a number' })
         .int('the limit must be a whole number')
@@ -966,14 +972,14 @@ const commandInputBuilders = {
         .max(500, 'the limit is 1 to 500')
         .optional(),
     }),
-  'jobs.pause': () => z.strictObject({ id: jobId }),
-  'jobs.resume': () => z.strictObject({ id: jobId }),
-  'jobs.retry': () => z.strictObject({ id: jobId }),
-  'jobs.cancel': () => z.strictObject({ id: jobId }),
+  'jobs.pause': () => z.strictObject({ id: jobId() }),
+  'jobs.resume': () => z.strictObject({ id: jobId() }),
+  'jobs.retry': () => z.strictObject({ id: jobId() }),
+  'jobs.cancel': () => z.strictObject({ id: jobId() }),
   /** Takes up a binary's upload again: its job resumed or retried, or queued anew from its file. */
   'binaries.resumeUpload': () => z.strictObject({ prn: prn('binary', 'the binary PRN') }),
 
-  'keys.list': () => nothing,
+  'keys.list': () => nothing(),
   'keys.import': () =>
     z.strictObject({
       name: name('the signing key name'),
@@ -986,9 +992,9 @@ const commandInputBuilders = {
   'keys.remove': () => z.strictObject({ name: name('the signing key name') }),
   /** Checks a signing key as an upload would before sending anything: its private half can
    * be had, it is registered in the workspace's organization with the same public key. */
-  'keys.check': () => z.strictObject({ signingKey: signingKeyChoice }),
+  'keys.check': () => z.strictObject({ signingKey: signingKeyChoice() }),
 
-  'watch.list': () => nothing,
+  'watch.list': () => nothing(),
   'watch.save': () =>
     z.strictObject({
       rule: watchRuleInput,
@@ -1000,7 +1006,7 @@ const commandInputBuilders = {
   'watch.pause': () => z.strictObject({ name: name('the rule name') }),
   'watch.resume': () => z.strictObject({ name: name('the rule name') }),
 
-  'preferences.get': () => nothing,
+  'preferences.get': () => nothing(),
   /** Changes the given preferences; a change of the cap applies to running uploads at once,
    * one of the stall timeout to the uploads started after it, one of the uploads at once to
    * the next upload to start. */

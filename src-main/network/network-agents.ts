@@ -9,10 +9,10 @@
 // Senders write a request's body only once it has its socket: HttpProxyAgent rewrites the
 // request line into absolute form when it makes the socket, and a body buffered before that
 // can come out garbled (seen with 8 MiB part bodies through tinyproxy).
+//
+// TLS (node:https, node:tls) and the proxy agents load at their first use: a command that only
+// talks plain http to a straight server (the local workspace) does not pay for them at start.
 import http from 'node:http';
-import https from 'node:https';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import {
   DIRECT_PLAN,
   awaitsSystemAnswer,
@@ -24,6 +24,8 @@ import {
 import type { SystemProxyAsker } from './system-proxy.js';
 
 export interface RequestWay {
+  /** `http.request` or `https.request`, by the URL's scheme. */
+  request: typeof http.request;
   agent: http.Agent;
   /** Trusted roots plus extras, for the server's certificate; undefined keeps Node's. */
   ca: string[] | undefined;
@@ -34,10 +36,8 @@ export class NetworkAgents {
   readonly #plan: ProxyPlan;
   readonly #ca: string[] | undefined;
   readonly #askSystem: SystemProxyAsker | undefined;
-  readonly #direct = {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true }),
-  };
+  readonly #directHttp = new http.Agent({ keepAlive: true });
+  #directHttps: http.Agent | undefined;
   readonly #proxied = new Map<string, http.Agent>();
   /** Each origin's way, decided once: every part PUT of an upload goes to the same origin. */
   readonly #routes = new Map<string, Promise<Route>>();
@@ -62,8 +62,10 @@ export class NetworkAgents {
     }
     const route = await routing;
     const secure = url.protocol === 'https:';
+    const request = secure ? (await import('node:https')).request : http.request;
     if (route.kind === 'direct') {
-      return { agent: secure ? this.#direct.https : this.#direct.http, ca: this.#ca, route };
+      const agent = secure ? await this.#httpsAgent() : this.#directHttp;
+      return { request, agent, ca: this.#ca, route };
     }
     const key = `${secure ? 'tunnel' : 'forward'} ${route.proxyUrl}`;
     let agent = this.#proxied.get(key);
@@ -73,12 +75,27 @@ export class NetworkAgents {
       // A tunnel is kept alive like a straight connection. A forwarding proxy (tinyproxy, for
       // one) closes our connection after each answer, so a kept-alive one would be reused
       // after it is gone and fail the next request half-written.
-      agent = secure
-        ? new HttpsProxyAgent(route.proxyUrl, { keepAlive: true, ...ca })
-        : new HttpProxyAgent(route.proxyUrl, { keepAlive: false, ...ca });
+      const made = secure
+        ? new (await import('https-proxy-agent')).HttpsProxyAgent(route.proxyUrl, {
+            keepAlive: true,
+            ...ca,
+          })
+        : new (await import('http-proxy-agent')).HttpProxyAgent(route.proxyUrl, {
+            keepAlive: false,
+            ...ca,
+          });
+      // Another request to this proxy may have made one while this one loaded the module.
+      agent = this.#proxied.get(key) ?? made;
+      if (agent !== made) made.destroy();
       this.#proxied.set(key, agent);
     }
-    return { agent, ca: this.#ca, route };
+    return { request, agent, ca: this.#ca, route };
+  }
+
+  async #httpsAgent(): Promise<http.Agent> {
+    const { Agent } = await import('node:https');
+    this.#directHttps ??= new Agent({ keepAlive: true });
+    return this.#directHttps;
   }
 
   async #routeTo(url: URL): Promise<Route> {
@@ -92,8 +109,8 @@ export class NetworkAgents {
 
   /** Closes kept-alive connections; requests after this open new ones. */
   destroy(): void {
-    this.#direct.http.destroy();
-    this.#direct.https.destroy();
+    this.#directHttp.destroy();
+    this.#directHttps?.destroy();
     for (const agent of this.#proxied.values()) agent.destroy();
     this.#proxied.clear();
   }

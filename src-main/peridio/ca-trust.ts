@@ -2,7 +2,8 @@
 // the system trust, never replacing it: a profile that names its company CA must still reach
 // public hosts.
 import { X509Certificate } from 'node:crypto';
-import { rootCertificates } from 'node:tls';
+import { createRequire } from 'node:module';
+import type * as Tls from 'node:tls';
 import { PeridioError } from './errors.js';
 import { readRegularFileSync, whyUnreadable } from '../files/index.js';
 
@@ -76,5 +77,8 @@ export function loadExtraCaCertificates(sources: ExtraCaSources): string[] {
  * undefined when there are none so that Node keeps its own defaults untouched.
  */
 export function trustedCertificates(extra: readonly string[]): string[] | undefined {
-  return extra.length === 0 ? undefined : [...rootCertificates, ...extra];
+  if (extra.length === 0) return undefined;
+  // Loaded here, not at start: node:tls costs every command about 4 ms to load.
+  const { rootCertificates } = createRequire(import.meta.url)('node:tls') as typeof Tls;
+  return [...rootCertificates, ...extra];
 }

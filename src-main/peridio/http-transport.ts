@@ -1,7 +1,6 @@
 // One HTTP exchange on node:http/node:https (not fetch: we need our own CA trust, kept-alive
 // agents we can close, proxies, and a cap on what a server may make us buffer).
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import {
   isCertificateFailure,
   proxyWay,
@@ -77,10 +76,9 @@ export async function sendOnce(
       reject(new TransportFailure('aborted', 'the request was cancelled'));
       return;
     }
-    const secure = request.protocol === 'https:';
     const headers = { ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(request.body.length);
-    const outgoing = (secure ? https : http).request({
+    const outgoing = way.request({
       agent: way.agent,
       ...(way.ca === undefined ? {} : { ca: way.ca }),
       hostname: request.hostname,

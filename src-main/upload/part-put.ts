@@ -3,8 +3,6 @@
 // a byte of the answer arrives, so a slow upload that moves is never cut off, and one that
 // stops moving is aborted after `stallTimeoutMs`.
 import http from 'node:http';
-import https from 'node:https';
-import { TLSSocket } from 'node:tls';
 import {
   isCertificateFailure,
   proxyWay,
@@ -56,7 +54,6 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 
 interface PutTarget {
   url: URL;
-  secure: boolean;
   hostname: string;
   port: number | undefined;
   /** Path and query exactly as the server wrote them: a presigned signature covers them. */
@@ -85,7 +82,6 @@ function targetOf(raw: string): PutTarget {
   if (!path.startsWith('/')) path = `/${path}`;
   return {
     url,
-    secure: url.protocol === 'https:',
     hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port === '' ? undefined : Number(url.port),
     path,
@@ -115,7 +111,9 @@ function answerMessage(status: number, text: string): string {
  */
 function cutOff(outgoing: http.ClientRequest): void {
   const socket = outgoing.socket;
-  if (socket !== null && !(socket instanceof TLSSocket) && !socket.destroyed) {
+  // A TLSSocket says `encrypted` (node:tls is not loaded just to ask with instanceof).
+  const encrypted = (socket as { encrypted?: boolean } | null)?.encrypted === true;
+  if (socket !== null && !encrypted && !socket.destroyed) {
     socket.resetAndDestroy();
   }
   outgoing.destroy();
@@ -133,7 +131,7 @@ export async function putPart(request: PartPutRequest): Promise<PartPutOutcome> 
       return;
     }
     const through = proxyWay(way.route);
-    const outgoing = (target.secure ? https : http).request({
+    const outgoing = way.request({
       agent: way.agent,
       ...(way.ca === undefined ? {} : { ca: way.ca }),
       hostname: target.hostname,

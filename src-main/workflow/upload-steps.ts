@@ -123,7 +123,8 @@ export class UploadSteps {
     }
     const cached = this.deps.store.cachedHash(path, queued, workspace);
     if (cached) return { file: cached, binary: null };
-    if (queued.size > 0 && (await this.targetIsFree(signal))) return this.stream(signal);
+    const created = queued.size > 0 ? await this.createForStream(signal) : undefined;
+    if (created) return this.stream(created, signal);
     const hashed = await transfer.hash(path, {
       signal,
       onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
@@ -144,12 +145,29 @@ export class UploadSteps {
     }
   }
 
-  /** No live binary holds the target; offline, false: the file is hashed while it waits. */
-  private async targetIsFree(signal: AbortSignal): Promise<boolean> {
+  /**
+   * The binary for a file to send in one read, created with its content still to be declared;
+   * undefined when the server refuses it (the target is taken, or this job's binary exists
+   * from an earlier try) or cannot be reached: then the file is hashed, and findBinary's
+   * search and the conflict policy decide. Asked straight, not after a search: a new target,
+   * the common case, costs one request instead of two.
+   */
+  private async createForStream(signal: AbortSignal): Promise<Binary | undefined> {
+    const { artifactVersionPrn, target } = this.job.request;
     try {
-      return (await this.liveBinary(signal)) === undefined;
+      return await this.deps.client.binaries.create(
+        {
+          artifact_version_prn: artifactVersionPrn,
+          target,
+          hash: PENDING_CONTENT_HASH,
+          size: this.job.queuedFile.size,
+          id: this.job.binaryId,
+        },
+        { signal },
+      );
     } catch (error) {
-      if (isPeridioError(error) && TRANSIENT_CLIENT_CODES.has(error.code)) return false;
+      if (isPeridioError(error, 'validation')) return undefined;
+      if (isPeridioError(error) && TRANSIENT_CLIENT_CODES.has(error.code)) return undefined;
       throw error;
     }
   }
@@ -169,22 +187,15 @@ export class UploadSteps {
   }
 
   /**
-   * Creates the binary with its content still to be declared, sends every part in the read
-   * that hashes the file, then declares the content: one read of the file instead of two.
+   * Sends every part of the new binary in the read that hashes the file, then declares the
+   * content: one read of the file instead of two.
    */
-  private async stream(signal: AbortSignal): Promise<{ file: HashedFile; binary: Binary }> {
+  private async stream(
+    created: Binary,
+    signal: AbortSignal,
+  ): Promise<{ file: HashedFile; binary: Binary }> {
     const { client, store } = this.deps;
-    const { path, artifactVersionPrn, target, workspace } = this.job.request;
-    const created = await client.binaries.create(
-      {
-        artifact_version_prn: artifactVersionPrn,
-        target,
-        hash: PENDING_CONTENT_HASH,
-        size: this.job.queuedFile.size,
-        id: this.job.binaryId,
-      },
-      { signal },
-    );
+    const { path, workspace } = this.job.request;
     this.step('finding-binary', `created binary ${created.prn}; its content follows`, created);
     this.step('uploading', `every part, hashed as it is read, to send to ${created.prn}`, created);
     const file = await this.transfer.stream(

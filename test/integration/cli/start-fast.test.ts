@@ -1,7 +1,7 @@
 // A command loads only what it uses: `--help` and `--version` load the command table and
-// nothing else, a command's own help loads no engine, and a command on a Peridio account never
-// loads the embedded server or the dashboard. Every module the process loads is recorded by a
-// loader hook (import-recorder.mjs).
+// nothing else, a command's own help loads no engine, a command on a Peridio account never
+// loads the embedded server or the dashboard, and one over plain http loads no TLS. Every
+// module the process loads is recorded by a loader hook (import-recorder.mjs).
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,8 +32,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the command from sources and answers its exit code and the modules it loaded. */
-async function modulesLoadedBy(args: string[]): Promise<{ code: number | null; loaded: string[] }> {
+/**
+ * Runs the command from sources and answers its exit code, the modules it loaded and Node's
+ * own modules it imported (`node:tls`).
+ */
+async function modulesLoadedBy(
+  args: string[],
+): Promise<{ code: number | null; loaded: string[]; builtins: string[] }> {
   const record = path.join(dir, `loaded-${Math.random().toString(36).slice(2)}.txt`);
   const child = spawn(
     process.execPath,
@@ -47,10 +52,11 @@ async function modulesLoadedBy(args: string[]): Promise<{ code: number | null; l
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const text = await readFile(record, 'utf8').catch(() => '');
   // tsx's own modules load before the recorder and on demand; they are the test's, not ours.
-  const loaded = text
-    .split('\n')
-    .filter((url) => url !== '' && !url.includes('/node_modules/tsx/'));
-  return { code, loaded };
+  const urls = text.split('\n').filter((url) => url !== '');
+  const loaded = urls.filter(
+    (url) => !url.startsWith('node:') && !url.includes('/node_modules/tsx/'),
+  );
+  return { code, loaded, builtins: urls.filter((url) => url.startsWith('node:')) };
 }
 
 /** The repository paths (or package names) of the loaded modules. */
@@ -99,5 +105,17 @@ describe('what a command loads', () => {
     expect(modules.filter((m) => m.startsWith('src-main/local-peridio/'))).toEqual([]);
     expect(modules.filter((m) => m.startsWith('src-main/dashboard/'))).toEqual([]);
     expect(modules).not.toContain('fastify');
+  });
+
+  it('a command over plain http, straight to the server, loads no TLS and no proxy agent', async () => {
+    const { code, loaded, builtins } = await modulesLoadedBy(['artifacts', 'list', '--json']);
+    expect(code).toBe(0);
+    expect(builtins).toContain('node:http');
+    expect(builtins).not.toContain('node:https');
+    expect(builtins).not.toContain('node:tls');
+    const modules = names(loaded);
+    for (const agent of ['http-proxy-agent', 'https-proxy-agent', 'agent-base']) {
+      expect(modules).not.toContain(agent);
+    }
   });
 });

@@ -80,6 +80,12 @@ describe('the wait for the server to hash', () => {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as AccessLine);
+    // A new target's binary is created straight, with no search first (a taken target is
+    // refused, and only then looked up).
+    const searches = all.filter(
+      (line) => line.method === 'GET' && line.path.split('?')[0] === '/binaries',
+    );
+    expect(searches).toEqual([]);
     // A new file's parts were all just sent, each answered once stored: they are not listed
     // again before `hashable` (which the server refuses unless all are valid).
     const onParts = all.filter((line) => line.path.split('?')[0] === `${binaryPath}/parts`);
