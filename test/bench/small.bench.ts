@@ -47,7 +47,7 @@ const fileBytes = Number(process.env.BENCH_FILE_MIB ?? 1) * MiB;
 const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 2000);
 const watchJobs = process.env.BENCH_WATCH_JOBS;
 const startRuns = Number(process.env.BENCH_START_RUNS ?? 10);
-const chunkFiles = Number(process.env.BENCH_TURN_FILES ?? 5);
+const turnFiles = Number(process.env.BENCH_TURN_FILES ?? 5);
 /** Longer than any healthy run of one mode; a stuck one fails instead of hanging. */
 const MODE_TIMEOUT_MS = 10 * 60_000;
 
@@ -156,7 +156,7 @@ async function uploadOncePerFile(
 
 /**
  * The loop and `peridio-desk upload` over the same number of files, taken in turns of
- * `chunkFiles` files each (the loop's turn first), each side's time summed: the machine's
+ * `turnFiles` files each (the loop's turn first), each side's time summed: the machine's
  * speed drifts by a tenth from one ten seconds to the next here, and turns of a couple of
  * seconds put both sides in the same drift. The loop pays a bash start per turn (about 3 ms),
  * which its one script over all the files would not.
@@ -172,8 +172,8 @@ async function loopAndUploadInTurns(
   const dataDir = path.join(roundDir, 'desk-cli');
   let loopMs = 0;
   let cliMs = 0;
-  for (let from = 0; from < fileCount; from += chunkFiles) {
-    const turn = (files: BenchFile[]) => files.slice(from, from + chunkFiles);
+  for (let from = 0; from < fileCount; from += turnFiles) {
+    const turn = (files: BenchFile[]) => files.slice(from, from + turnFiles);
     loopMs += await scriptedLoop(bench, roundDir, turn(loopFiles), loopVersion);
     cliMs += await uploadOncePerFile(bench, dataDir, turn(cliFiles), cliVersion);
   }
