@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// A command parses a few objects of each schema: zod's fast path, a function it compiles per
+// object schema with `new Function` (never in V8's code cache), costs a short command more
+// than it saves. zod reads its config from this global, so it is set before zod loads.
+(globalThis as { __zod_globalConfig?: { jitless: boolean } }).__zod_globalConfig = {
+  jitless: true,
+};
+
 // A reader that goes away (`peridio-desk queue run --json | head -1`) ends the command the way
 // a closed pipe ends any Unix tool (status 128 + SIGPIPE), not with a stack trace; queued
 // work stays queued and resumes on the next run.

@@ -1,6 +1,5 @@
 // Reading what a person types: a line, a secret without echo, or the whole of stdin when a
 // script pipes it in.
-import { createInterface } from 'node:readline';
 import { UsageError } from './command.js';
 
 export async function readStdin(): Promise<string> {
@@ -9,7 +8,9 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function ask(question: string): Promise<string> {
+export async function ask(question: string): Promise<string> {
+  // Loaded when a question is asked: commands that import this module rarely ask one.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   return new Promise((resolve) =>
     rl.question(question, (answer) => {

@@ -127,8 +127,24 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = body as string;
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    let text: string;
+    try {
+      // Strict: bytes that are not UTF-8 (say, a Latin-1 path) are refused, not turned into
+      // U+FFFD and then "not found".
+      text = new TextDecoder('utf-8', { fatal: true }).decode(body as Buffer);
+    } catch {
+      done(
+        new TransportError({
+          status: 400,
+          code: 'invalid_json',
+          message:
+            "The request body is not valid UTF-8; send the command's input as JSON encoded as UTF-8.",
+        }),
+        undefined,
+      );
+      return;
+    }
     if (text.trim() === '') {
       done(null, undefined);
       return;

@@ -110,6 +110,9 @@ function checkOptions(options: LocalPeridioOptions): void {
 
 const MAX_PARAM_LENGTH = 1000;
 
+/** Strict: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** What a path the router cannot take is answered with (its message echoes the whole path). */
 function routerRefusal(error: FastifyError): { status: number; detail: string } {
   switch (error.code) {
@@ -186,11 +189,22 @@ function buildApp(
   });
 
   // Only JSON reaches the API; it is parsed here so that a body that is not JSON gets a
-  // clear 400 of ours, and the body limit (413) applies while it streams in.
+  // clear 400 of ours, and the body limit (413) applies while it streams in. JSON is UTF-8
+  // (RFC 8259): bytes that are not are refused, not stored as U+FFFD.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string;
-    noteBytesIn(request.raw, Buffer.byteLength(text));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    noteBytesIn(request.raw, bytes.length);
+    let text: string;
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      done(
+        badRequest('The request body is not valid UTF-8: send the JSON encoded as UTF-8.'),
+        undefined,
+      );
+      return;
+    }
     if (text.trim() === '') {
       done(badRequest('The request body is empty: send a JSON object.'), undefined);
       return;

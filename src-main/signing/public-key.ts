@@ -41,14 +41,17 @@ export function publicKeyObject(value: string): KeyObject {
 }
 
 /**
- * The `value` of the public half of an Ed25519 private (or public) key; a key whose public
- * half would let any signature verify is refused (a key made from a seed never is one).
+ * The `value` of the public half of an Ed25519 private (or public) key; a public key that
+ * would let any signature verify is refused. The half derived from a private key is never one
+ * (its clamped scalar, a multiple of 8 below 8L, times the base point), so it is not checked:
+ * the check's BigInt arithmetic cost every signing command a few milliseconds.
  */
 export function publicKeyValue(key: KeyObject): string {
-  const publicKey = key.type === 'public' ? key : createPublicKey(key);
+  const derived = key.type !== 'public';
+  const publicKey = derived ? createPublicKey(key) : key;
   const spki = publicKey.export({ format: 'der', type: 'spki' });
   const raw = spki.subarray(SPKI_ED25519_PREFIX.length);
-  const problem = ed25519PointProblem(raw);
+  const problem = derived ? undefined : ed25519PointProblem(raw);
   if (problem !== undefined) {
     throw new SigningError(
       'weak_public_key',

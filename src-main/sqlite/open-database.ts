@@ -12,7 +12,10 @@ function nativeBinding(): string | undefined {
     versions: process.versions,
     platform: process.platform,
     arch: process.arch,
-    packageDir: betterSqlitePackageDir(),
+    // Found only inside Electron, the one case that needs it: a resolve less per start.
+    get packageDir() {
+      return betterSqlitePackageDir();
+    },
     exists: existsSync,
   });
   return binding;

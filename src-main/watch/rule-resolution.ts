@@ -3,7 +3,6 @@
 // the server is the uploader's part.
 import { compilePathPattern } from '../../src-preload/contract.js';
 import type { WatchRule } from '../settings/index.js';
-import { detectFileTarget } from '../targets/index.js';
 import { relativePathIn, type RulePathOptions } from './rule-paths.js';
 
 /** A target with how it was found, in words (the header's evidence, the path, the rule). */
@@ -85,6 +84,8 @@ export async function resolveTarget(
   if (target !== 'auto') return { ok: true, target, evidence: `the rule "${rule.name}" says it` };
   let detection;
   try {
+    // Loaded at the first file a rule leaves to detection (the targets room brings zlib).
+    const { detectFileTarget } = await import('../targets/index.js');
     detection = await detectFileTarget(absolutePath);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);

@@ -6,7 +6,6 @@ import type { JobView } from '../../../src-preload/contract.js';
 import { allowedActions } from '../../lifecycle/index.js';
 import { jobAllowedActions } from '../../queue/index.js';
 import { NotARegularFileError, whyUnreadable } from '../../files/index.js';
-import { detectFileTarget } from '../../targets/index.js';
 import { refuse } from '../desk-errors.js';
 import { jobView } from '../job-view.js';
 import type { DeskContext, HandlerMap } from './handler.js';
@@ -25,6 +24,8 @@ export const uploadCommands: HandlerMap<UploadCommand> = {
   async 'uploads.detectTarget'({ path: file }) {
     const resolved = path.resolve(file);
     try {
+      // The targets room (with zlib) loads only for a detection, not for every upload.
+      const { detectFileTarget } = await import('../../targets/index.js');
       return await detectFileTarget(resolved);
     } catch (error) {
       // A pipe, a folder or a device keeps its own code; a missing or unreadable file is said

@@ -1,7 +1,8 @@
 // A command loads only what it uses: `--help` and `--version` load the command table and
 // nothing else, a command's own help loads no engine, a command on a Peridio account never
-// loads the embedded server or the dashboard, and one over plain http loads no TLS. Every
-// module the process loads is recorded by a loader hook (import-recorder.mjs).
+// loads the embedded server or the dashboard, one that detects no target loads no zlib, and
+// one over plain http loads no TLS. Every module the process loads is recorded by a loader
+// hook (import-recorder.mjs).
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -105,6 +106,18 @@ describe('what a command loads', () => {
     expect(modules.filter((m) => m.startsWith('src-main/local-peridio/'))).toEqual([]);
     expect(modules.filter((m) => m.startsWith('src-main/dashboard/'))).toEqual([]);
     expect(modules).not.toContain('fastify');
+  });
+
+  it('a command that detects no target loads neither target detection nor zlib, and asks nothing', async () => {
+    const { code, loaded, builtins } = await modulesLoadedBy(['artifacts', 'list', '--json']);
+    expect(code).toBe(0);
+    expect(names(loaded).filter((m) => m.startsWith('src-main/targets/'))).toEqual([]);
+    expect(builtins).not.toContain('node:zlib');
+    expect(builtins).not.toContain('node:readline');
+    // The same room loads when a target is to be told.
+    const detect = await modulesLoadedBy(['detect', path.join(REPO_ROOT, 'package.json')]);
+    expect(names(detect.loaded)).toContain('src-main/targets/index.ts');
+    expect(detect.builtins).toContain('node:zlib');
   });
 
   it('a command over plain http, straight to the server, loads no TLS and no proxy agent', async () => {

@@ -12,7 +12,12 @@ export interface RawResponse {
 
 export function rawRequest(
   origin: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+  options: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  },
 ): Promise<RawResponse> {
   const url = new URL(origin);
   return new Promise((resolve, reject) => {

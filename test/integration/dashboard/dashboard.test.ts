@@ -211,7 +211,7 @@ describe('Origin and Host', () => {
 });
 
 describe('what a command request must look like', () => {
-  const post = (body: string, headers: Record<string, string> = {}) =>
+  const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
     rawRequest(origin, {
       method: 'POST',
       path: '/api/commands/artifacts.list',
@@ -245,6 +245,18 @@ describe('what a command request must look like', () => {
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ ok: false, error: { code: 'invalid_json' } });
     expect(bad.json.error.message).toContain('not valid JSON');
+  });
+
+  it('refuses a body that is not UTF-8 with a clear message', async () => {
+    const latin1 = Buffer.concat([
+      Buffer.from('{"path": "/tmp/caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}'),
+    ]);
+    const bad = await post(latin1, { 'content-type': 'application/json' });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ ok: false, error: { code: 'invalid_json' } });
+    expect(bad.json.error.message).toContain('not valid UTF-8');
   });
 
   it('refuses a body over 1 MiB', async () => {

@@ -763,6 +763,30 @@ describe('request bodies', () => {
     expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
   });
 
+  test('a JSON body that is not UTF-8 is 400 saying so and creates nothing', async () => {
+    const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
+    // Latin-1 "é" (0xE9), and a lone continuation byte: neither is UTF-8.
+    for (const bad of [[0xe9], [0x80]]) {
+      const body = Buffer.concat([
+        Buffer.from('{"name": "caf'),
+        Buffer.from(bad),
+        Buffer.from('"}'),
+      ]);
+      const response = await fetch(`${t.server.url}/artifacts`, {
+        method: 'POST',
+        headers: { authorization: `Token ${t.server.apiKey}`, 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as Json).errors.detail).toContain('not valid UTF-8');
+    }
+    expect(await listAll(api, '/artifacts?limit=100', 'artifacts')).toEqual(before);
+    // The same name in UTF-8 is taken as it is.
+    const good = await api('POST', '/artifacts', { name: unique('café') });
+    expect(good.status).toBe(201);
+    expect(good.body.artifact.name).toContain('café');
+  });
+
   test('a JSON body over the 2 MiB limit is 413 and creates nothing', async () => {
     const before = await listAll(api, '/artifacts?limit=100', 'artifacts');
     const response = await api('POST', '/artifacts', {
