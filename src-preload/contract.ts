@@ -8,7 +8,7 @@
 // bounded, and every PRN is checked for its type before the engine does anything with it.
 import { z } from 'zod';
 import type { COMMAND_NAMES, EVENT_NAMES } from './contract-names.js';
-import { isPrn, parsePrn, type PrnType } from './prn.js';
+import { aPrnOf, isPrn, parsePrn, type PrnType } from './prn.js';
 import { checkProxyInput, splitProxyUrl } from './proxy-url.js';
 import { parseRate } from './rate.js';
 
@@ -412,7 +412,7 @@ function prn(type: PrnType, what: string) {
     })
     .max(200, `${what} is too long for a PRN`)
     .refine((value) => isPrn(value, type), {
-      message: `${what} must be a ${type} PRN (prn:1:<organization-uuid>:${type}:<uuid>)`,
+      message: `${what} must be ${aPrnOf(type)} (prn:1:<organization-uuid>:${type}:<uuid>)`,
     });
 }
 

@@ -60,9 +60,16 @@ export function parsePrn(value: unknown, expectedType?: PrnType | 'organization'
   }
   if (expectedType !== undefined) {
     const actual = prn.kind === 'organization' ? 'organization' : prn.type;
-    if (actual !== expectedType) return fail(`expected a ${expectedType} PRN, got a ${actual} PRN`);
+    if (actual !== expectedType) {
+      return fail(`expected ${aPrnOf(expectedType)}, got ${aPrnOf(actual)}`);
+    }
   }
   return { ok: true, prn };
+}
+
+/** "an artifact_version PRN", "a binary PRN": a PRN of `type`, in words. */
+export function aPrnOf(type: PrnType | 'organization'): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} PRN`;
 }
 
 export function isPrn(value: unknown, expectedType?: PrnType | 'organization'): value is string {

@@ -258,7 +258,7 @@ describe('peridio-desk upload', () => {
     const cases: [string[], RegExp][] = [
       [
         ['upload', pem, '--artifact-version', 'prn:1:nope', '--target', 't'],
-        /the artifact version PRN must be a artifact_version PRN/,
+        /the artifact version PRN must be an artifact_version PRN/,
       ],
       [
         ['upload', pem, '--artifact-version', versionPrn, '--target', 'x'.repeat(129)],

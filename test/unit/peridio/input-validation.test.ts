@@ -26,7 +26,7 @@ const refusals: [string, (client: PeridioClient) => unknown, RegExp][] = [
   [
     'a wrong artifact_version_prn type',
     (c) => c.binaries.create({ ...goodBinary, artifact_version_prn: BINARY }),
-    /artifact_version_prn: .*expected a artifact_version PRN/,
+    /artifact_version_prn: .*expected an artifact_version PRN/,
   ],
   [
     'an empty target',

@@ -45,7 +45,7 @@ describe('PRNs', () => {
     expect(isPrn(artifact, 'artifact')).toBe(true);
     expect(isPrn(artifact, 'binary')).toBe(false);
     expect(() => assertPrn(artifact, 'binary')).toThrow(
-      'expected a binary PRN, got a artifact PRN',
+      'expected a binary PRN, got an artifact PRN',
     );
     expect(isPrn(`prn:1:${ORG}`, 'binary')).toBe(false);
   });

@@ -151,7 +151,7 @@ describe('parseWatchRules', () => {
       'an artifact PRN where a version PRN goes',
       { artifactVersionPrn: ARTIFACT_PRN },
       'artifactVersionPrn',
-      /expected a artifact_version PRN, got a artifact PRN.*"artifactVersion"/,
+      /expected an artifact_version PRN, got an artifact PRN.*"artifactVersion"/,
     ],
     [
       'a PRN that is not one',
@@ -184,7 +184,7 @@ describe('parseWatchRules', () => {
         artifactVersion: { artifactPrn: VERSION_PRN, fromPath: '(?<version>.+)' },
       },
       'artifactVersion.artifactPrn',
-      /expected a artifact PRN, got a artifact_version PRN/,
+      /expected an artifact PRN, got an artifact_version PRN/,
     ],
     [
       'a version pattern that does not compile',
