@@ -2,8 +2,9 @@
 // page sends the bytes (`POST /api/files`, the name in `x-file-name`) and the dashboard keeps
 // them in a spool of their own (`<data>/dropped-files`; the watcher's spool is swept by its
 // own rules): a queued job's file must stay put until it is signed. Entries go once their
-// job is done or cancelled, and at the next start when no job needs them and they are an
-// hour old (a file whose upload dialog was never confirmed).
+// job is done, and at the next start when no job needs them (a failed or cancelled job may be
+// retried until the queue's retention prunes it) and they are an hour old (a file whose
+// upload dialog was never confirmed).
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { DeskEvent } from '../../src-preload/contract.js';
@@ -31,12 +32,13 @@ export class DroppedFiles {
     return this.spool.sweep(this.pathsInUse(), UNQUEUED_GRACE_MS);
   }
 
-  /** Removes a job's spooled file once the job is done or cancelled; returns the unsubscribe. */
+  /** Removes a job's spooled file once the job is done (a cancelled one may be retried, and
+   * finds its file); returns the unsubscribe. */
   cleanUpAfterJobs(service: { subscribe(listener: (event: DeskEvent) => void): () => void }) {
     return service.subscribe((event) => {
       if (event.name !== 'job:ended') return;
       const { job } = event.payload;
-      if (job.status === 'done' || job.status === 'cancelled') {
+      if (job.status === 'done') {
         this.spool.remove(job.request.path).catch(() => {
           // Left for the next start's sweep.
         });

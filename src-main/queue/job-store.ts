@@ -134,6 +134,11 @@ const FINAL: readonly JobStatus[] = ['done', 'failed', 'cancelled'];
 /** Finished for good: what the retention prunes (a failed job waits for a person). */
 const PRUNABLE: readonly JobStatus[] = ['done', 'cancelled'];
 
+/** A job that will still run (what a cancel may stop) or may run again (what a retry takes:
+ * a failed or a cancelled job, until the retention prunes it): its file must stay where the
+ * job will read it. */
+const NEEDS_ITS_FILE: readonly JobStatus[] = [...JOB_ACTION_FROM.cancel, ...JOB_ACTION_FROM.retry];
+
 /** How long and how many finished jobs are kept: a job goes once it is too old or too far back. */
 export interface JobRetention {
   keepDays: number;
@@ -538,16 +543,15 @@ export class JobStore {
     });
   }
 
-  /** Every path that jobs in the given statuses upload (the watcher's spool keeps those). */
-  pathsInUse(statuses: readonly JobStatus[]): Set<string> {
+  /** Every path a job that may still run (or run again) uploads: what the spools keep. */
+  pathsInUse(): Set<string> {
     return this.use(() => {
-      if (statuses.length === 0) return new Set();
       const rows = this.db
         .prepare(
           `SELECT json_extract(request, '$.path') AS path FROM jobs
-           WHERE status IN (${statuses.map(() => '?').join(',')})`,
+           WHERE status IN (${NEEDS_ITS_FILE.map(() => '?').join(',')})`,
         )
-        .all(...statuses) as { path: string }[];
+        .all(...NEEDS_ITS_FILE) as { path: string }[];
       return new Set(rows.map((r) => r.path));
     });
   }

@@ -366,15 +366,10 @@ export class DeskService {
     return checkWatchRulesFile(file, (signingKey) => this.call('keys.check', { signingKey }));
   }
 
-  /** Files that queued or unfinished jobs (of any workspace) still need: the spool keeps them. */
+  /** Files that jobs (of any workspace) that may still run, or be retried, need: the spool
+   * keeps them. */
   pathsInUse(): Set<string> {
-    return this.#open().engine.store.pathsInUse([
-      'queued',
-      'running',
-      'waiting',
-      'paused',
-      'failed',
-    ]);
+    return this.#open().engine.store.pathsInUse();
   }
 
   async close(): Promise<void> {

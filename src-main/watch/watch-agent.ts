@@ -71,9 +71,8 @@ export class WatchAgent {
     if (this.running) return;
     this.running = true;
     const { engine, onEvent } = this.options;
-    // A job that failed may be retried, so its copy stays; done and cancelled ones need none.
-    const inUse = engine.store.pathsInUse(['queued', 'running', 'waiting', 'paused', 'failed']);
-    await this.spool.sweep(inUse, this.options.spoolSweepAgeMs ?? 5 * 60_000);
+    // A failed or cancelled job may be retried, so its copy stays; a done one needs none.
+    await this.spool.sweep(engine.store.pathsInUse(), this.options.spoolSweepAgeMs ?? 5 * 60_000);
     await Promise.all(
       this.options.rules.map(async (rule) => {
         if (rule.paused) {

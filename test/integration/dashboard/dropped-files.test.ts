@@ -175,6 +175,52 @@ describe('POST /api/files', () => {
   });
 });
 
+describe('a cancelled job', () => {
+  it('keeps its dropped file, so that a retry uploads it; the entry goes once that is done', async () => {
+    // A queue that runs only when told, so that the job is still queued when it is cancelled.
+    const quietDir = path.join(dir, 'quiet');
+    const quiet = await openDeskService({
+      dataDir: quietDir,
+      env: { PERIDIO_BASE_URL: server.server.url, PERIDIO_API_KEY: server.server.apiKey },
+      vault: new MemoryVault(),
+      runQueue: false,
+    });
+    const quietSpool = new Spool(quietDir, DROPPED_FILES_FOLDER);
+    const files = new DroppedFiles(quietSpool, () => quiet.pathsInUse());
+    const stopCleaning = files.cleanUpAfterJobs(quiet);
+    try {
+      const bytes = content(64 * 1024 + 3, 11);
+      const stored = await quietSpool.receive(Readable.from([bytes]), 'cancelled.img');
+      const artifact = await quiet.call('artifacts.create', { name: 'cancelled-firmware' });
+      const version = await quiet.call('artifactVersions.create', {
+        artifactPrn: artifact.prn,
+        version: '1.0.0',
+      });
+      const job = await quiet.call('uploads.enqueue', {
+        path: stored,
+        artifactVersionPrn: version.prn,
+        target: 'x86_64-unknown-linux-gnu',
+      });
+      expect((await quiet.call('jobs.cancel', { id: job.id })).status).toBe('cancelled');
+      // Its entry past the hour a dialog that was never confirmed gets (the file itself is
+      // left as queued): only being needed keeps it.
+      const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
+      await utimes(path.dirname(stored), twoHoursAgo, twoHoursAgo);
+      expect(await files.sweep()).toBe(0);
+      expect((await readFile(stored)).equals(bytes)).toBe(true);
+
+      expect((await quiet.call('jobs.retry', { id: job.id })).status).toBe('queued');
+      await quiet.runJobs({ onlyJobIds: [job.id] });
+      const binaries = await quiet.call('binaries.list', { artifactVersionPrn: version.prn });
+      expect(binaries.items.map((b) => b.size)).toEqual([bytes.length]);
+      await expect.poll(() => readdir(quietSpool.dir).catch(() => [])).toEqual([]);
+    } finally {
+      stopCleaning();
+      await quiet.close();
+    }
+  });
+});
+
 describe('sweeping at start', () => {
   it('removes old entries no job needs, and keeps new ones and those a job needs', async () => {
     const sweepDir = path.join(dir, 'sweep');
