@@ -72,6 +72,9 @@ export interface BinaryView extends ResourceView {
   signatures: { signature: string; signing_key_prn: string; keyid: string }[] | null;
   destroyed?: boolean;
   bytes_uploaded?: number;
+  /** Its content is still to be declared: it was created before its file was hashed (the
+   * file is sent in the read that hashes it), and `hash` holds a placeholder until then. */
+  contentPending: boolean;
   allowedActions: AllowedActions;
 }
 

@@ -1,7 +1,6 @@
 // `peridio-desk binaries ...`: look at an artifact version's binaries or one binary, sign,
 // reset, queue its upload again, or destroy one after seeing which releases it would affect.
 import { shortHash, type BinaryView } from '../../src-preload/contract.js';
-import { awaitsContent } from '../workflow/index.js';
 import { EXIT, EXIT_STATUSES, UsageError, type CliCommand } from './command.js';
 import { parseOptionsAndWords } from './options.js';
 import { formatBytes } from './progress-printer.js';
@@ -37,7 +36,7 @@ function actionsOf(b: BinaryView): string {
 function binaryLine(b: BinaryView): string {
   const actions = actionsOf(b);
   // A binary whose upload stopped before its content was declared has no hash to show yet.
-  const hash = awaitsContent(b) ? 'pending'.padEnd(13) : `${shortHash(b.hash)}…`;
+  const hash = b.contentPending ? 'pending'.padEnd(13) : `${shortHash(b.hash)}…`;
   return `${b.target.padEnd(32)} ${b.state.padEnd(10)} ${formatBytes(b.size).padStart(10)}  ${hash}  ${b.prn}${actions ? `  [${actions}]` : ''}`;
 }
 
@@ -47,7 +46,7 @@ function binaryDetails(b: BinaryView): string {
     `${b.target} (${b.prn})`,
     `  state       ${b.state}, revision ${b.revision}`,
     `  size        ${formatBytes(b.size)} (${b.size} bytes)`,
-    `  hash        ${awaitsContent(b) ? 'not declared yet' : b.hash}`,
+    `  hash        ${b.contentPending ? 'not declared yet' : b.hash}`,
     `  version     ${b.artifact_version_prn}`,
     ...(signatures.length
       ? signatures.map((s, i) => `  ${i ? '           ' : 'signed by  '} ${s.signing_key_prn}`)

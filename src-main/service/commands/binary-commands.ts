@@ -3,6 +3,7 @@
 import type { BinaryView } from '../../../src-preload/contract.js';
 import { allowedActions } from '../../lifecycle/index.js';
 import { searchBinaries, type Binary } from '../../peridio/index.js';
+import { awaitsContent } from '../../workflow/index.js';
 import { refuse } from '../desk-errors.js';
 import type { HandlerMap } from './handler.js';
 
@@ -16,7 +17,11 @@ type BinaryCommand =
   | 'binaries.destroy';
 
 function view(binary: Binary): BinaryView {
-  return { ...binary, allowedActions: allowedActions(binary.state) };
+  return {
+    ...binary,
+    contentPending: awaitsContent(binary),
+    allowedActions: allowedActions(binary.state),
+  };
 }
 
 export const binaryCommands: HandlerMap<BinaryCommand> = {

@@ -146,6 +146,7 @@ describe('the desk service', () => {
       state: 'signed',
       target: 'aarch64-unknown-linux-gnu',
       hash: sha256Hex(data),
+      contentPending: false,
       allowedActions: { destroy: true, reset: false, sign: true, markComplete: false },
     });
     expect(binary.signatures?.[0]?.signing_key_prn).toBe(signingKeyPrn);
