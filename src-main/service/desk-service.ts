@@ -366,8 +366,8 @@ export class DeskService {
     return checkWatchRulesFile(file, (signingKey) => this.call('keys.check', { signingKey }));
   }
 
-  /** Files that jobs (of any workspace) that may still run, or be retried, need: the spool
-   * keeps them. */
+  /** The files of every job (of any workspace) that may still run or be retried: the spools
+   * keep them. */
   pathsInUse(): Set<string> {
     return this.#open().engine.store.pathsInUse();
   }

@@ -65,7 +65,7 @@ export interface SigningKey {
 /** A fresh Ed25519 key, registered with the server, its private key written to `dir`. */
 export async function registerSigningKey(api: Api, dir: string, name: string): Promise<SigningKey> {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const value = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+  const value = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
   const created = await api('POST', '/signing_keys', { name, value });
   if (created.status !== 201) throw new Error(`signing key: ${JSON.stringify(created.body)}`);
   const pem = path.join(dir, `${name}.pem`);

@@ -70,7 +70,7 @@ function clientThrough(h: ServerBehindProxy, env: Record<string, string>): Perid
 /** A new Ed25519 key registered through the proxy, and its private half as a PEM file. */
 async function newSigningKey(h: ServerBehindProxy, env: Record<string, string>) {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const value = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+  const value = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
   const client = clientThrough(h, env);
   try {
     const key = await client.signingKeys.create({

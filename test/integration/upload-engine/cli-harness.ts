@@ -106,7 +106,7 @@ export async function registerNewSigningKey(
   name: string,
 ): Promise<{ prn: string; pem: string }> {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const value = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+  const value = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
   const created = await api('POST', '/signing_keys', { name, value });
   await mkdir(dir, { recursive: true });
   const pem = path.join(dir, `${name}.pem`);

@@ -105,10 +105,10 @@ test('the same key signed it in the meantime: the job takes the binary as signed
 });
 
 test('a refused signature that no one else made still fails the job', async () => {
-  const registered = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!;
-  const signingKeyPrn = await registeredKeyPrn(
-    Buffer.from(registered, 'base64url').toString('base64'),
-  );
+  const registered = generateKeyPairSync('ed25519')
+    .publicKey.export({ format: 'der', type: 'spki' })
+    .subarray(-32);
+  const signingKeyPrn = await registeredKeyPrn(registered.toString('base64'));
   const wrongKey = generateKeyPairSync('ed25519').privateKey;
   const { seen, steps } = await jobAboutToSign({
     signingKeyPrn,
