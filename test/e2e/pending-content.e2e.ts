@@ -1,6 +1,7 @@
 // A binary whose file is still being sent in the read that hashes it holds a placeholder hash
 // (that of no bytes) until its content is declared: the Binaries view says "not declared yet"
-// for it, offers no copy of the placeholder, and shows the real hash beside it once declared.
+// for it and offers no copy of the placeholder, while a declared binary beside it shows its
+// hash and the copy button.
 import { binaryRow, cellOf } from './desk-ui.js';
 import { sha256Hex } from './admin-api.js';
 import { expect, test } from './fixtures.js';
