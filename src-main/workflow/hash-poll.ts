@@ -3,10 +3,11 @@
 // 20 GiB in minutes in the cloud), the time between its finishing and the engine's seeing it
 // stays under that share of its hashing time, and the number of looks grows only with the
 // logarithm of that time (about 30 for 3 s, 60 for a minute), then one every `maxMs`. The
-// first look comes sooner than the rest: a small binary is done before a longer wait ends.
+// first look comes at once: a server that keeps a running hash as parts arrive (the embedded
+// one) has hashed a small binary by the time it answers `hashing`.
 
 export interface HashPollSchedule {
-  /** The first look: a small binary is often hashed by then (1 MiB in about 5 ms). */
+  /** The first look: a small binary is often hashed by then. */
   firstMs: number;
   /** The shortest wait after the first look, while the share of the time waited is shorter. */
   minMs: number;
@@ -16,7 +17,7 @@ export interface HashPollSchedule {
   maxMs: number;
 }
 
-export const HASH_POLL: HashPollSchedule = { firstMs: 5, minMs: 20, share: 0.15, maxMs: 5000 };
+export const HASH_POLL: HashPollSchedule = { firstMs: 1, minMs: 20, share: 0.15, maxMs: 5000 };
 
 /**
  * The wait before the next look, `waitedMs` after the server was asked to hash; null before
