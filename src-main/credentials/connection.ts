@@ -1,6 +1,7 @@
 // The server and key the engine talks to right now. The key is kept in a private field and
 // left out of JSON and console output, so logging a connection can never leak it; so is the
 // password of the profile's proxy.
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { DIRECT_PLAN, type ProxyPlan } from '../network/index.js';
 import type { ConnectionWords } from '../peridio/index.js';
@@ -93,6 +94,11 @@ export class Connection {
   /** The Admin API key: hand it to the client, never to a log or the renderer. */
   get apiKey(): string {
     return this.#apiKey;
+  }
+
+  /** Names the key in what is kept about it (its organization) without holding the key. */
+  get apiKeyDigest(): string {
+    return createHash('sha256').update('peridio-desk api key\0').update(this.#apiKey).digest('hex');
   }
 
   toJSON(): ConnectionSummary {

@@ -108,6 +108,16 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE file_hashes ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX file_hashes_by_use ON file_hashes (used_at);
   `,
+  `
+  -- The organization of each API key a workspace was used with, by a digest of the key (never
+  -- the key): a key belongs to one organization for good, so it is asked once, not per command.
+  CREATE TABLE key_organizations (
+    workspace TEXT NOT NULL,
+    key_digest TEXT NOT NULL,
+    organization_prn TEXT NOT NULL,
+    PRIMARY KEY (workspace, key_digest)
+  ) STRICT;
+  `,
 ];
 
 /**
@@ -950,6 +960,32 @@ export class JobStore {
           ).run(cap);
         }
       })();
+    });
+  }
+
+  /** The organization the server said the key (named by its digest) belongs to, when it was
+   * asked before. */
+  keyOrganization(workspace: string, keyDigest: string): string | undefined {
+    return this.use(() => {
+      const row = this.db
+        .prepare(
+          'SELECT organization_prn FROM key_organizations WHERE workspace = ? AND key_digest = ?',
+        )
+        .get(workspace, keyDigest) as { organization_prn: string } | undefined;
+      return row?.organization_prn;
+    });
+  }
+
+  /** Keeps the key's organization for the next command; a read-only queue keeps nothing. */
+  rememberKeyOrganization(workspace: string, keyDigest: string, organizationPrn: string): void {
+    if (this.options.readOnly) return;
+    return this.use(() => {
+      this.db
+        .prepare(
+          `INSERT INTO key_organizations (workspace, key_digest, organization_prn) VALUES (?, ?, ?)
+           ON CONFLICT (workspace, key_digest) DO UPDATE SET organization_prn = excluded.organization_prn`,
+        )
+        .run(workspace, keyDigest, organizationPrn);
     });
   }
 }

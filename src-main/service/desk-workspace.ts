@@ -155,11 +155,28 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     online: engine.connectivity.online,
     offlineReason: engine.connectivity.offlineReason,
   });
+  // The environment's key is asked for its organization once, then remembered with the queue
+  // by the key's digest (a build machine's every command would otherwise pay a round trip);
+  // a queue that cannot be read or written costs only that round trip.
+  const keyOrganization =
+    connection.source === 'environment'
+      ? { workspace: connection.workspaceName, keyDigest: connection.apiKeyDigest }
+      : undefined;
+  const rememberedOrganization = (): string | undefined => {
+    try {
+      return keyOrganization
+        ? engine.store.keyOrganization(keyOrganization.workspace, keyOrganization.keyDigest)
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   let organization: string | undefined =
     local?.organizationPrn ??
     (connection.source === 'profile' && connection.profileName !== null
       ? options.stores.settings.getProfile(connection.profileName)?.organizationPrn
-      : undefined);
+      : undefined) ??
+    rememberedOrganization();
   const organizationPrn = async (): Promise<string | undefined> => {
     if (organization !== undefined) return organization;
     try {
@@ -170,6 +187,15 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       organization = me.organization_prn;
     } catch {
       // Offline or refused: the command's own request says so, with the server's words.
+      return undefined;
+    }
+    try {
+      if (keyOrganization) {
+        const { workspace, keyDigest } = keyOrganization;
+        engine.store.rememberKeyOrganization(workspace, keyDigest, organization);
+      }
+    } catch {
+      // Asked again by the next command.
     }
     return organization;
   };

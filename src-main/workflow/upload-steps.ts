@@ -1,23 +1,32 @@
 // The steps of one upload job, each against the server's truth: the file is checked against
 // what was queued, the binary is found (or created with the job's fixed id), only the parts
-// the server does not hold as valid are sent, and every state change is asked of the server.
-// A file not hashed yet, for a target with no binary yet, is hashed and sent in one read.
+// the server does not hold as valid are sent, and every change is asked of the server, whose
+// answer is taken as it is: what it accepted is not read back.
+// A file not hashed yet, for a target with no binary yet, is hashed and sent in one read
+// (one of a single part is hashed first: its binary is created with its content).
 import { sleepOn, systemClock, type Clock } from '../clock/index.js';
-import { allowedActions, eventAllowed, type BinaryState } from '../lifecycle/index.js';
+import {
+  allowedActions,
+  eventAllowed,
+  transitionFor,
+  type BinaryState,
+} from '../lifecycle/index.js';
 import {
   isPeridioError,
   searchBinaries,
   type Binary,
+  type BinarySignature,
   type PeridioClient,
 } from '../peridio/index.js';
 import type { Job, JobStep, JobStore, SigningKeyRef } from '../queue/index.js';
-import type {
-  ApiConnection,
-  HashedFile,
-  PartRetryNotice,
-  TransferProgress,
-  Transfer,
-  TransferLease,
+import {
+  planParts,
+  type ApiConnection,
+  type HashedFile,
+  type PartRetryNotice,
+  type TransferProgress,
+  type Transfer,
+  type TransferLease,
 } from '../upload/index.js';
 import { conflictVerdict, keysNotSigned } from './binary-conflict-policy.js';
 import { PENDING_CONTENT_HASH } from './content-pending.js';
@@ -30,6 +39,23 @@ import {
   whyUnreadable,
 } from '../files/index.js';
 import { shortHash } from '../../src-preload/contract.js';
+
+/**
+ * The binary once the server took `signature`: a valid signature moves it on by the
+ * lifecycle's own step (a signable binary becomes signed), with the signature in its list.
+ */
+function signedWith(binary: Binary, signature: BinarySignature): Binary {
+  const move = transitionFor(binary.state, 'SIGNATURE_ATTACHED', 'server');
+  const { signing_key_prn, keyid } = signature;
+  return {
+    ...binary,
+    state: move?.to ?? binary.state,
+    signatures: [
+      ...(binary.signatures ?? []),
+      { signature: signature.signature, signing_key_prn, keyid },
+    ],
+  };
+}
 
 export interface Signer {
   signingKeyPrn: string;
@@ -123,15 +149,26 @@ export class UploadSteps {
     }
     const cached = this.deps.store.cachedHash(path, queued, workspace);
     if (cached) return { file: cached, binary: null };
-    const created = queued.size > 0 ? await this.createForStream(signal) : undefined;
+    if (queued.size === 0) return { file: await this.hash(transfer, signal), binary: null };
+    // A file of one part (8 MiB at most) is hashed first, so that its binary is created with
+    // its content: nothing is declared after the upload, a round trip less a file.
+    const onePart = planParts(queued.size).parts.length === 1;
+    const hashed = onePart ? await this.hash(transfer, signal) : undefined;
+    const created = await this.createForStream(signal, hashed);
     if (created) return this.stream(created, signal);
+    return { file: hashed ?? (await this.hash(transfer, signal)), binary: null };
+  }
+
+  /** The file's hashes, in one read, remembered for the next job of the same file. */
+  private async hash(transfer: Transfer, signal: AbortSignal): Promise<HashedFile> {
+    const { path, workspace } = this.job.request;
     const hashed = await transfer.hash(path, {
       signal,
       onProgress: (p) => this.deps.onProgress?.(this.job.id, p),
     });
     this.checkHashedAsQueued(hashed);
     this.deps.store.rememberHash(hashed, workspace);
-    return { file: hashed, binary: null };
+    return hashed;
   }
 
   private checkHashedAsQueued(hashed: HashedFile): void {
@@ -146,20 +183,23 @@ export class UploadSteps {
   }
 
   /**
-   * The binary for a file to send in one read, created with its content still to be declared;
-   * undefined when the server refuses it (the target is taken, or this job's binary exists
-   * from an earlier try) or cannot be reached: then the file is hashed, and findBinary's
-   * search and the conflict policy decide. Asked straight, not after a search: a new target,
-   * the common case, costs one request instead of two.
+   * The binary for a file to send in one read, created with its content (`hashed`) or with
+   * its content still to be declared; undefined when the server refuses it (the target is
+   * taken, or this job's binary exists from an earlier try) or cannot be reached: then the
+   * file is hashed, and findBinary's search and the conflict policy decide. Asked straight,
+   * not after a search: a new target, the common case, costs one request instead of two.
    */
-  private async createForStream(signal: AbortSignal): Promise<Binary | undefined> {
+  private async createForStream(
+    signal: AbortSignal,
+    hashed?: HashedFile,
+  ): Promise<Binary | undefined> {
     const { artifactVersionPrn, target } = this.job.request;
     try {
       return await this.deps.client.binaries.create(
         {
           artifact_version_prn: artifactVersionPrn,
           target,
-          hash: PENDING_CONTENT_HASH,
+          hash: hashed?.sha256 ?? PENDING_CONTENT_HASH,
           size: this.job.queuedFile.size,
           id: this.job.binaryId,
         },
@@ -212,11 +252,15 @@ export class UploadSteps {
     );
     this.checkHashedAsQueued(file);
     store.rememberHash(file, workspace);
-    const declared = await client.binaries.update(
-      created.prn,
-      { hash: file.sha256, size: file.size },
-      { signal },
-    );
+    // Declared as sent: at creation when the file was hashed first and read the same again.
+    const declared =
+      created.hash === file.sha256
+        ? created
+        : await client.binaries.update(
+            created.prn,
+            { hash: file.sha256, size: file.size },
+            { signal },
+          );
     this.step('uploading', `sent ${file.parts.length} parts to ${declared.prn}`, declared);
     this.streamedPrn = declared.prn;
     return { file, binary: declared };
@@ -410,8 +454,9 @@ export class UploadSteps {
       return binary;
     }
     const others = (binary.signatures ?? []).map((s) => s.signing_key_prn);
+    let attached: BinarySignature;
     try {
-      await this.deps.client.binarySignatures.create(
+      attached = await this.deps.client.binarySignatures.create(
         {
           binary_prn: binary.prn,
           signing_key_prn: signer.signingKeyPrn,
@@ -429,7 +474,9 @@ export class UploadSteps {
       this.step('signing', `${binary.prn} was signed with ${key.prn} by another upload`, now);
       return now;
     }
-    const signed = await this.deps.client.binaries.get(binary.prn, { signal });
+    // The server took the signature, and a valid signature makes it move the binary to
+    // `signed` (the lifecycle's own step): read back, it would cost a round trip a file.
+    const signed = signedWith(binary, attached);
     if (others.length > 0) {
       this.step(
         'signing',

@@ -14,7 +14,8 @@
 // BENCH_SETTLE_MS (the rule's settle time, default 2000 as in a rule that names none),
 // BENCH_WATCH_JOBS (passed as `watch --jobs` when set; the agent's own choice otherwise),
 // BENCH_START_RUNS (cold starts of each kind, default 10), BENCH_TURN_FILES (default 5),
-// BENCH_DIR (where files go).
+// BENCH_LATENCY_MS (added by the server to every request, as a network's round trip would:
+// default 0), BENCH_DIR (where files go).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -48,6 +49,8 @@ const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 2000);
 const watchJobs = process.env.BENCH_WATCH_JOBS;
 const startRuns = Number(process.env.BENCH_START_RUNS ?? 10);
 const turnFiles = Number(process.env.BENCH_TURN_FILES ?? 5);
+/** Added to every request by the server (`--faults latencyMs`): a network's round trip. */
+const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 0);
 /** Longer than any healthy run of one mode; a stuck one fails instead of hanging. */
 const MODE_TIMEOUT_MS = 10 * 60_000;
 
@@ -338,7 +341,8 @@ function report(measured: {
   const widths = [56, 34, 6, 7];
   const cells = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ');
   console.log(
-    `\nbench:small: ${rounds} round(s), each ratio the median of the rounds' own; the watch agent's settle time (${settleMs} ms) excluded`,
+    `\nbench:small: ${rounds} round(s), each ratio the median of the rounds' own; the watch agent's settle time (${settleMs} ms) excluded` +
+      (latencyMs > 0 ? `; every request ${latencyMs} ms slower (BENCH_LATENCY_MS)` : ''),
   );
   console.log(cells(['what', 'measured (median)', 'ratio', 'goal', '']));
   for (const row of rows) {
@@ -362,6 +366,7 @@ function report(measured: {
       files: fileCount,
       file_mib: fileBytes / MiB,
       settle_ms: settleMs,
+      latency_ms: latencyMs,
       loop_ms: Math.round(loopMs),
       upload_per_file_ms: Math.round(cliMs),
       upload_per_file_ratio: rows[0]!.ratio,
@@ -390,7 +395,10 @@ function report(measured: {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(process.env.BENCH_DIR ?? tmpdir(), 'small-bench-'));
-  const server = await spawnServer(['--data-dir', path.join(dir, 'server'), '--api-key', KEY]);
+  const server = await spawnServer([
+    ...['--data-dir', path.join(dir, 'server'), '--api-key', KEY],
+    ...(latencyMs > 0 ? ['--faults', `latencyMs=${latencyMs}`] : []),
+  ]);
   const api = apiFor(server.url, KEY);
   try {
     const signingKey = await registerSigningKey(api, dir, 'bench');

@@ -266,6 +266,37 @@ describe('the hash cache', () => {
   });
 });
 
+describe("the API keys' organizations", () => {
+  const ORG_A = 'prn:1:1f7c1c5e-3a2b-4c3d-8e9f-0a1b2c3d4e5f';
+  const ORG_B = 'prn:1:2f7c1c5e-3a2b-4c3d-8e9f-0a1b2c3d4e5f';
+
+  it('remembers a key’s organization per workspace and key digest, for the next command', () => {
+    expect(store.keyOrganization('environment:https://a', 'digest-1')).toBeUndefined();
+    store.rememberKeyOrganization('environment:https://a', 'digest-1', ORG_A);
+    store.rememberKeyOrganization('environment:https://a', 'digest-2', ORG_B);
+    const next = JobStore.open(file);
+    try {
+      expect(next.keyOrganization('environment:https://a', 'digest-1')).toBe(ORG_A);
+      expect(next.keyOrganization('environment:https://a', 'digest-2')).toBe(ORG_B);
+      expect(next.keyOrganization('environment:https://b', 'digest-1')).toBeUndefined();
+    } finally {
+      next.close();
+    }
+  });
+
+  it('reads what it remembers but writes nothing when opened to read only', () => {
+    store.rememberKeyOrganization('environment:https://a', 'digest-1', ORG_A);
+    const reader = JobStore.open(file, { readOnly: true });
+    try {
+      expect(reader.keyOrganization('environment:https://a', 'digest-1')).toBe(ORG_A);
+      reader.rememberKeyOrganization('environment:https://a', 'digest-3', ORG_B);
+    } finally {
+      reader.close();
+    }
+    expect(store.keyOrganization('environment:https://a', 'digest-3')).toBeUndefined();
+  });
+});
+
 describe('crash recovery', () => {
   it('takes up at once a job whose runner process on this machine has died', async () => {
     const job = store.enqueue(REQUEST, FILE);
