@@ -4,6 +4,7 @@ export {
   JobStore,
   JobStateError,
   runnerName,
+  type ConfirmedKey,
   type JobLogEntry,
   type JobPage,
   type JobRetention,

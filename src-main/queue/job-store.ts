@@ -109,13 +109,23 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX file_hashes_by_use ON file_hashes (used_at);
   `,
   `
-  -- The organization of each API key a workspace was used with, by a digest of the key (never
-  -- the key): a key belongs to one organization for good, so it is asked once, not per command.
+  -- What the server told of the API key a workspace is used with (named by a digest of the
+  -- key, never the key), so that a command need not ask it again. The organization the key
+  -- belongs to, which is so for good:
   CREATE TABLE key_organizations (
     workspace TEXT NOT NULL,
     key_digest TEXT NOT NULL,
     organization_prn TEXT NOT NULL,
     PRIMARY KEY (workspace, key_digest)
+  ) STRICT;
+  -- And when it last confirmed a signing key (its PRN holds this public value), for a while.
+  CREATE TABLE signing_key_confirmations (
+    workspace TEXT NOT NULL,
+    key_digest TEXT NOT NULL,
+    signing_key_prn TEXT NOT NULL,
+    public_value TEXT NOT NULL,
+    confirmed_at INTEGER NOT NULL,
+    PRIMARY KEY (workspace, key_digest, signing_key_prn, public_value)
   ) STRICT;
   `,
 ];
@@ -127,6 +137,13 @@ const MIGRATIONS: readonly string[] = [
 const HASH_CACHE_ENTRIES = 10_000;
 /** SQLite's own default (2 MB), not better-sqlite3's 16 MB. */
 const QUEUE_PAGE_CACHE_KIB = 2000;
+
+/** A signing key as the server confirms it: its PRN holds this public value. */
+export interface ConfirmedKey {
+  signingKeyPrn: string;
+  /** Base64 of the raw 32-byte Ed25519 public key. */
+  publicValue: string;
+}
 
 export interface JobLogEntry {
   at: string;
@@ -986,6 +1003,45 @@ export class JobStore {
            ON CONFLICT (workspace, key_digest) DO UPDATE SET organization_prn = excluded.organization_prn`,
         )
         .run(workspace, keyDigest, organizationPrn);
+    });
+  }
+
+  /** When (ms since epoch) the server last confirmed the signing key, if it did. */
+  signingKeyConfirmedAt(
+    workspace: string,
+    keyDigest: string,
+    key: ConfirmedKey,
+  ): number | undefined {
+    return this.use(() => {
+      const row = this.db
+        .prepare(
+          `SELECT confirmed_at FROM signing_key_confirmations
+           WHERE workspace = ? AND key_digest = ? AND signing_key_prn = ? AND public_value = ?`,
+        )
+        .get(workspace, keyDigest, key.signingKeyPrn, key.publicValue) as
+        { confirmed_at: number } | undefined;
+      return row?.confirmed_at;
+    });
+  }
+
+  /** Keeps that the server confirmed the signing key at `at`; a read-only queue keeps nothing. */
+  rememberSigningKeyConfirmed(
+    workspace: string,
+    keyDigest: string,
+    key: ConfirmedKey,
+    at: number,
+  ): void {
+    if (this.options.readOnly) return;
+    return this.use(() => {
+      this.db
+        .prepare(
+          `INSERT INTO signing_key_confirmations
+             (workspace, key_digest, signing_key_prn, public_value, confirmed_at)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (workspace, key_digest, signing_key_prn, public_value)
+             DO UPDATE SET confirmed_at = excluded.confirmed_at`,
+        )
+        .run(workspace, keyDigest, key.signingKeyPrn, key.publicValue, at);
     });
   }
 }

@@ -155,28 +155,27 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     online: engine.connectivity.online,
     offlineReason: engine.connectivity.offlineReason,
   });
-  // The environment's key is asked for its organization once, then remembered with the queue
-  // by the key's digest (a build machine's every command would otherwise pay a round trip);
-  // a queue that cannot be read or written costs only that round trip.
-  const keyOrganization =
-    connection.source === 'environment'
-      ? { workspace: connection.workspaceName, keyDigest: connection.apiKeyDigest }
-      : undefined;
-  const rememberedOrganization = (): string | undefined => {
+  // What the server said of this workspace's API key is kept with the queue, by the key's
+  // digest, so that the next command need not ask again (a build machine's every command
+  // would pay the round trips); a queue that cannot be read or written costs only those.
+  const serverSaid = { workspace: connection.workspaceName, keyDigest: connection.apiKeyDigest };
+  const fromQueue = <T>(work: () => T): T | undefined => {
     try {
-      return keyOrganization
-        ? engine.store.keyOrganization(keyOrganization.workspace, keyOrganization.keyDigest)
-        : undefined;
+      return work();
     } catch {
       return undefined;
     }
   };
+  // The environment's key's organization: a profile keeps its own, the local workspace knows.
+  const keepsOrganization = connection.source === 'environment';
   let organization: string | undefined =
     local?.organizationPrn ??
     (connection.source === 'profile' && connection.profileName !== null
       ? options.stores.settings.getProfile(connection.profileName)?.organizationPrn
       : undefined) ??
-    rememberedOrganization();
+    (keepsOrganization
+      ? fromQueue(() => engine.store.keyOrganization(serverSaid.workspace, serverSaid.keyDigest))
+      : undefined);
   const organizationPrn = async (): Promise<string | undefined> => {
     if (organization !== undefined) return organization;
     try {
@@ -189,13 +188,11 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
       // Offline or refused: the command's own request says so, with the server's words.
       return undefined;
     }
-    try {
-      if (keyOrganization) {
-        const { workspace, keyDigest } = keyOrganization;
-        engine.store.rememberKeyOrganization(workspace, keyDigest, organization);
-      }
-    } catch {
-      // Asked again by the next command.
+    const known = organization;
+    if (keepsOrganization) {
+      fromQueue(() =>
+        engine.store.rememberKeyOrganization(serverSaid.workspace, serverSaid.keyDigest, known),
+      );
     }
     return organization;
   };
@@ -205,6 +202,19 @@ export async function openDeskWorkspace(options: DeskWorkspaceOptions): Promise<
     client: engine.client,
     organizationPrn,
     workspaceWords: () => workspaceWords(info()),
+    confirmedAt: (key) =>
+      fromQueue(() =>
+        engine.store.signingKeyConfirmedAt(serverSaid.workspace, serverSaid.keyDigest, key),
+      ),
+    confirmed: (key) =>
+      fromQueue(() =>
+        engine.store.rememberSigningKeyConfirmed(
+          serverSaid.workspace,
+          serverSaid.keyDigest,
+          key,
+          Date.now(),
+        ),
+      ),
   });
   // The watch agent feeds this workspace's queue, so it runs while the queue does.
   const watch = (watchRunner = new WatchRunner({

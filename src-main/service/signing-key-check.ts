@@ -2,8 +2,9 @@
 // private half can be had (the keychain entry is there; a PEM file is readable and Ed25519),
 // it is registered in the workspace's organization, and its public half is the one the server
 // has for its PRN. While the server cannot be reached, the checks that need it wait for the
-// signing step (where the server checks the signature itself), and the answer says so.
-import type { SigningKeyRef } from '../queue/index.js';
+// signing step (where the server checks the signature itself), and the answer says so. What
+// the server confirmed holds for ten minutes, kept between commands (CONFIRMED_FOR_MS).
+import type { ConfirmedKey, SigningKeyRef } from '../queue/index.js';
 import { isPeridioError, parsePrn, type PeridioClient } from '../peridio/index.js';
 import { loadSigningKey, type CredentialStores } from '../settings/index.js';
 import { readPrivateKeyFile, signBinaryHash } from '../signing/index.js';
@@ -17,7 +18,18 @@ export interface SigningKeyCheckContext {
   organizationPrn(): Promise<string | undefined>;
   /** Words naming the workspace, for the refusal of a key of another organization. */
   workspaceWords(): string;
+  /** When the server last confirmed the key for this workspace, as kept between commands. */
+  confirmedAt?(key: ConfirmedKey): number | undefined;
+  /** Keeps that the server confirmed the key now. */
+  confirmed?(key: ConfirmedKey): void;
 }
+
+/**
+ * How long a key the server confirmed is taken as registered (its PRN holding its public
+ * value) without asking again: a build machine's burst of commands asks once. Its signatures
+ * are still checked by the server; a key removed there meanwhile fails at signing.
+ */
+const CONFIRMED_FOR_MS = 10 * 60_000;
 
 /** A key that passed: its signer, and whether the server could be asked about it. */
 export interface CheckedSigningKey {
@@ -88,6 +100,9 @@ export async function checkSigningKey(
       [{ field: FIELD(ref), message: 'belongs to another organization' }],
     );
   }
+  const confirmed = { signingKeyPrn: key.signingKeyPrn, publicValue: key.publicValue };
+  const age = Date.now() - (context.confirmedAt?.(confirmed) ?? Number.NEGATIVE_INFINITY);
+  if (age >= 0 && age < CONFIRMED_FOR_MS) return { signer: key.signer };
   let registered;
   try {
     registered = await context.client.signingKeys.get(key.signingKeyPrn, { timeoutMs: 10_000 });
@@ -112,6 +127,7 @@ export async function checkSigningKey(
       [{ field: FIELD(ref), message: 'not the pair of the registered public key' }],
     );
   }
+  context.confirmed?.(confirmed);
   return { signer: key.signer };
 }
 

@@ -5,6 +5,7 @@
 // a network each is a round trip.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiFor,
@@ -135,8 +136,8 @@ describe('the wait for the server to hash', () => {
       expect(signed).toMatchObject({ state: 'signed', signatures: [{ signing_key_prn: key.prn }] });
       return { asked, binaryPath };
     };
+    const keyCheck = `GET /signing_keys/${key.prn}`;
     const fileRequests = (binaryPath: string) => [
-      `GET /signing_keys/${key.prn}`,
       // Created with its hash (the file was hashed first), so nothing is declared after.
       'POST /binaries',
       `PUT ${binaryPath}/parts/1`,
@@ -149,9 +150,18 @@ describe('the wait for the server to hash', () => {
     ];
 
     const first = await upload('x86_64-linux');
-    expect(first.asked).toEqual(['GET /users/me', ...fileRequests(first.binaryPath)]);
-    // The key's organization is remembered with the queue: the next command does not ask.
+    expect(first.asked).toEqual(['GET /users/me', keyCheck, ...fileRequests(first.binaryPath)]);
+    // The API key's organization and the signing key's confirmation are kept with the queue:
+    // the next command asks for neither.
     const second = await upload('aarch64-linux');
     expect(second.asked).toEqual(fileRequests(second.binaryPath));
+    // A confirmation holds ten minutes; then the key is checked again.
+    const queue = new Database(path.join(dir, 'desk-one-part', 'queue.sqlite'));
+    queue
+      .prepare('UPDATE signing_key_confirmations SET confirmed_at = ?')
+      .run(Date.now() - 11 * 60_000);
+    queue.close();
+    const third = await upload('riscv64-linux');
+    expect(third.asked).toEqual([keyCheck, ...fileRequests(third.binaryPath)]);
   });
 });

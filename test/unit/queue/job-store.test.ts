@@ -266,7 +266,7 @@ describe('the hash cache', () => {
   });
 });
 
-describe("the API keys' organizations", () => {
+describe('what the server said of the API key', () => {
   const ORG_A = 'prn:1:1f7c1c5e-3a2b-4c3d-8e9f-0a1b2c3d4e5f';
   const ORG_B = 'prn:1:2f7c1c5e-3a2b-4c3d-8e9f-0a1b2c3d4e5f';
 
@@ -294,6 +294,27 @@ describe("the API keys' organizations", () => {
       reader.close();
     }
     expect(store.keyOrganization('environment:https://a', 'digest-3')).toBeUndefined();
+  });
+
+  it('remembers when a signing key was confirmed, per API key, PRN and public value', () => {
+    const key = {
+      signingKeyPrn: `${ORG_A}:signing_key:3f7c1c5e-3a2b-4c3d-8e9f-0a1b2c3d4e5f`,
+      publicValue: 'MCowBQYDK2VwAyEAbase64ofthepublickeyonly000000=',
+    };
+    store.rememberSigningKeyConfirmed('local', 'digest-1', key, 1000);
+    store.rememberSigningKeyConfirmed('local', 'digest-1', key, 2000);
+    expect(store.signingKeyConfirmedAt('local', 'digest-1', key)).toBe(2000);
+    expect(store.signingKeyConfirmedAt('local', 'digest-2', key)).toBeUndefined();
+    expect(
+      store.signingKeyConfirmedAt('local', 'digest-1', { ...key, publicValue: 'another' }),
+    ).toBeUndefined();
+    const reader = JobStore.open(file, { readOnly: true });
+    try {
+      reader.rememberSigningKeyConfirmed('local', 'digest-1', key, 3000);
+    } finally {
+      reader.close();
+    }
+    expect(store.signingKeyConfirmedAt('local', 'digest-1', key)).toBe(2000);
   });
 });
 
