@@ -96,7 +96,8 @@ export class Connection {
     return this.#apiKey;
   }
 
-  /** Names the key in what is kept about it (its organization) without holding the key. */
+  /** Names the key in what is kept of the server's answers about it (its organization, the
+   * signing keys it confirmed), without holding the key. */
   get apiKeyDigest(): string {
     return createHash('sha256').update('peridio-desk api key\0').update(this.#apiKey).digest('hex');
   }

@@ -13,9 +13,9 @@ import { abortedError, fileChanged, fileProblem } from './upload-error.js';
 
 const READ_SIZE = 4 * MiB;
 /**
- * Reads of a file of one part, hashed on the caller's thread: a few small buffers instead of
- * megabytes of fresh memory, whose pages cost more to fault in than the extra reads (of what
- * is in the page cache) cost.
+ * Reads of a file of one part (no second thread shares its buffers): a few small buffers
+ * instead of megabytes of fresh memory, whose pages cost more to fault in than the extra reads
+ * of what the page cache holds.
  */
 const ONE_PART_READ_SIZE = 64 * 1024;
 

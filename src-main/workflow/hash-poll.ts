@@ -3,8 +3,8 @@
 // 20 GiB in minutes in the cloud), the time between its finishing and the engine's seeing it
 // stays under that share of its hashing time, and the number of looks grows only with the
 // logarithm of that time (about 30 for 3 s, 60 for a minute), then one every `maxMs`. The
-// first look comes at once: a server that keeps a running hash as parts arrive (the embedded
-// one) has hashed a small binary by the time it answers `hashing`.
+// first look comes after a millisecond: a server that keeps a running hash as parts arrive
+// (the embedded one) has hashed a small binary by the time it answers `hashing`.
 
 export interface HashPollSchedule {
   /** The first look: a small binary is often hashed by then. */
