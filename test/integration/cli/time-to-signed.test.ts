@@ -109,7 +109,7 @@ describe('the wait for the server to hash', () => {
     expect(looks.length).toBeLessThanOrEqual(20);
   });
 
-  it('signs a new file of one part with the requests it needs, each once', async () => {
+  it('signs each new file of one part with only the requests it needs; the key is asked about once', async () => {
     const api = apiFor(server.url, KEY);
     const versionPrn = await createArtifactVersion(api);
     const key = await registerNewSigningKey(api, path.join(dir, 'keys'), 'one-part');

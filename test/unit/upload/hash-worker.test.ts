@@ -83,7 +83,7 @@ describe('hashing in the worker', () => {
 
   it.each([
     ['a small file', 1234],
-    ['a file of one whole read and a bit', 4 * MiB + 1],
+    ['a file of 4 MiB and a byte (many reads through the buffers in turn)', 4 * MiB + 1],
     ['a file of exactly one part', 8 * MiB],
   ])('hashes %s (one part, so one thread) as node:crypto does', async (_, size) => {
     const file = path.join(dir, `one-part-${size}.bin`);
