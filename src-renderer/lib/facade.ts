@@ -11,6 +11,7 @@ import {
 import { DeskFailure } from './desk-failure.js';
 import { postCommand, replyFromHttp } from './dashboard-commands.js';
 import { takeDashboardToken } from './dashboard-token.js';
+import { paced } from './paced.js';
 import {
   bridgeTransport,
   createFacade,
@@ -63,6 +64,13 @@ function dashboardTransport(token: string): Transport {
   };
 }
 
+/**
+ * How often the page shows a dropped file's handover. The browser moves the bytes on the cores
+ * that draw the page, and every shown change costs a whole frame to composite: 4 a second, not
+ * the 20 progress events Chromium sends.
+ */
+const STAGING_PROGRESS_INTERVAL_MS = 250;
+
 /** The browser cannot name a local path: the file goes to the engine, which answers one. */
 function stageFile(token: string, file: File, onProgress?: FileProgress): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -72,8 +80,11 @@ function stageFile(token: string, file: File, onProgress?: FileProgress): Promis
     request.setRequestHeader('content-type', 'application/octet-stream');
     request.setRequestHeader('x-file-name', encodeURIComponent(file.name));
     if (onProgress) {
+      const show = paced(STAGING_PROGRESS_INTERVAL_MS, onProgress);
       request.upload.addEventListener('progress', (event) => {
-        if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+        if (event.lengthComputable && event.total > 0) {
+          show(event.loaded / event.total, event.timeStamp);
+        }
       });
     }
     request.addEventListener('load', () => {
