@@ -2,6 +2,7 @@
 // presigned URL's query holds its signature.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface AccessLogEntry {
   method: string;
@@ -12,6 +13,8 @@ export interface AccessLogEntry {
   bytes_out: number;
   ms: number;
   request_id: string;
+  /** The connection it came on, numbered from 1 in the order of their first request. */
+  connection: number;
   aborted?: boolean;
 }
 
@@ -35,10 +38,23 @@ export function pathWithoutQuery(url: string): string {
 }
 
 export class AccessLog {
+  readonly #connections = new WeakMap<Socket, number>();
+  #lastConnection = 0;
+
   private constructor(private readonly stream: WriteStream) {}
 
   static open(file: string): AccessLog {
     return new AccessLog(createWriteStream(file, { flags: 'a', mode: 0o600 }));
+  }
+
+  /** The number of the connection `request` came on: requests that share one share it. */
+  connectionOf(request: IncomingMessage): number {
+    let number = this.#connections.get(request.socket);
+    if (number === undefined) {
+      number = ++this.#lastConnection;
+      this.#connections.set(request.socket, number);
+    }
+    return number;
   }
 
   write(entry: AccessLogEntry): void {

@@ -237,6 +237,7 @@ function buildApp(
         bytes_out: Number(reply.getHeader('content-length') ?? 0),
         ms: Math.round(reply.elapsedTime * 1000) / 1000,
         request_id: request.id,
+        connection: accessLog.connectionOf(request.raw),
       });
     });
     app.addHook('onRequestAbort', async (request) => {
@@ -248,6 +249,7 @@ function buildApp(
         bytes_out: 0,
         ms: 0,
         request_id: request.id,
+        connection: accessLog.connectionOf(request.raw),
         aborted: true,
       });
     });

@@ -1,6 +1,7 @@
 // The network room: which way a request goes (environment, profile or system proxy, or
 // straight) and the agents that take it there.
 export { NetworkAgents, type RequestWay } from './network-agents.js';
+export { SharedAgents, threadAgents, type AgentsLease } from './shared-agents.js';
 export { parsePacAnswer, choosePacRoute, type PacChoice } from './pac-answer.js';
 export { bypassesProxy, parseNoProxy, type NoProxyList } from './no-proxy.js';
 export {

@@ -10,7 +10,7 @@ import {
   type ConnectionWords,
   type RequestIdentity,
 } from './failure-messages.js';
-import { NetworkAgents, type ProxyPlan } from '../network/index.js';
+import { threadAgents, type AgentsLease, type ProxyPlan } from '../network/index.js';
 import { TransportFailure, sendOnce, type IncomingAnswer } from './http-transport.js';
 import { isRetryable, retryDelay, type AttemptFailure, type RetryOptions } from './retry-policy.js';
 
@@ -133,7 +133,7 @@ export class ApiRequester {
   readonly #apiKey: string;
   readonly #options: Omit<ApiRequesterOptions, 'apiKey'>;
   readonly #endpoint: Endpoint;
-  readonly #agents: NetworkAgents;
+  readonly #agents: AgentsLease;
 
   constructor(options: ApiRequesterOptions) {
     const { apiKey, ...rest } = options;
@@ -147,7 +147,7 @@ export class ApiRequester {
     this.#apiKey = apiKey;
     this.#options = rest;
     this.#endpoint = parseBaseUrl(options.baseUrl);
-    this.#agents = new NetworkAgents(options.proxy, options.ca);
+    this.#agents = threadAgents.lease(options.proxy, options.ca);
   }
 
   get origin(): string {
@@ -181,7 +181,7 @@ export class ApiRequester {
       let answer: IncomingAnswer;
       let failure: AttemptFailure;
       try {
-        answer = await sendOnce(this.#agents, {
+        answer = await sendOnce(this.#agents.agents, {
           protocol: this.#endpoint.protocol,
           hostname: this.#endpoint.hostname,
           port: this.#endpoint.port,
@@ -223,9 +223,9 @@ export class ApiRequester {
     }
   }
 
-  /** Closes kept-alive connections; requests after this open new ones. */
+  /** Lets go of the kept-alive connections (shared: see network/shared-agents.ts). */
   close(): void {
-    this.#agents.destroy();
+    this.#agents.release();
   }
 
   #shouldRetry(

@@ -13,7 +13,7 @@ import {
   trustedCertificates,
 } from '../peridio/index.js';
 import { partChecksumHeader } from './part-checksum.js';
-import { NetworkAgents, type SystemProxyAsker } from '../network/index.js';
+import { threadAgents, type NetworkAgents, type SystemProxyAsker } from '../network/index.js';
 import { putPart } from './part-put.js';
 import { checkUnchanged, readPart } from './part-read.js';
 import { PartAttempts } from './part-retry.js';
@@ -352,10 +352,13 @@ export async function runLanes<P extends PlannedPart>(
   const stop = new AbortController();
   const stopAll = (): void => stop.abort();
   outer.addEventListener('abort', stopAll, { once: true });
+  // The engine's connections when it runs on this thread too, and the next job's (see
+  // network/shared-agents.ts).
+  const agents = threadAgents.lease(task.connection.proxy, ca, callbacks.askSystemProxy);
   const transfer: Transfer = {
     task,
     client,
-    agents: new NetworkAgents(task.connection.proxy, ca, callbacks.askSystemProxy),
+    agents: agents.agents,
     signal: stop.signal,
     callbacks,
     finished: 0,
@@ -383,7 +386,7 @@ export async function runLanes<P extends PlannedPart>(
   } finally {
     outer.removeEventListener('abort', stopAll);
     client.close();
-    transfer.agents.destroy();
+    agents.release();
   }
   if (outer.aborted) throw abortedError('The upload');
   if (failure !== undefined) throw failure;

@@ -161,9 +161,11 @@ describe('access log', () => {
         bytes_in: expect.any(Number),
         bytes_out: expect.any(Number),
         ms: expect.any(Number),
+        connection: expect.any(Number),
       });
       expect(line.path).not.toContain('?');
     }
+    expect(lines[0].connection).toBe(1);
     const upload = lines.find((l) => l.method === 'PUT' && l.path.startsWith('/presigned/'));
     expect(upload).toMatchObject({ status: 200, bytes_in: data.length });
     expect(JSON.stringify(lines)).not.toContain('signature=');

@@ -48,7 +48,9 @@ export async function startServiceBehindProxy(
     async open(options = {}) {
       service = await openDeskService({
         dataDir: path.join(dir, 'desk'),
-        env: { PERIDIO_BASE_URL: proxy.url, PERIDIO_API_KEY: server.server.apiKey },
+        // The API straight, the storage (the presigned URLs) through the proxy: two origins, as
+        // on the cloud, so that no part PUT rides a connection the API opened.
+        env: { PERIDIO_BASE_URL: server.server.url, PERIDIO_API_KEY: server.server.apiKey },
         vault,
         engine: { pollMs: 100 },
         ...options,
