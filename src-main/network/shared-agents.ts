@@ -13,8 +13,8 @@ import { NetworkAgents } from './network-agents.js';
 import type { ProxyPlan } from './proxy-route.js';
 import type { SystemProxyAsker } from './system-proxy.js';
 
-export const KEEP_IDLE_MS = 5_000;
-export const MAX_AGE_MS = 5 * 60_000;
+const KEEP_IDLE_MS = 5_000;
+const MAX_AGE_MS = 5 * 60_000;
 
 export interface AgentsLease {
   readonly agents: NetworkAgents;
@@ -94,6 +94,10 @@ export class SharedAgents {
         // Unref'd: an idle set never keeps a command from exiting.
         held.idleTimer = setTimeout(() => {
           if (sets.get(key) === held) sets.delete(key);
+          // An asker of a closed workspace leaves nothing behind.
+          if (sets.size === 0 && this.#byAsker.get(askSystem) === sets) {
+            this.#byAsker.delete(askSystem);
+          }
           this.#close(held);
         }, this.#keepIdleMs).unref();
       },
