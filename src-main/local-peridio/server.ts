@@ -131,6 +131,12 @@ function routerRefusal(error: FastifyError): { status: number; detail: string } 
   }
 }
 
+/** A presigned URL's path: answered as storage answers (S3's XML), not as the API does. */
+function isPresignedPath(url: string): boolean {
+  const urlPath = pathWithoutQuery(url);
+  return urlPath === '/presigned' || urlPath.startsWith('/presigned/');
+}
+
 const AUTHORIZATION = /^(?:Token|Bearer)\s+(\S+)\s*$/i;
 
 function registerApi(app: FastifyInstance, ctx: ServerContext): void {
@@ -181,10 +187,10 @@ function buildApp(
     // be answered in Fastify's own shape, with no request id.
     frameworkErrors: (error, request, generic) => {
       const refusal = routerRefusal(error);
-      return (generic as FastifyReply)
-        .code(refusal.status)
-        .header('peridio-request-id', request.id)
-        .send({ errors: { detail: refusal.detail } });
+      const reply = (generic as FastifyReply).header('peridio-request-id', request.id);
+      return isPresignedPath(request.url)
+        ? s3Error(reply, refusal.status, 'InvalidURI', refusal.detail)
+        : reply.code(refusal.status).send({ errors: { detail: refusal.detail } });
     },
   });
 
@@ -255,8 +261,15 @@ function buildApp(
     });
   }
 
-  app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ errors: { detail: 'Not Found' } }),
+  app.setNotFoundHandler((request, reply) =>
+    isPresignedPath(request.url)
+      ? s3Error(
+          reply,
+          404,
+          'NoSuchKey',
+          'Nothing is stored at this path: use the presigned URL the server handed out, whole.',
+        )
+      : reply.code(404).send({ errors: { detail: 'Not Found' } }),
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError)

@@ -450,6 +450,33 @@ describe('parts', () => {
     expect(await snapshot(binary.prn)).toEqual(before);
   });
 
+  test('a presigned path the storage does not know, or cannot take, is answered in S3’s XML', async () => {
+    const data = Buffer.from('hello world');
+    const binary = await createBinary(api, data);
+    const part = await createPart(api, binary, 1, data);
+    const before = await snapshot(binary.prn);
+    const url = new URL(part.presigned_upload_url);
+    for (const [pathname, status, code] of [
+      [`${url.pathname}/extra`, 404, 'NoSuchKey'],
+      ['/presigned/nothing-here', 404, 'NoSuchKey'],
+      [`${url.pathname}%zz`, 400, 'InvalidURI'],
+      [`/presigned/parts/${'a'.repeat(1001)}/x`, 414, 'InvalidURI'],
+    ] as const) {
+      const wrong = new URL(url);
+      wrong.pathname = pathname;
+      const response = await fetch(wrong, { method: 'PUT', body: data });
+      expect(response.status, pathname).toBe(status);
+      expect(response.headers.get('content-type'), pathname).toContain('application/xml');
+      const text = await response.text();
+      expect(text, pathname).toContain(`<Code>${code}</Code>`);
+      expect(text, pathname).toMatch(/<RequestId>[0-9a-f-]{36}<\/RequestId>/);
+    }
+    // The API's own paths keep the API's shape.
+    const unknown = await api('GET', '/no-such-thing');
+    expect(unknown).toMatchObject({ status: 404, body: { errors: { detail: 'Not Found' } } });
+    expect(await snapshot(binary.prn)).toEqual(before);
+  });
+
   test('a replaced part’s old URL no longer works', async () => {
     const data = Buffer.from('hello world');
     const binary = await createBinary(api, data);
